@@ -1,0 +1,7 @@
+"""Command line interface (placeholder, being written)."""
+import click
+
+
+@click.command()
+def main() -> None:
+    """lettercheck."""

@@ -1,0 +1,77 @@
+"""Findings and readability: what rules produce and what reporters and the annotator consume."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in one letter.
+
+    A located finding points at ``text`` = characters ``[start, end)`` of block ``block``. A finding
+    about the whole letter (missing contact details, LIX) has ``block``, ``start``, ``end`` and
+    ``text`` set to ``None``. ``why`` is the rule's short reason with its source; the annotator puts
+    it in the Word comment, the JSON report leaves it out (``lettercheck explain`` has it).
+    """
+
+    rule: str  # kebab-case name, part of the JSON contract ("legal-reference-early")
+    code: str  # stable code ("LC101")
+    severity: Severity
+    message: str  # Danish, one sentence
+    part: str | None = None
+    block: int | None = None
+    start: int | None = None
+    end: int | None = None
+    text: str | None = None
+    suggestion: str | None = None
+    why: str = ""
+
+    @property
+    def located(self) -> bool:
+        return self.block is not None and self.start is not None and self.end is not None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data.pop("why")
+        data["severity"] = str(self.severity)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Readability:
+    lix: float  # rounded to one decimal
+    band: str  # "meget let", "let", "middel", "svær", "meget svær"
+    words: int
+    sentences: int
+    long_words: int
+
+
+@dataclass(slots=True)
+class FileResult:
+    """Everything lettercheck says about one file. ``error`` is set, and ``readability`` is None,
+    when the file could not be read."""
+
+    path: Path
+    readability: Readability | None = None
+    findings: list[Finding] | None = None
+    error: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.findings is None:
+            self.findings = []

@@ -1,0 +1,1 @@
+"""The rules as data (YAML), shipped inside the installed package as lettercheck.rules_data."""
