@@ -42,6 +42,7 @@ MAIN_TEXT_KINDS = frozenset(
 class LetterPart(StrEnum):
     """The part of a letter a block belongs to; rules such as legal-reference-early depend on it."""
 
+    ADDRESS = "address"  # before the subject: recipient's address block, date, sender, case number
     SUBJECT = "subject"  # the heading that says what the letter is about
     SALUTATION = "salutation"  # "Kære …"
     BODY = "body"
@@ -82,7 +83,7 @@ class Placeholder:
 
 @dataclass(frozen=True, slots=True)
 class Control:
-    """A content control (w:sdt) whose text is ``[start, end)`` of the block, with its title and tag."""
+    """A content control (w:sdt) over ``[start, end)`` of the block, with its title and tag."""
 
     start: int
     end: int
@@ -109,10 +110,10 @@ class Block:
     story: str  # OPC part name: "word/document.xml", "word/footer1.xml"; "" for plain text files
     paragraph: int  # position of the w:p among all w:p of the story (document order); line for .txt
     segments: tuple[RunSegment, ...] = ()
-    style: str | None = None  # the paragraph style's name as Word shows it ("Heading 1", "Overskrift 1")
+    style: str | None = None  # style name as Word shows it ("Heading 1", "Overskrift 1")
     bold: bool = False  # every character of the text is bold
     list_level: int | None = None
-    table: tuple[int, int, int] | None = None  # (table number in story, row, column) for table cells
+    table: tuple[int, int, int] | None = None  # (table number in story, row, column)
     controls: tuple[Control, ...] = ()
     placeholders: tuple[Placeholder, ...] = ()
     links: tuple[Link, ...] = ()
