@@ -62,13 +62,13 @@ def warm_up() -> None:
         from lettercheck.danish import get_nlp
 
         get_nlp()
-    except Exception:  # noqa: BLE001 - warm-up is an optimisation only
+    except Exception:  # warm-up is an optimisation only
         pass
     try:
         from lettercheck.engine import load_rules
 
         load_rules()
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
 
 
@@ -83,7 +83,7 @@ def _run_chunk(work: Callable[[Path], Any], chunk: Sequence[Path]) -> list[tuple
     for path in chunk:
         try:
             out.append((True, work(path)))
-        except Exception as exc:  # noqa: BLE001 - one bad letter must not stop the chunk
+        except Exception as exc:  # one bad letter must not stop the chunk
             out.append((False, _unexpected(exc)))
     return out
 
@@ -129,7 +129,7 @@ def run(
         for done, path in enumerate(paths, 1):
             try:
                 result = work(path)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 result = on_error(path, _unexpected(exc))
             if on_done is not None:
                 on_done(path, done, total)
