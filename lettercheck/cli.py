@@ -1,7 +1,283 @@
-"""Command line interface (placeholder, being written)."""
+"""The ``lettercheck`` command.
+
+``lettercheck PATH...`` checks letters (the default command, ``lettercheck check`` spelled out);
+subcommands list and explain rules and audit folders. Heavy modules (spaCy, lxml) are imported
+inside the commands, never at import time, so ``lettercheck --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
 import click
 
+from lettercheck import __version__
 
-@click.command()
+FORMATS = ("text", "json", "sarif", "github")
+SEVERITIES = ("info", "warning", "error")
+#: Below this many files a progress bar is more noise than help.
+PROGRESS_MIN_FILES = 5
+
+
+class DefaultGroup(click.Group):
+    """A group whose first argument, when it is not a subcommand, goes to the ``check`` command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["check", *args]
+        elif not args:
+            args = ["check"]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage("lettercheck", "[OPTIONS] PATH...  |  lettercheck COMMAND [ARGS]...")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Show the check command's options too: they are what ``lettercheck PATH...`` takes."""
+        check = self.commands["check"]
+        with click.Context(check, info_name="check", parent=ctx) as check_ctx:
+            check.format_options(check_ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lettercheck")
 def main() -> None:
-    """lettercheck."""
+    """Check Danish letters to citizens (DOCX, DOTX, TXT) for readability (LIX), structure,
+    contact details and plain language.
+
+    \b
+    lettercheck letters/                      check a folder, report in the terminal
+    lettercheck --annotate out/ letters/      also write copies with Word comments
+    lettercheck --format json letters/        machine-readable report
+    lettercheck explain legal-reference-early what a rule checks and why
+    """
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=None,
+    help="Exit 1 when a finding has this severity or worse.  [default: error]",
+)
+@click.option(
+    "--annotate",
+    "annotate_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write a copy of each letter with Word comments under this folder.",
+)
+@click.option(
+    "--suggest", is_flag=True, help="With --annotate: add replacements as tracked changes."
+)
+@click.option(
+    "--force", is_flag=True, help="With --annotate: replace annotated copies already there."
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Letters checked in parallel.  [default: number of CPUs]",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only findings not in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Record today's findings in FILE and exit 0.",
+)
+@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links inside folders.")
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar.  [default: on a terminal]"
+)
+def check_command(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    fail_on: str | None,
+    annotate_dir: Path | None,
+    suggest: bool,
+    force: bool,
+    jobs: int | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    follow_symlinks: bool,
+    progress: bool | None,
+) -> None:
+    """Check letters: PATH... are files or folders (searched recursively)."""
+    from lettercheck.files import find_letters
+    from lettercheck.findings import Severity
+    from lettercheck.pipeline import Job
+
+    if not paths:
+        raise click.UsageError("Angiv mindst én fil eller mappe, fx: lettercheck breve/")
+    for path in paths:
+        if not os.path.lexists(path):
+            raise click.UsageError(f"{path}: findes ikke. Tjek stavningen af stien.")
+    if (suggest or force) and annotate_dir is None:
+        raise click.UsageError("--suggest og --force bruges sammen med --annotate MAPPE.")
+
+    found = list(
+        find_letters(
+            paths,
+            exclude=[annotate_dir] if annotate_dir else [],
+            follow_symlinks=follow_symlinks,
+        )
+    )
+    inputs = {_real(f.path) for f in found}
+    if output is not None and _real(output) in inputs:
+        raise click.UsageError(f"--output {output} er et af brevene; vælg en anden fil.")
+    jobs_list = [
+        Job(
+            path=f.path,
+            annotate_to=_annotation_target(annotate_dir, f.path, f.root) if annotate_dir else None,
+            suggest=suggest,
+            force=force,
+        )
+        for f in found
+    ]
+    if annotate_dir is not None:
+        _refuse_overwriting_inputs(jobs_list, inputs)
+
+    severity = Severity(fail_on or "error")
+    show_progress = progress if progress is not None else sys.stderr.isatty()
+    show_progress = show_progress and len(jobs_list) >= PROGRESS_MIN_FILES
+    results = _run(jobs_list, jobs or os.cpu_count() or 1, show_progress)
+
+    if write_baseline is not None:
+        from lettercheck import baseline as baseline_module
+
+        results = list(results)
+        baseline_module.write(write_baseline, results)
+        click.echo(f"Baseline skrevet: {write_baseline} ({len(results)} breve)", err=True)
+        sys.exit(2 if any(r.error for r in results) else 0)
+    if baseline is not None:
+        from lettercheck import baseline as baseline_module
+
+        known = baseline_module.load(baseline)
+        results = (known.filter(result) for result in results)
+
+    exit_code = _report(results, fmt, output, severity, colour=_colour(output))
+    sys.exit(exit_code)
+
+
+def _run(jobs: Sequence, workers: int, show_progress: bool) -> Iterator:
+    """Results in input order, one job per letter, with a progress bar on stderr if asked."""
+    from lettercheck.pipeline import job_error, run_job
+    from lettercheck.runner import run
+
+    results = run(jobs, workers, run_job, on_error=job_error)
+    if not show_progress:
+        yield from results
+        return
+    with click.progressbar(
+        length=len(jobs),
+        label="Kontrollerer breve",
+        file=sys.stderr,
+        show_eta=True,
+        show_pos=True,
+    ) as bar:
+        for result in results:
+            bar.update(1)
+            yield result
+
+
+def _report(results, fmt: str, output: Path | None, fail_on, *, colour: bool) -> int:
+    """Write the report and return the exit code. Text streams letter by letter; the other formats
+    need the whole run, so only those keep every result."""
+    from lettercheck.reporters.summary import Summary
+
+    summary = Summary(fail_on=fail_on)
+    if fmt == "text":
+        from lettercheck.reporters import text
+
+        with _open_output(output) as out:
+            for result in results:
+                summary.add(result)
+                out.write(text.render_file(result, colour=colour))
+            out.write(text.render_summary(summary))
+        return summary.exit_code
+
+    kept = []
+    for result in results:
+        summary.add(result)
+        kept.append(result)
+    if fmt == "json":
+        from lettercheck.reporters import json as reporter
+    elif fmt == "sarif":
+        from lettercheck.reporters import sarif as reporter
+    else:
+        from lettercheck.reporters import github as reporter
+    rendered = reporter.render(kept, summary=summary)
+    with _open_output(output) as out:
+        out.write(rendered)
+    return summary.exit_code
+
+
+class _open_output:
+    """stdout, or a file written beside its target and renamed into place when complete."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+
+    def __enter__(self):
+        if self.path is None:
+            return click.get_text_stream("stdout")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        self.file = open(self.tmp, "w", encoding="utf-8", newline="\n")
+        return self.file
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if self.path is None:
+            return
+        self.file.close()
+        if kind is None:
+            os.replace(self.tmp, self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+
+def _annotation_target(outdir: Path, path: Path, root: Path | None) -> Path:
+    """Keep the inputs' folder structure: ``letters/a/b.docx`` → ``OUTDIR/a/b.docx``."""
+    if root is None:
+        return outdir / path.name
+    return outdir / path.relative_to(root)
+
+
+def _refuse_overwriting_inputs(jobs: Sequence, inputs: set[Path]) -> None:
+    targets: dict[Path, Path] = {}
+    for job in jobs:
+        target = _real(job.annotate_to)
+        if target in inputs:
+            raise click.UsageError(
+                f"--annotate {job.annotate_to.parent} ville overskrive brevet {job.path}. "
+                "Vælg en mappe uden for brevene."
+            )
+        if target in targets:
+            raise click.UsageError(
+                f"{job.path} og {targets[target]} ville få den samme kommenterede kopi "
+                f"{job.annotate_to}. Kør dem hver for sig."
+            )
+        targets[target] = job.path
+
+
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+def _colour(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ

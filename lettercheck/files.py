@@ -1,0 +1,83 @@
+"""Find the letters to check under the paths a user gives.
+
+Folders are searched recursively in a stable (sorted) order so reports and exit codes do not depend
+on the file system. Word's lock files (``~$brev.docx``) and hidden files are skipped. Symbolic links
+inside a folder are not followed unless asked: a link can point out of the folder or loop, and an
+unattended hook must neither wander nor hang. A file named on the command line is always checked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from lettercheck.pipeline import SUPPORTED_SUFFIXES
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A file to check, and the folder it was found under (``None`` for a file given by name)."""
+
+    path: Path
+    root: Path | None
+
+
+def find_letters(
+    paths: Iterable[Path],
+    *,
+    exclude: Iterable[Path] = (),
+    follow_symlinks: bool = False,
+) -> Iterator[Found]:
+    """Yield each letter once. ``exclude`` are folders not to enter (the annotation output)."""
+    excluded = {_real(p) for p in exclude}
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            for file in _walk(path, excluded, follow_symlinks):
+                real = _real(file)
+                if real not in seen:
+                    seen.add(real)
+                    yield Found(file, path)
+        else:
+            real = _real(path)
+            if real not in seen:
+                seen.add(real)
+                yield Found(path, None)
+
+
+def _walk(root: Path, excluded: set[Path], follow_symlinks: bool) -> Iterator[Path]:
+    visited: set[Path] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        real = _real(folder)
+        if real in excluded or real in visited:
+            continue
+        visited.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue  # an unreadable sub-folder: nothing in it can be listed
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith((".", "~$")):
+                continue
+            if entry.is_symlink() and not follow_symlinks:
+                continue
+            try:
+                if entry.is_dir():
+                    subfolders.append(Path(entry.path))
+                elif entry.is_file() and Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield Path(entry.path)
+            except OSError:
+                continue
+        stack.extend(reversed(subfolders))
+
+
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()

@@ -1,0 +1,113 @@
+"""Check one file from end to end: read, tag parts, analyse, run the rules, annotate if asked.
+
+This is the unit of work a batch run hands to a worker process, so it takes and returns plain,
+picklable values and never raises for a bad file: whatever goes wrong becomes ``FileResult.error``,
+one line for the user, and the next file is checked.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from lettercheck.findings import FileResult
+from lettercheck.model import Document, LetterError
+
+#: File types lettercheck reads. ``.doc`` is listed so that a folder of old letters tells the user
+#: what to do with them instead of passing over them in silence.
+WORD_SUFFIXES = frozenset({".docx", ".dotx", ".docm", ".dotm"})
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+SUPPORTED_SUFFIXES = WORD_SUFFIXES | TEXT_SUFFIXES | {".doc", ".dot"}
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What to do with one file. ``annotate_to`` is the annotated copy's path, if one is wanted."""
+
+    path: Path
+    annotate_to: Path | None = None
+    suggest: bool = False
+    force: bool = False
+
+
+@dataclass(slots=True)
+class CheckedFile:
+    result: FileResult
+    document: Document | None = None
+
+
+def check_file(path: Path, config=None) -> CheckedFile:
+    """Read and check ``path``; the document is returned too, for the annotator and tests."""
+    try:
+        from lettercheck.analysis import analyse
+        from lettercheck.config import load_config
+        from lettercheck.engine import check
+        from lettercheck.parts import tag_parts
+        from lettercheck.reader import read_document
+
+        document = read_document(path)
+        if not any(block.text.strip() for block in document.blocks):
+            raise LetterError(
+                "Filen indeholder ingen tekst, så der er intet at kontrollere. "
+                "Tjek at det er det rigtige brev."
+            )
+        tag_parts(document)
+        analysis = analyse(document)
+        findings = check(analysis, config if config is not None else load_config(path))
+        result = FileResult(path=path, readability=analysis.readability, findings=findings)
+        return CheckedFile(result=result, document=document)
+    except LetterError as error:
+        return CheckedFile(result=FileResult(path=path, error=str(error)))
+    except Exception as error:  # a bug in lettercheck must not stop a batch of thousands
+        if os.environ.get("LETTERCHECK_DEBUG"):
+            raise
+        return CheckedFile(result=FileResult(path=path, error=internal_error(error)))
+
+
+def run_job(job: Job) -> FileResult:
+    """Check one file and write its annotated copy if the job asks for one."""
+    checked = check_file(job.path)
+    if job.annotate_to is None or checked.document is None:
+        return checked.result
+    if job.annotate_to.exists() and not job.force:
+        checked.result.error = (
+            f"Den kommenterede kopi {job.annotate_to} findes allerede og blev ikke overskrevet. "
+            "Brug --force for at erstatte den."
+        )
+        return checked.result
+    try:
+        from lettercheck.annotate import annotate_file
+
+        annotate_file(
+            job.path,
+            job.annotate_to,
+            checked.document,
+            checked.result.findings,
+            checked.result.readability,
+            suggest=job.suggest,
+        )
+    except LetterError as error:
+        checked.result.error = str(error)
+    except OSError as error:
+        checked.result.error = (
+            f"Den kommenterede kopi kunne ikke skrives til {job.annotate_to} "
+            f"({error.strerror or type(error).__name__}). Vælg en anden mappe med --annotate."
+        )
+    except Exception as error:
+        if os.environ.get("LETTERCHECK_DEBUG"):
+            raise
+        checked.result.error = internal_error(error)
+    return checked.result
+
+
+def job_error(job: Job, message: str) -> FileResult:
+    """The result of a job whose worker died or raised: the message becomes that file's error."""
+    return FileResult(path=job.path, error=message)
+
+
+def internal_error(error: BaseException) -> str:
+    return (
+        f"Intern fejl i lettercheck ({type(error).__name__}); de andre filer kontrolleres. "
+        "Kør igen med LETTERCHECK_DEBUG=1 for detaljer, og meld fejlen."
+    )

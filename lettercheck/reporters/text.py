@@ -1,0 +1,86 @@
+"""The text report staff read in a terminal: per letter its LIX and findings, then a summary.
+
+Written in Danish for the people who fix the letters. Each finding names where it is (paragraph
+number, counted from 1 as a reader would, and the part of the letter) and quotes the exact words.
+"""
+
+from __future__ import annotations
+
+from lettercheck.findings import FileResult, Finding, Severity
+from lettercheck.reporters.summary import Summary
+
+SEVERITY_DA = {Severity.ERROR: "fejl", Severity.WARNING: "advarsel", Severity.INFO: "info"}
+_PLURAL_DA = {Severity.ERROR: "fejl", Severity.WARNING: "advarsler", Severity.INFO: "info"}
+PART_DA = {
+    "address": "adresse",
+    "subject": "overskrift",
+    "salutation": "indledning",
+    "body": "brødtekst",
+    "closing": "hilsen",
+    "signature": "underskrift",
+    "legal": "regler/klage",
+    "attachments": "bilag",
+    "header": "sidehoved",
+    "footer": "sidefod",
+}
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+_MAX_QUOTE = 80
+
+
+def _style(text: str, colour: bool, **kwargs) -> str:
+    if not colour:
+        return text
+    import click
+
+    return click.style(text, **kwargs)
+
+
+def render_file(result: FileResult, *, colour: bool = False) -> str:
+    path = result.path.as_posix()
+    if result.error is not None:
+        unreadable = _style("kan ikke læses", colour, fg="red")
+        return f"{_style(path, colour, bold=True)}: {unreadable}: {result.error}\n"
+    lines = []
+    head = _style(path, colour, bold=True)
+    if result.readability is not None:
+        r = result.readability
+        head += f"  LIX {r.lix:.0f} ({r.band}) · {r.words} ord · {r.sentences} sætninger"
+    lines.append(head)
+    for finding in result.findings:
+        lines.append("  " + _finding_line(finding, colour))
+        if finding.suggestion:
+            lines.append(f"      → {finding.suggestion}")
+    return "\n".join(lines) + "\n"
+
+
+def _finding_line(finding: Finding, colour: bool) -> str:
+    if finding.block is None:
+        where = "hele brevet"
+    else:
+        where = f"afsnit {finding.block + 1}"
+        if finding.part:
+            where += f" ({PART_DA.get(finding.part, finding.part)})"
+    severity = SEVERITY_DA[finding.severity]
+    line = (
+        f"{where}: {_style(severity, colour, fg=_COLOURS[finding.severity])} "
+        f"{finding.code} {finding.rule}: {finding.message}"
+    )
+    if finding.text:
+        quote = " ".join(finding.text.split())
+        if len(quote) > _MAX_QUOTE:
+            quote = quote[: _MAX_QUOTE - 1] + "…"
+        line += f" «{quote}»"
+    return line
+
+
+def render_summary(summary: Summary) -> str:
+    counts = ", ".join(
+        f"{n} {SEVERITY_DA[s] if n == 1 else _PLURAL_DA[s]}"
+        for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        for n in [summary.by_severity.get(s.value, 0)]
+    )
+    letters = "brev" if summary.files == 1 else "breve"
+    text = f"{summary.files} {letters} kontrolleret · {summary.findings} fund ({counts})"
+    if summary.unreadable:
+        text += f" · {summary.unreadable} kunne ikke læses"
+    return text + "\n"
