@@ -1,0 +1,168 @@
+"""The command line: start-up cost, usage errors, exit codes, the JSON contract, text snapshots."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lettercheck import __version__
+from lettercheck.cli import main
+from lettercheck.docxwriter import paragraph, write_docx
+
+GOOD_LETTER = [
+    ("Title", "Indkaldelse til samtale om job"),
+    (None, "Kære Ali Hassan"),
+    (None, "Du får dette brev, fordi vi gerne vil tale med dig om, hvordan du kommer i job."),
+    (None, "Målet er, at du får et job, som passer til dig."),
+    (None, "Vi mødes tirsdag den 3. marts kl. 10.00 på Jobcentret, Vejlevej 2."),
+    (None, "Med venlig hilsen"),
+    (None, "Mette Hansen, jobkonsulent"),
+    (None, "Telefon 72 10 60 12, sms til 72 10 60 12"),
+    (None, "E-mail mette.hansen@fredericia.dk"),
+]
+
+BAD_LETTER = [
+    ("Title", "Vedrørende Deres sag"),
+    (None, "Kære modtager"),
+    (
+        None,
+        "I henhold til § 42, stk. 2, i lov om aktiv socialpolitik skal De hermed indkaldes "
+        "til samtale, jf. ovennævnte bestemmelser, og De bedes i den forbindelse medbringe "
+        "relevant dokumentation for Deres nuværende situation med henblik på afklaring.",
+    ),
+    (None, "Med venlig hilsen"),
+    (None, "Jobcenter Fredericia"),
+]
+
+
+def build(path: Path, lines) -> Path:
+    body = "".join(paragraph(text, style=style) for style, text in lines)
+    write_docx(path, body)
+    return path
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "lettercheck", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_help_does_not_import_spacy():
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from lettercheck.cli import main\n"
+        "r = CliRunner().invoke(main, ['--help'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "assert 'PATH' in r.output\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'spacy', 'lxml', 'thinc'})\n"
+        "print(heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_version():
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_missing_path_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, [str(tmp_path / "findes-ikke.docx")])
+    assert result.exit_code == 2
+    assert "findes ikke" in result.output
+
+
+def test_no_path_is_a_usage_error():
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 2
+
+
+@pytest.fixture(scope="module")
+def letters(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("breve")
+    build(folder / "god.docx", GOOD_LETTER)
+    (folder / "sub").mkdir()
+    build(folder / "sub" / "daarlig.docx", BAD_LETTER)
+    (folder / "~$god.docx").write_bytes(b"lock file")
+    (folder / ".skjult.docx").write_bytes(b"hidden")
+    return folder
+
+
+def test_json_contract(letters):
+    result = CliRunner().invoke(main, ["--format", "json", "--jobs", "1", str(letters)])
+    report = json.loads(result.output)
+    assert set(report) == {"version", "files", "summary"}
+    assert report["version"] == __version__
+    paths = [Path(f["path"]).name for f in report["files"]]
+    assert paths == ["god.docx", "daarlig.docx"], "lock files and hidden files are skipped"
+    for entry in report["files"]:
+        assert set(entry) == {"path", "readability", "findings", "error"}
+        assert entry["error"] is None
+        readability = entry["readability"]
+        assert set(readability) == {"lix", "band", "words", "sentences", "long_words"}
+        assert readability["band"] in {"meget let", "let", "middel", "svær", "meget svær"}
+        assert readability["words"] > 0 and readability["sentences"] > 0
+        for finding in entry["findings"]:
+            assert set(finding) == {
+                "rule", "code", "severity", "message", "part", "block", "start", "end", "text",
+                "suggestion",
+            }  # fmt: skip
+            assert finding["severity"] in {"error", "warning", "info"}
+            assert finding["rule"] == finding["rule"].lower() and " " not in finding["rule"]
+    bad = report["files"][1]
+    rules = {f["rule"] for f in bad["findings"]}
+    assert {"legal-reference-early", "formal-address", "missing-caseworker-phone"} <= rules
+    legal = next(f for f in bad["findings"] if f["rule"] == "legal-reference-early")
+    assert legal["text"].startswith("§ 42")
+    summary = report["summary"]
+    assert summary["files"] == 2 and summary["errors"] == 0
+    assert summary["exit_code"] == result.exit_code == 1
+
+
+def test_exit_codes_follow_fail_on(letters):
+    good = str(letters / "god.docx")
+    assert CliRunner().invoke(main, ["--jobs", "1", good]).exit_code == 0
+    bad = str(letters / "sub" / "daarlig.docx")
+    assert CliRunner().invoke(main, ["--jobs", "1", bad]).exit_code == 1
+    assert CliRunner().invoke(main, ["--jobs", "1", "--fail-on", "info", good]).exit_code in (0, 1)
+
+
+def test_unreadable_file_is_one_line_and_exit_2_and_others_still_checked(letters, tmp_path):
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"this is not a zip file")
+    result = run("--jobs", "1", str(broken), str(letters / "god.docx"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = [line for line in result.stdout.splitlines() if "broken.docx" in line]
+    assert len(lines) == 1 and "kan ikke læses" in lines[0]
+    assert "god.docx  LIX" in result.stdout
+
+
+def test_output_file_is_written_and_must_not_be_an_input(letters, tmp_path):
+    report = tmp_path / "rapport.json"
+    result = CliRunner().invoke(
+        main,
+        ["--format", "json", "--output", str(report), "--jobs", "1", str(letters / "god.docx")],
+    )
+    assert result.exit_code == 0
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["files"] == 1
+    target = letters / "god.docx"
+    before = target.read_bytes()
+    result = CliRunner().invoke(main, ["--output", str(target), str(target)])
+    assert result.exit_code == 2
+    assert target.read_bytes() == before
+
+
+def test_text_report_snapshot(letters):
+    result = CliRunner().invoke(main, ["--jobs", "1", str(letters / "sub" / "daarlig.docx")])
+    lines = result.output.splitlines()
+    assert lines[0].endswith("daarlig.docx  LIX " + lines[0].split("LIX ")[1])
+    assert any("legal-reference-early" in line and "«§ 42, stk. 2" in line for line in lines)
+    assert lines[-1].startswith("1 brev kontrolleret · ")
