@@ -1,0 +1,463 @@
+"""The Danish spaCy pipeline: tokenizer, sentence segmentation and lookup lemmas.
+
+Why not spaCy's own pieces:
+
+* ``spacy.blank("da")`` already has the right tokenizer: it keeps ~1,200 Danish abbreviations
+  ("kl.", "bl.a.", "stk.", "jf.") and the ordinals "1." to "31." as single tokens. spaCy's
+  rule-based ``sentencizer`` then ends a sentence after every such token that ends in a period,
+  or never, depending on the punctuation set, and cannot tell "Mødet er kl. 10. Du skal …" (two
+  sentences) from "d. 12. marts kl. 10.00" (one). ``danish_sentences`` below decides this from
+  the token's kind (abbreviation that usually continues, abbreviation that often ends a
+  sentence, ordinal, initial) and the next word (lower case, digit, month name, a word that
+  only starts sentences, …).
+* spaCy's ``lemmatizer`` pipe in lookup mode loads spacy-lookups-data's Danish table (550,000
+  entries) through ``Lookups`` and takes ~2 s to initialise: more than the rest of a check.
+  We keep the same table as a sorted, memory-mapped file in the user's cache directory (built
+  once from the gzip JSON, rebuilt when that file changes) and binary-search it per distinct
+  word, so opening it costs about a millisecond.
+
+Nothing here imports spaCy at module import time: the CLI imports this module lazily, and the
+component is registered the first time ``get_nlp()`` runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import importlib.util
+import json
+import mmap
+import os
+import struct
+import sys
+import tempfile
+from array import array
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import spacy
+    from spacy.tokens import Doc
+
+# --------------------------------------------------------------------------------------------
+# Lemma table
+# --------------------------------------------------------------------------------------------
+
+_TABLE_NAME = "da_lemma_lookup.json.gz"
+_MAGIC = b"LCLEMMA2"
+_HEADER = struct.Struct("<8sIII")  # magic, entries, keys blob size, values blob size
+
+
+def lookup_source() -> Path | None:
+    """Where spacy-lookups-data keeps the Danish lemma table, found without importing it."""
+    spec = importlib.util.find_spec("spacy_lookups_data")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        candidate = Path(location) / "data" / _TABLE_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def cache_dirs() -> list[Path]:
+    """Directories to try for the compiled table, best first (XDG first, then a temp dir)."""
+    dirs: list[Path] = []
+    explicit = os.environ.get("LETTERCHECK_CACHE_DIR")
+    if explicit:
+        dirs.append(Path(explicit))
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        dirs.append(Path(xdg) / "lettercheck")
+    else:
+        home = os.path.expanduser("~")
+        if home and home != "~":
+            dirs.append(Path(home) / ".cache" / "lettercheck")
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    dirs.append(Path(tempfile.gettempdir()) / f"lettercheck-{uid}")
+    return dirs
+
+
+def _read_source(source: Path) -> dict[bytes, bytes]:
+    """The table keyed by lower case (an entry whose key is already lower case wins)."""
+    with gzip.open(source, "rt", encoding="utf-8") as fh:
+        raw: dict[str, str] = json.load(fh)
+    table: dict[bytes, bytes] = {}
+    exact: set[bytes] = set()
+    for word, lem in raw.items():
+        key = word.lower().encode("utf-8")
+        if key in exact:
+            continue
+        value = lem.lower().encode("utf-8")
+        table[key] = b"" if value == key else value  # "" = the word is its own lemma
+        if word == word.lower():
+            exact.add(key)
+    return table
+
+
+def compile_table(source: Path) -> bytes:
+    """The compact form: header, key offsets, value offsets, keys blob, values blob.
+
+    Keys are sorted as UTF-8 bytes, so a binary search with bytes comparisons finds them.
+    """
+    table = _read_source(source)
+    keys = sorted(table)
+    key_offsets = array("I", [0])
+    value_offsets = array("I", [0])
+    key_blob = bytearray()
+    value_blob = bytearray()
+    for key in keys:
+        key_blob += key
+        key_offsets.append(len(key_blob))
+        value_blob += table[key]
+        value_offsets.append(len(value_blob))
+    if sys.byteorder != "little":  # pragma: no cover - the file format is little-endian
+        key_offsets.byteswap()
+        value_offsets.byteswap()
+    header = _HEADER.pack(_MAGIC, len(keys), len(key_blob), len(value_blob))
+    return b"".join([header, key_offsets.tobytes(), value_offsets.tobytes(), key_blob, value_blob])
+
+
+class LemmaTable:
+    """A read-only, sorted lemma table over a buffer (a memory map or bytes)."""
+
+    __slots__ = ("_buf", "_keys_at", "_koff", "_n", "_values_at", "_voff")
+
+    def __init__(self, buf: bytes | mmap.mmap) -> None:
+        if len(buf) < _HEADER.size:
+            raise ValueError("truncated lemma table")
+        magic, n, key_size, value_size = _HEADER.unpack_from(buf, 0)
+        offsets_size = 4 * (n + 1)
+        expected = _HEADER.size + 2 * offsets_size + key_size + value_size
+        if magic != _MAGIC or len(buf) != expected or sys.byteorder != "little":
+            raise ValueError("not a lemma table of this version")
+        view = memoryview(buf)
+        start = _HEADER.size
+        self._koff = view[start : start + offsets_size].cast("I")
+        self._voff = view[start + offsets_size : start + 2 * offsets_size].cast("I")
+        self._keys_at = start + 2 * offsets_size
+        self._values_at = self._keys_at + key_size
+        self._n = n
+        self._buf = buf
+
+    def __len__(self) -> int:
+        return self._n
+
+    def get(self, word: str) -> str | None:
+        """The lemma of a lower-case ``word``, or None when the table does not know it."""
+        key = word.encode("utf-8")
+        buf, koff, base = self._buf, self._koff, self._keys_at
+        lo, hi = 0, self._n
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if buf[base + koff[mid] : base + koff[mid + 1]] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < self._n and buf[base + koff[lo] : base + koff[lo + 1]] == key:
+            value = buf[self._values_at + self._voff[lo] : self._values_at + self._voff[lo + 1]]
+            return value.decode("utf-8") if value else word
+        return None
+
+
+def _cache_name(source: Path) -> str:
+    stat = source.stat()
+    return f"da_lemma-{stat.st_size}-{stat.st_mtime_ns}.{_MAGIC[-1:].decode()}.bin"
+
+
+def _open_cached(path: Path) -> LemmaTable | None:
+    try:
+        with open(path, "rb") as fh:
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+    try:
+        return LemmaTable(mapped)
+    except ValueError:
+        mapped.close()
+        return None
+
+
+def _write_atomically(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` via a temp file and rename, so readers never see half a file
+    (several lettercheck processes may start at once)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".lemma-", dir=path.parent)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+    for stale in path.parent.glob("da_lemma-*.bin"):  # tables built from an older source
+        if stale.name != path.name:
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    return True
+
+
+def load_table(source: Path | None = None, dirs: Iterable[Path] | None = None) -> LemmaTable:
+    """Open the compiled table from the first cache directory that has it, else build it.
+
+    When no cache directory is writable the table is compiled into memory (about a second,
+    once per process): lettercheck still works, only slower to start.
+    """
+    source = source or lookup_source()
+    if source is None:
+        return LemmaTable(_HEADER.pack(_MAGIC, 0, 0, 0) + b"\0\0\0\0" * 2)
+    name = _cache_name(source)
+    candidates = list(dirs) if dirs is not None else cache_dirs()
+    for directory in candidates:
+        table = _open_cached(directory / name)
+        if table is not None:
+            return table
+    data = compile_table(source)
+    for directory in candidates:
+        if _write_atomically(directory / name, data):
+            table = _open_cached(directory / name)
+            if table is not None:
+                return table
+    return LemmaTable(data)
+
+
+_TABLE: LemmaTable | None = None
+_LEMMAS: dict[str, str] = {}
+
+
+def _table() -> LemmaTable:
+    global _TABLE
+    if _TABLE is None:
+        _TABLE = load_table()
+    return _TABLE
+
+
+def lemma(word: str) -> str:
+    """Lower-case lookup lemma of ``word`` from spacy-lookups-data's Danish table; the word
+    lower-cased when the table does not know it. Memoised per process."""
+    lower = word.lower()
+    found = _LEMMAS.get(lower)
+    if found is None:
+        found = _table().get(lower) or lower
+        if len(_LEMMAS) < 200_000:
+            _LEMMAS[lower] = found
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Sentence segmentation
+# --------------------------------------------------------------------------------------------
+
+#: Punctuation that ends a sentence (LIX definition: . ! ? : ;).
+_ENDERS = frozenset({".", "!", "?", ":", ";", "?!", "!?", "!!", "??", "!!!", "???"})
+#: Ellipses end a sentence only when a capital letter (or nothing) follows.
+_ELLIPSES = frozenset({"...", "…", "....", ". . ."})
+#: Always closing: they belong to the sentence before them.
+_CLOSERS = frozenset({")", "]", "}"})
+#: Quotes can open or close; attached to the punctuation before them (no space) they close.
+_QUOTES = frozenset({'"', "'", "»", "«", "”", "“", "’", "‘", "„", "›", "‹"})
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+MONTHS = _words(
+    "januar februar marts april maj juni juli august september oktober november december "
+    "jan jan. feb feb. febr. mar. apr. aug. sep. sept. okt. nov. dec."
+)
+
+#: Abbreviations that almost always continue the sentence, even before a capitalised word
+#: (titles before names, "jf. Bilag 2", "bl.a. Jobcentret", "d. A."). A word that can only
+#: start a sentence ("Du", "Vi", "Hvis") still ends it.
+CONTINUING = _words(
+    """
+    hr. fr. frk. dr. prof. skt. st. sdr. ndr. gl. jf. jfr. jvf. cf. bl.a. f.eks. fx. iflg. ifm.
+    ift. iht. pga. vedr. ang. att. mrk. inkl. ekskl. evt. ca. c. dvs. d.v.s. mht. m.h.t. hhv.
+    vha. pr. d. kl. nr. stk. pkt. kap. afd. adr. vedl. cand. stud. fhv. tidl. nuv. j.nr. jnr.
+    lb.nr. ph.d. mag. sml. if. i.e. e.g. bl. ll. ovf. nedenst. ovenst. ref. ff. t.o.m. f.o.m.
+    """
+)
+
+#: Words that start a sentence and are never part of a name, so "… kl. 10. Du skal" and
+#: "… jf. § 3. Hvis du" end before them even after an abbreviation that usually continues.
+STARTERS = _words(
+    """
+    du vi jeg han hun man der dette disse hvis når men og så hvad hvor hvordan hvornår hvorfor
+    hvem vil kan skal må har er var bliver blev husk bemærk ring kontakt skriv læs send mød
+    giv tag kom vær pengene formålet mødet jobcentret kommunen
+    """
+)
+
+#: After these words a number with a period is an ordinal ("den 3. Division", "i 2. Verdenskrig").
+_ORDINAL_CONTEXT = _words(
+    """
+    den det de d. i under efter til fra hver ved om af for med sin sit sine hans hendes deres
+    vores jeres din dit dine min mit mine hendes dets dens
+    """
+)
+
+
+def _is_number_period(text: str) -> bool:
+    return len(text) > 1 and text[-1] == "." and text[:-1].isdigit()
+
+
+def _period_continues(doc: Doc, i: int, j: int) -> bool:
+    """Whether token ``i`` (a word ending in '.', e.g. "kl.", "10.", "K.", "osv.") does NOT end
+    its sentence. ``j`` is the first token after it that is not space, quote or bracket."""
+    n = len(doc)
+    if j >= n:
+        return False  # end of block
+    nxt = doc[j].text
+    first = nxt[0]
+    if first.isdigit() or first in "§%,;:-–/&+":
+        # "kl. 10", "stk. 2", "ca. 20", "jf. § 3", "kr. 1.500" — but a list like
+        # "1. 2." keeps going too; a number rarely starts a Danish sentence in a letter.
+        return True
+    if not first.isalpha():
+        return False
+    if first.islower():
+        return True  # "d. 12. marts", "bl.a. er", "osv. og", "1. januar"
+    # The next word is capitalised.
+    word = doc[i].text
+    lower = word.lower()
+    next_lower = doc[j].lower_
+    if next_lower in MONTHS:
+        return True  # "d. 12. September", "1. Januar"
+    if next_lower in STARTERS:
+        return False
+    if _is_number_period(word):
+        prev = _previous_word(doc, i)
+        return prev is not None and prev in _ORDINAL_CONTEXT
+    if lower in CONTINUING:
+        return True
+    # An initial ("Jens K. Hansen", "d. A.") continues. Every other abbreviation — those that
+    # often end a sentence ("osv.", "mv.", "m.fl.", "kr.", "mio.", "pct.", "p.t.", "tlf.") and
+    # the rest — ends it before a capitalised word: ". Capital" normally starts a sentence.
+    return len(word) == 2 and word[0].isalpha() and word[0].isupper()
+
+
+def _previous_word(doc: Doc, i: int) -> str | None:
+    k = i - 1
+    while k >= 0 and doc[k].is_space:
+        k -= 1
+    return doc[k].lower_ if k >= 0 else None
+
+
+def _skip_closers(doc: Doc, k: int) -> int:
+    """Index of the first token from ``k`` on that is not a closing bracket or an attached
+    closing quote (or space)."""
+    n = len(doc)
+    while k < n:
+        tok = doc[k]
+        text = tok.text
+        if text in _CLOSERS or tok.is_space:
+            k += 1
+        elif text in _QUOTES and not doc[k - 1].whitespace_:
+            k += 1  # 'morgen."' / 'Kom.«' — the quote sticks to the period: it closes
+        else:
+            break
+    return k
+
+
+def sentence_ends(doc: Doc) -> list[int]:
+    """Token indices where a new sentence starts (excluding 0), by the Danish rules above."""
+    starts: list[int] = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        tok = doc[i]
+        text = tok.text
+        end_here = False
+        if text in _ENDERS:
+            if text == "." and i > 0 and doc[i - 1].text.isdigit() and not doc[i - 1].whitespace_:
+                # "i 2010. gang"? An ordinal written with a number the tokenizer split off.
+                j = _skip_closers(doc, i + 1)
+                end_here = not (j < n and doc[j].text[:1].islower())
+            else:
+                end_here = True
+        elif text in _ELLIPSES:
+            j = _skip_closers(doc, i + 1)
+            end_here = j >= n or not doc[j].text[:1].islower()
+        elif tok.is_space and "\n" in text:
+            # A line break inside a paragraph (Shift+Enter) ends a sentence unless the next
+            # line continues it in lower case.
+            j = i + 1
+            while j < n and doc[j].is_space:
+                j += 1
+            if j < n and not doc[j].text[:1].islower():
+                starts.append(j)
+            i = j
+            continue
+        elif len(text) > 1 and text[-1] == "." and not tok.is_punct:
+            j = _skip_closers(doc, i + 1)
+            end_here = not _period_continues(doc, i, j)
+        if end_here:
+            # Absorb further enders ("?!", '."') and closers, then the next sentence starts.
+            k = i + 1
+            while k < n and (doc[k].text in _ENDERS or doc[k].text in _ELLIPSES):
+                k += 1
+            k = _skip_closers(doc, k)
+            if k < n:
+                starts.append(k)
+            i = max(k, i + 1)
+            continue
+        i += 1
+    return starts
+
+
+def segment(doc: Doc) -> Doc:
+    """Set ``is_sent_start`` on every token of ``doc`` by ``sentence_ends``."""
+    n = len(doc)
+    if n == 0:
+        return doc
+    starts = set(sentence_ends(doc))
+    doc[0].is_sent_start = True
+    for k in range(1, n):
+        doc[k].is_sent_start = k in starts
+    return doc
+
+
+def set_lemmas(doc: Doc) -> Doc:
+    """Set ``token.lemma_`` to the lower-case lookup lemma of every token."""
+    cache = _LEMMAS
+    for tok in doc:
+        lower = tok.lower_
+        found = cache.get(lower)
+        if found is None:
+            found = lemma(lower)
+        tok.lemma_ = found
+    return doc
+
+
+_NLP: spacy.Language | None = None
+SENTENCES_PIPE = "lettercheck_sentences"
+LEMMAS_PIPE = "lettercheck_lemmas"
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(SENTENCES_PIPE):
+        Language.component(SENTENCES_PIPE, func=segment)
+    if not Language.has_factory(LEMMAS_PIPE):
+        Language.component(LEMMAS_PIPE, func=set_lemmas)
+
+
+def get_nlp() -> spacy.Language:
+    """The process-wide Danish pipeline: blank "da" tokenizer, sentence segmenter, lemmas."""
+    global _NLP
+    if _NLP is None:
+        import spacy
+
+        _register()
+        nlp = spacy.blank("da")
+        nlp.add_pipe(SENTENCES_PIPE)
+        nlp.add_pipe(LEMMAS_PIPE)
+        _NLP = nlp
+    return _NLP

@@ -1,0 +1,171 @@
+"""LIX, exactly as README-lix.md defines it.
+
+LIX = words / sentences + 100 × long words / words (Björnsson), counted over the letter's main
+text (``model.MAIN_TEXT_KINDS``). Words are found by one regular expression over the block text;
+sentences come from ``danish``'s segmenter (which knows abbreviations, ordinals, dates and
+times), and every block ends a sentence. A sentence counts only when it holds a word, so a
+lone "•" or "–" never makes a text look easier.
+
+We do not use textstat's ``lix()``: it ends a sentence at every period (so "jf.", "kl. 10.00",
+"stk. 2" each add a sentence) and drops short fragments, which makes a typical Danish letter
+paragraph score several points too easy.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from lettercheck.findings import Readability
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+    from lettercheck.model import Document
+
+#: A long word has more than this many letters (digits do not count).
+LONG_WORD_LETTERS = 6
+
+_TLDS = "dk|com|org|net|eu|nu|info|gov|edu|int|io|se|no|de|uk|fo|gl|is|fi"
+_WORD_RE = re.compile(
+    r"""
+    (?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
+  | (?P<url>(?:https?://|ftp://|www\.)[^\s<>"«»]*[^\s<>"«».,;:!?)\]'’”])
+  | (?P<domain>\b(?:[\w-]+\.)+(?:"""
+    + _TLDS
+    + r""")\b(?:/[^\s<>"«»]*[^\s<>"«».,;:!?)\]'’”])?)
+  | (?P<field>«[^«»\n]{1,80}»)
+  | (?P<word>[^\W_]+(?:(?:[-‐‑'’]|(?<=\d)[.,:/](?=\d))[^\W_]+)*)
+    """,
+    re.VERBOSE,
+)
+
+BANDS: tuple[tuple[int, str], ...] = (
+    (24, "meget let"),
+    (34, "let"),
+    (44, "middel"),
+    (54, "svær"),
+)
+
+
+def _round_half_up(value: float, digits: int = 0) -> float:
+    """Round half away from zero (Python's round() rounds half to even: 24.5 -> 24)."""
+    scale = 10**digits
+    return math.floor(value * scale + 0.5) / scale
+
+
+def band(lix: float) -> str:
+    """The Danish LIX band of ``lix``, judged on the value rounded to a whole number (half up):
+    ≤24 meget let, 25–34 let, 35–44 middel, 45–54 svær, ≥55 meget svær. So 24.4 is "meget let"
+    and 24.5 is "let", the same band a reader gets from the rounded number shown."""
+    whole = _round_half_up(lix)
+    for upper, name in BANDS:
+        if whole <= upper:
+            return name
+    return "meget svær"
+
+
+def iter_words(
+    text: str, placeholders: Sequence[tuple[int, int]] = ()
+) -> Iterable[tuple[int, bool]]:
+    """Yield ``(start, is_long)`` for every LIX word of ``text``.
+
+    ``placeholders`` are ``[start, end)`` spans of merge fields: each is one word, never long,
+    whatever its shown text looks like.
+    """
+    spans = sorted(placeholders)
+    p = 0
+    for match in _WORD_RE.finditer(text):
+        start = match.start()
+        while p < len(spans) and spans[p][1] <= start:
+            p += 1
+        if p < len(spans) and spans[p][0] < match.end() and start < spans[p][1]:
+            continue  # inside a merge field: counted once below
+        kind = match.lastgroup
+        if kind == "word":
+            token = match.group()
+            letters = sum(1 for ch in token if ch.isalpha())
+            yield start, letters > LONG_WORD_LETTERS
+        else:
+            yield start, False  # addresses and merge fields are never long
+    for start, _end in spans:
+        yield start, False
+
+
+def count_text(
+    text: str,
+    sentence_spans: Iterable[tuple[int, int]],
+    placeholders: Sequence[tuple[int, int]] = (),
+) -> tuple[int, int, int]:
+    """``(words, sentences, long_words)`` for one block of text.
+
+    ``sentence_spans`` are the ``[start, end)`` character spans of its sentences; a sentence
+    counts when at least one word starts inside it. Text outside every span is taken to be part
+    of the nearest sentence before it.
+    """
+    starts = sorted(start for start, _end in sentence_spans) or [0]
+    words = long_words = 0
+    with_words: set[int] = set()
+    for start, is_long in iter_words(text, placeholders):
+        words += 1
+        long_words += is_long
+        with_words.add(max(0, bisect_right(starts, start) - 1))
+    return words, len(with_words), long_words
+
+
+def score(words: int, sentences: int, long_words: int) -> Readability:
+    """The Readability record for the counts; 0 words gives LIX 0.0."""
+    if words == 0 or sentences == 0:
+        lix = 0.0
+    else:
+        lix = _round_half_up(words / sentences + 100 * long_words / words, 1)
+    return Readability(
+        lix=lix, band=band(lix), words=words, sentences=sentences, long_words=long_words
+    )
+
+
+def doc_sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Character spans of the sentences the segmenter set on ``doc``."""
+    return [(sent.start_char, sent.end_char) for sent in doc.sents] if len(doc) else []
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of a plain text: blocks separated by blank lines; inside a block every line
+    break also ends a sentence unless the next line starts in lower case (see ``danish``)."""
+    return [p for p in re.split(r"\n[ \t\r\f\v]*\n", text.replace("\r\n", "\n")) if p.strip()]
+
+
+def lix_for_text(text: str) -> Readability:
+    """LIX of a plain text such as a .txt speech: each paragraph (blank-line block or line)
+    ends a sentence."""
+    from lettercheck.danish import get_nlp
+
+    nlp = get_nlp()
+    words = sentences = long_words = 0
+    with nlp.select_pipes(enable=["lettercheck_sentences"]):
+        for doc in nlp.pipe(split_paragraphs(text)):
+            w, s, lw = count_text(doc.text, doc_sentence_spans(doc))
+            words += w
+            sentences += s
+            long_words += lw
+    return score(words, sentences, long_words)
+
+
+def readability(document: Document, docs: Sequence[Doc]) -> Readability:
+    """LIX over the document's main text blocks (body, headings, list items, table cells,
+    content controls — not headers, footers or text boxes); ``docs[i]`` is block ``i``'s Doc."""
+    from lettercheck.model import MAIN_TEXT_KINDS
+
+    words = sentences = long_words = 0
+    for block, doc in zip(document.blocks, docs, strict=True):
+        if block.kind not in MAIN_TEXT_KINDS:
+            continue
+        spans = [(p.start, p.end) for p in block.placeholders]
+        w, s, lw = count_text(block.text, doc_sentence_spans(doc), spans)
+        words += w
+        sentences += s
+        long_words += lw
+    return score(words, sentences, long_words)
