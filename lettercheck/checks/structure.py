@@ -1,0 +1,653 @@
+"""Letter-structure rules: legal references last, caseworker contact details, purpose and goal.
+
+These rules need logic that a phrase list cannot express: *where* in the letter something stands
+(before the final legal section, in the signature, in the first sentences of the body) and *whose*
+detail a phone number is (the caseworker's or the citizen's). The patterns themselves are data:
+every check reads its regular expressions and word lists from the rule's ``options`` in
+rules/structure.yaml, so a communication team can extend them without touching Python.
+
+Sources: Fredericia Kommune's analysis (2019) recommended legal references last and the caseworker's
+phone, e-mail and an SMS option in every standard letter; citizens in Herlev (2023) missed the
+purpose of meetings and internships and clear end goals and sub-goals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from lettercheck.checks import Hit, check
+from lettercheck.model import Block, BlockKind, LetterPart
+
+if TYPE_CHECKING:
+    from lettercheck.analysis import Analysis
+
+__all__ = [
+    "find_legal_references",
+    "goal_present",
+    "is_activity_letter",
+    "legal_reference_early",
+    "missing_caseworker_email",
+    "missing_caseworker_name",
+    "missing_caseworker_phone",
+    "missing_goal",
+    "missing_purpose",
+    "missing_sms_option",
+    "purpose_statement",
+]
+
+_FLAGS = re.IGNORECASE | re.UNICODE
+
+#: Parts that carry the letter's message; a legal reference there comes "early".
+_MESSAGE_PARTS = frozenset({LetterPart.SUBJECT, LetterPart.SALUTATION, LetterPart.BODY, None})
+
+#: Closing formulas, used when the letter parts were not tagged (plain test documents) and to find
+#: the signature lines that follow a closing inside the same block.
+_CLOSING_RE = re.compile(
+    r"^\s*(?:med\s+)?(?:venlig(?:st)?|mange|de\s+bedste|kærlig)\s+hilsen?(?:er)?\b|^\s*mvh\b",
+    _FLAGS,
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers shared by the rules
+# --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _FLAGS)
+
+
+def _compile_any(patterns: Sequence[str] | str) -> re.Pattern[str]:
+    """One regex that matches any of ``patterns`` (each kept as its own group of alternatives)."""
+    if isinstance(patterns, str):
+        return _compile(patterns)
+    return _compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def _option(options: Mapping[str, Any], key: str) -> Any:
+    """A required option; the rule's YAML entry must provide it (rules/structure.yaml)."""
+    try:
+        return options[key]
+    except KeyError:
+        raise KeyError(f"rules/structure.yaml: option {key!r} is missing for this rule") from None
+
+
+def _blocks(analysis: Analysis) -> list[Block]:
+    return list(analysis.document.blocks)
+
+
+def _parts_tagged(blocks: Sequence[Block]) -> bool:
+    return any(b.part is not None for b in blocks)
+
+
+def _closing_index(blocks: Sequence[Block]) -> int | None:
+    """Index (in ``blocks``) of the first closing block, by part or, untagged, by its formula."""
+    for i, block in enumerate(blocks):
+        if block.part == LetterPart.CLOSING:
+            return i
+    if not _parts_tagged(blocks):
+        for i, block in enumerate(blocks):
+            if block.kind not in (BlockKind.HEADER, BlockKind.FOOTER) and _CLOSING_RE.search(
+                block.text
+            ):
+                return i
+    return None
+
+
+def _sentences(analysis: Analysis, position: int, block: Block) -> list[tuple[int, int]]:
+    """Sentence spans of a block, from the spaCy doc when there is one, else by punctuation.
+
+    The spaCy pipeline knows abbreviations ("jf.", "kl. 10.00"), so it is preferred; the fallback
+    keeps the checks usable on a bare document model (unit tests, a broken pipeline).
+    """
+    docs = getattr(analysis, "docs", None)
+    if docs is not None and position < len(docs) and docs[position] is not None:
+        try:
+            spans = [(s.start_char, s.end_char) for s in docs[position].sents]
+        except ValueError:  # no sentence boundaries set on this doc
+            spans = []
+        if spans:
+            return spans
+    spans = []
+    start = 0
+    for match in re.finditer(r"[.!?](?=\s+[A-ZÆØÅ])|\n", block.text):
+        spans.append((start, match.end()))
+        start = match.end()
+    if start < len(block.text):
+        spans.append((start, len(block.text)))
+    return [(s, e) for s, e in spans if block.text[s:e].strip()]
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """(offset, line) for each line of a block (soft line breaks arrive as newlines)."""
+    out = []
+    offset = 0
+    for line in text.split("\n"):
+        out.append((offset, line))
+        offset += len(line) + 1
+    return out
+
+
+def _normalise_name(name: str | None) -> str:
+    """A field or control name reduced to lower-case letters, for keyword matching."""
+    return re.sub(r"[^a-zæøå]", "", (name or "").lower())
+
+
+# --------------------------------------------------------------------------------------------
+# legal-reference-early
+# --------------------------------------------------------------------------------------------
+
+
+def find_legal_references(text: str, options: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """Spans of the legal references in ``text``.
+
+    The span of one reference is the whole citation as a reader sees it: an optional leading "jf.",
+    a law's name, the paragraph with its stk./nr./litra/pkt., and a trailing "i <law>". For example
+    "jf. sygedagpengelovens § 21, stk. 1, nr. 3" and "§ 19 i forvaltningsloven" are one reference
+    each. Atoms are found by the patterns in ``options["atoms"]``; neighbouring atoms separated only
+    by ``options["joiner"]`` (a space, a comma, " i ") are joined. A group is a reference only if it
+    holds a *strong* atom: "jf." or "kapitel 3" alone is not a legal reference ("jf. vores brev").
+    """
+    atoms: list[tuple[int, int, bool]] = []
+    for atom in _option(options, "atoms"):
+        regex = _compile(atom["pattern"])
+        strong = bool(atom.get("strong", True))
+        for match in regex.finditer(text):
+            if match.end() > match.start():
+                atoms.append((match.start(), match.end(), strong))
+    if not atoms:
+        return []
+    atoms.sort(key=lambda a: (a[0], -a[1]))
+    joiner = _compile(f"(?:{_option(options, 'joiner')})\\Z")
+    groups: list[list[int | bool]] = []
+    for start, end, strong in atoms:
+        if groups:
+            last = groups[-1]
+            if start < last[1]:  # overlapping atoms: extend
+                last[1] = max(last[1], end)
+                last[2] = last[2] or strong
+                continue
+            if joiner.match(text, last[1], start) or text[last[1] : start] == "":
+                last[1] = end
+                last[2] = last[2] or strong
+                continue
+        groups.append([start, end, strong])
+    spans = []
+    for start, end, strong in groups:
+        if not strong:
+            continue
+        # Trailing punctuation that closes a sentence is not part of the reference, but the
+        # period of an abbreviation ("stk.", "nr.") is; patterns never end on a sentence period.
+        spans.append((int(start), int(end)))
+    return spans
+
+
+@check("legal-reference-early")
+def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Each legal reference placed before the letter's final legal section.
+
+    "Final legal section" is the run of blocks tagged ``LetterPart.LEGAL`` ("Regler",
+    "Lovgrundlag", "Klagevejledning", "Sådan klager du" …). A reference in the subject, salutation
+    or body before that section is early; one inside it, after it, in the signature or in the
+    attachments list is in its place. A letter with no legal section has its references early when
+    they stand before the closing ("Med venlig hilsen"). Headers and footers are not part of the
+    reading order and are never flagged.
+    """
+    blocks = _blocks(analysis)
+    legal_start = next((b.index for b in blocks if b.part == LetterPart.LEGAL), None)
+    closing = _closing_index(blocks)
+    closing_index = blocks[closing].index if closing is not None else None
+    has_legal = legal_start is not None
+    for block in blocks:
+        if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
+            continue
+        if block.part not in _MESSAGE_PARTS:
+            continue
+        if has_legal and block.index >= legal_start:
+            continue
+        if not has_legal and closing_index is not None and block.index >= closing_index:
+            continue
+        where = "lovgrundlaget og klagevejledningen" if has_legal else "hilsenen"
+        for start, end in find_legal_references(block.text, options):
+            words = block.text[start:end]
+            yield Hit(
+                block=block.index,
+                start=start,
+                end=end,
+                message=(
+                    f"Lovhenvisningen »{words}« står midt i brevet. "
+                    f"Flyt den ned til {where} sidst i brevet."
+                ),
+                suggestion=(
+                    "Skriv med almindelige ord, hvad reglen betyder for borgeren, og sæt "
+                    f"»{words}« i afsnittet om regler sidst i brevet."
+                ),
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# Contact details: name, phone, e-mail, SMS
+# --------------------------------------------------------------------------------------------
+
+
+def _citizen_zone(blocks: Sequence[Block], options: Mapping[str, Any]) -> set[int]:
+    """Block indexes of the citizen's address block at the top of the letter.
+
+    That is the ADDRESS part (everything before the subject or salutation; untagged documents:
+    the main-story blocks before the first "Kære …" or heading), except what carries a sender
+    marker ("Jobcenter", "Sagsbehandler", "Direkte tlf." …): a letterhead table often holds the
+    citizen's address on the left and the caseworker's details on the right, and a sender block
+    may follow the citizen's address. Paragraphs from the first sender marker on, and every table
+    column with one, are the sender's.
+    """
+    sender = _compile_any(_option(options, "sender_markers"))
+    salutation = re.compile(r"^\s*(?:kære|hej)\b", _FLAGS)
+    tagged = _parts_tagged(blocks)
+    top: list[Block] = []
+    if tagged:
+        top = [b for b in blocks if b.part == LetterPart.ADDRESS and b.kind != BlockKind.TEXT_BOX]
+    else:
+        for block in blocks:
+            if block.kind in (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.TEXT_BOX):
+                continue
+            if salutation.search(block.text) or block.kind == BlockKind.HEADING:
+                break
+            top.append(block)
+        flow = [b for b in blocks if b.kind not in (BlockKind.HEADER, BlockKind.FOOTER)]
+        if len(top) == len(flow):
+            return set()  # no subject or salutation found: do not guess
+    zone: set[int] = set()
+    # Group table cells by (table, column): a column is one address block.
+    groups: dict[object, list[Block]] = {}
+    for block in top:
+        key: object = (block.table[0], block.table[2]) if block.table else "paragraphs"
+        groups.setdefault(key, []).append(block)
+    for key, members in groups.items():
+        if key == "paragraphs":
+            for b in members:
+                if sender.search(b.text):
+                    break
+                zone.add(b.index)
+        elif not any(sender.search(b.text) for b in members):
+            zone.update(b.index for b in members)
+    return zone
+
+
+def _fields(block: Block) -> Iterator[tuple[str, int, int]]:
+    """(normalised name, start, end) of every merge field, variable and content control."""
+    for p in block.placeholders:
+        yield _normalise_name(p.name), p.start, p.end
+    for c in block.controls:
+        yield _normalise_name(c.alias), c.start, c.end
+        yield _normalise_name(c.tag), c.start, c.end
+
+
+def _field_matches(name: str, spec: Mapping[str, Any]) -> bool:
+    """Does a field/control name denote this detail (and not the citizen's)?"""
+    if not name:
+        return False
+    if any(word in name for word in spec.get("exclude", ())):
+        return False
+    if not any(word in name for word in spec.get("any", ())):
+        return False
+    needs = spec.get("with", ())
+    return not needs or any(word in name for word in needs)
+
+
+def _line_at(text: str, offset: int) -> str:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _citizen_labelled(block: Block, start: int, options: Mapping[str, Any]) -> bool:
+    """Is the detail at ``start`` labelled as the citizen's ("Dit telefonnummer", "CPR")?"""
+    regex = _compile_any(_option(options, "citizen_labels"))
+    line = _line_at(block.text, start)
+    line_start = block.text.rfind("\n", 0, start) + 1
+    # Only the label text before the detail on its line.
+    return bool(regex.search(line[: start - line_start + 1]))
+
+
+def _contact_blocks(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Block]:
+    """Every block that may hold the caseworker's details: all but the citizen's address block."""
+    blocks = _blocks(analysis)
+    zone = _citizen_zone(blocks, options)
+    for block in blocks:
+        if block.index not in zone:
+            yield block
+
+
+def _has_field(analysis: Analysis, options: Mapping[str, Any], spec_key: str) -> bool:
+    spec = _option(options, spec_key)
+    for block in _blocks(analysis):
+        for name, _s, _e in _fields(block):
+            if _field_matches(name, spec):
+                return True
+    return False
+
+
+def find_phone_numbers(block: Block, options: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """Spans of phone numbers in a block that are not labelled as something else or the citizen's.
+
+    Formatted numbers ("72 10 60 12", "7210 6012", "+45 …") count as they stand; eight digits run
+    together ("72106012") count only after a phone label ("Tlf.", "Telefon", "Ring …"), because
+    case and journal numbers look the same.
+    """
+    formatted = _compile_any(_option(options, "phone_patterns"))
+    bare = _compile(_option(options, "phone_bare_pattern"))
+    label = _compile_any(_option(options, "phone_labels"))
+    not_phone = _compile_any(_option(options, "not_phone_labels"))
+    spans: list[tuple[int, int]] = []
+    text = block.text
+    for match in formatted.finditer(text):
+        before = text[max(0, match.start() - 30) : match.start()]
+        if not_phone.search(before):
+            continue
+        spans.append(match.span())
+    for match in bare.finditer(text):
+        if any(s <= match.start() < e for s, e in spans):
+            continue
+        before = text[max(0, match.start() - 40) : match.start()]
+        if label.search(before) and not not_phone.search(before):
+            spans.append(match.span())
+    return [s for s in spans if not _citizen_labelled(block, s[0], options)]
+
+
+def find_emails(block: Block, options: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """Spans of e-mail addresses (text or mailto: links) not labelled as the citizen's."""
+    regex = _compile(_option(options, "email_pattern"))
+    spans = [m.span() for m in regex.finditer(block.text)]
+    spans += [(link.start, link.end) for link in block.links if link.target.startswith("mailto:")]
+    return [s for s in spans if not _citizen_labelled(block, s[0], options)]
+
+
+@check("missing-caseworker-phone")
+def missing_caseworker_phone(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """The letter gives no phone number to call.
+
+    Any phone number outside the citizen's own details counts, also a central number with opening
+    hours: the rule asks whether the citizen *can* call. Fredericia recommends the caseworker's
+    direct number; the rule's message says so. A merge field or content control named for a phone
+    number («SagsbehandlerTelefon», «Sagsbeh_tlf») counts as present.
+    """
+    if _has_field(analysis, options, "phone_fields"):
+        return
+    for block in _contact_blocks(analysis, options):
+        if find_phone_numbers(block, options):
+            return
+    yield Hit()
+
+
+@check("missing-caseworker-email")
+def missing_caseworker_email(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """The letter gives no e-mail address to write to.
+
+    An address in the text or a mailto: link anywhere outside the citizen's details counts, also a
+    team's mailbox; "skriv til os via borger.dk" or "Digital Post" without an address does not.
+    A merge field or content control named for an e-mail («SagsbehandlerEmail», a control titled
+    "Sagsbehandler mail") counts as present.
+    """
+    if _has_field(analysis, options, "email_fields"):
+        return
+    for block in _contact_blocks(analysis, options):
+        if find_emails(block, options):
+            return
+    yield Hit()
+
+
+@check("missing-sms-option")
+def missing_sms_option(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """The letter does not offer the citizen to send an SMS (Fredericia suggests it).
+
+    An offer is "SMS" as a contact label or an invitation ("send en sms", "du kan også sms'e");
+    "vi sender dig en sms-påmindelse" is not an offer.
+    """
+    if _has_field(analysis, options, "sms_fields"):
+        return
+    offer = _compile_any(_option(options, "sms_offer_patterns"))
+    for block in _contact_blocks(analysis, options):
+        if offer.search(block.text):
+            return
+    yield Hit()
+
+
+def _signature_lines(blocks: Sequence[Block]) -> list[tuple[Block, int, str]]:
+    """(block, offset, line) of the signature: the lines after the closing formula.
+
+    Signature blocks by part, plus the lines that follow "Med venlig hilsen" inside a closing
+    block (a soft line break keeps both in one paragraph). Untagged documents: every block after
+    the first closing formula.
+    """
+    out: list[tuple[Block, int, str]] = []
+    closing = _closing_index(blocks)
+    tagged = _parts_tagged(blocks)
+    for i, block in enumerate(blocks):
+        in_signature = block.part == LetterPart.SIGNATURE or (
+            not tagged and closing is not None and i > closing
+        )
+        lines = _lines(block.text)
+        if block.part == LetterPart.CLOSING or (not tagged and i == closing):
+            seen_closing = False
+            for offset, line in lines:
+                if seen_closing:
+                    out.append((block, offset, line))
+                elif _CLOSING_RE.search(line):
+                    seen_closing = True
+            continue
+        if in_signature:
+            out.extend((block, offset, line) for offset, line in lines)
+    return out
+
+
+def _looks_like_name(text: str, options: Mapping[str, Any], *, single: bool = False) -> bool:
+    """Is ``text`` a person's name: 2-4 capitalised words (1 if ``single``), no organisation?"""
+    candidate = re.split(r"\s*[,(–|]\s*|\s+-\s+", text.strip(), maxsplit=1)[0].strip()
+    word = r"[A-ZÆØÅ][a-zæøåéüö]+(?:-[A-ZÆØÅ][a-zæøåéüö]+)?"
+    initial = r"[A-ZÆØÅ]\."
+    pattern = rf"{word}(?:\s+(?:{word}|{initial})){{1,3}}"
+    if single:
+        pattern = rf"{word}(?:\s+(?:{word}|{initial})){{0,3}}"
+    if not re.fullmatch(pattern, candidate):
+        return False
+    non_names = set(_option(options, "not_name_words"))
+    return not any(w.lower().rstrip(".") in non_names for w in candidate.split())
+
+
+def _name_in_signature(blocks: Sequence[Block], options: Mapping[str, Any]) -> bool:
+    """A person's name among the first lines after the closing ("Mette Hansen", "Sagsbehandler")."""
+    role = _compile_any(_option(options, "role_lines"))
+    lines = [(b, o, line) for b, o, line in _signature_lines(blocks) if line.strip()]
+    for k, (_block, _offset, line) in enumerate(lines[:6]):
+        if _looks_like_name(line, options):
+            return True
+        next_is_role = k + 1 < len(lines) and role.search(lines[k + 1][2])
+        if next_is_role and _looks_like_name(line, options, single=True):
+            return True
+    return False
+
+
+def _name_by_label(block: Block, options: Mapping[str, Any]) -> bool:
+    """A name introduced by a label or phrase: "Din sagsbehandler er Mette Hansen", "Jeg hedder …".
+
+    Also a role line alone ("Sagsbehandler") next to a name line in a sender block.
+    """
+    label = _compile_any(_option(options, "name_labels"))
+    for match in label.finditer(block.text):
+        rest = block.text[match.end() :].split("\n", 1)[0]
+        rest = re.split(r"[.,;:!?()]|\s+(?:og|på|i|fra|som|der|hos|via)\s+", rest, maxsplit=1)[0]
+        if _looks_like_name(rest, options, single=True):
+            return True
+    return False
+
+
+def _name_next_to_role(blocks: Sequence[Block], zone: set[int], options: Mapping[str, Any]) -> bool:
+    """A name line directly above or below a role line ("Sagsbehandler") outside the address."""
+    role = _compile_any(_option(options, "role_lines"))
+    lines: list[str] = []
+    for block in blocks:
+        if block.index in zone:
+            continue
+        lines.extend(line.strip() for _o, line in _lines(block.text) if line.strip())
+    for k, line in enumerate(lines):
+        if role.fullmatch(line) or re.fullmatch(r"(?:\S+\s+)?" + role.pattern, line, _FLAGS):
+            for other in (lines[k - 1] if k else "", lines[k + 1] if k + 1 < len(lines) else ""):
+                if other and _looks_like_name(other, options, single=True):
+                    return True
+    return False
+
+
+@check("missing-caseworker-name")
+def missing_caseworker_name(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """The letter does not name the caseworker.
+
+    A name counts when it stands in the signature after the closing ("Med venlig hilsen" /
+    "Mette Hansen" / "Sagsbehandler"), after a label or phrase anywhere ("Din sagsbehandler er …",
+    "Jeg hedder …", "Kontaktperson: …"), next to a role line in a sender block, or as a merge field
+    or content control named for it («SagsbehandlerNavn»). A signature that is only the
+    organisation ("Jobcenter Fredericia", "Borgerservice") names no one; the citizen's name in the
+    address block is not the caseworker's.
+    """
+    if _has_field(analysis, options, "name_fields"):
+        return
+    blocks = _blocks(analysis)
+    if _name_in_signature(blocks, options):
+        return
+    zone = _citizen_zone(blocks, options)
+    for block in blocks:
+        if block.index not in zone and _name_by_label(block, options):
+            return
+    if _name_next_to_role(blocks, zone, options):
+        return
+    yield Hit()
+
+
+# --------------------------------------------------------------------------------------------
+# missing-purpose and missing-goal
+# --------------------------------------------------------------------------------------------
+
+
+def _body_sentences(analysis: Analysis) -> list[tuple[Block, int, int]]:
+    """The body's sentences in reading order: (block, start, end).
+
+    The body is what follows the salutation up to the closing: blocks tagged BODY (headings
+    included, since a heading such as "Formålet med samtalen" can carry the purpose). Untagged
+    documents: the main text after the salutation ("Kære …") or from the start.
+    """
+    blocks = _blocks(analysis)
+    tagged = _parts_tagged(blocks)
+    chosen: list[tuple[int, Block]] = []
+    if tagged:
+        chosen = [(i, b) for i, b in enumerate(blocks) if b.part == LetterPart.BODY]
+    else:
+        closing = _closing_index(blocks)
+        started = not any(re.match(r"\s*(?:kære|hej)\b", b.text, _FLAGS) for b in blocks)
+        for i, b in enumerate(blocks):
+            if closing is not None and i >= closing:
+                break
+            if b.kind in (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.TEXT_BOX):
+                continue
+            if not started:
+                started = bool(re.match(r"\s*(?:kære|hej)\b", b.text, _FLAGS))
+                continue
+            chosen.append((i, b))
+    out = []
+    for i, block in chosen:
+        for start, end in _sentences(analysis, i, block):
+            out.append((block, start, end))
+    return out
+
+
+def purpose_statement(
+    analysis: Analysis, options: Mapping[str, Any]
+) -> tuple[Block, int, int] | None:
+    """The first purpose statement among the body's first ``early_sentences`` sentences, if any."""
+    regex = _compile_any(_option(options, "purpose_patterns"))
+    limit = int(options.get("early_sentences", 5))
+    count = 0
+    for block, start, end in _body_sentences(analysis):
+        sentence = block.text[start:end]
+        match = regex.search(sentence)
+        if match:
+            return block, start + match.start(), start + match.end()
+        if block.kind != BlockKind.HEADING:
+            count += 1
+        if count >= limit:
+            break
+    return None
+
+
+@check("missing-purpose")
+def missing_purpose(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """The letter does not say early why the citizen gets it or what the meeting is for.
+
+    "Early" means within the first ``early_sentences`` sentences of the body (default 5, hk.dk's
+    test: after the first five lines a reader can say what the letter is about and why). Headings
+    inside the body are read but not counted as sentences. Purpose phrases are data
+    (``purpose_patterns``): "Du får dette brev, fordi …", "Vi skriver til dig, fordi …",
+    "Formålet med … er …", "Samtalen handler om …".
+    """
+    if purpose_statement(analysis, options) is None:
+        yield Hit()
+
+
+def is_activity_letter(analysis: Analysis, options: Mapping[str, Any]) -> bool:
+    """Is the letter about an activity or course the citizen takes part in?
+
+    Decided on the letter's subject (the SUBJECT part, else the first heading) and the body's first
+    ``early_sentences`` sentences: an activity word (samtale, praktik, tilbud, forløb, plan, kursus,
+    mentor, uddannelse …) there makes it an activity letter, unless the subject marks a letter that
+    is about something else (kvittering, partshøring, ophør, ny sagsbehandler …).
+    """
+    activity = _compile_any(_option(options, "activity_patterns"))
+    not_activity = _compile_any(_option(options, "not_activity_patterns"))
+    blocks = _blocks(analysis)
+    subject = [b.text for b in blocks if b.part == LetterPart.SUBJECT]
+    if not subject:
+        subject = [b.text for b in blocks if b.kind == BlockKind.HEADING][:1]
+    subject_text = " ".join(subject)
+    if not_activity.search(subject_text):
+        return False
+    if activity.search(subject_text):
+        return True
+    limit = int(options.get("early_sentences", 5))
+    early = [block.text[s:e] for block, s, e in _body_sentences(analysis)[:limit]]
+    text = " ".join(early)
+    return bool(activity.search(text)) and not not_activity.search(text)
+
+
+def goal_present(analysis: Analysis, options: Mapping[str, Any]) -> bool:
+    """Does the letter name a goal? Explicit goal words anywhere outside the legal section
+    ("målet er", "delmål", "slutmål"); purpose-to-goal phrases ("så du kan", "med henblik på at
+    du") only in a sentence that also names the activity or a job or education, since "så du kan"
+    alone also closes practical sentences ("Ring, så du kan få svar")."""
+    strong = _compile_any(_option(options, "goal_patterns"))
+    weak = _compile_any(_option(options, "goal_weak_patterns"))
+    context = _compile_any(_option(options, "goal_context_patterns"))
+    for i, block in enumerate(_blocks(analysis)):
+        if block.part in (LetterPart.LEGAL, LetterPart.HEADER, LetterPart.FOOTER):
+            continue
+        if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
+            continue
+        if strong.search(block.text):
+            return True
+        for start, end in _sentences(analysis, i, block):
+            sentence = block.text[start:end]
+            if weak.search(sentence) and context.search(sentence):
+                return True
+    return False
+
+
+@check("missing-goal")
+def missing_goal(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """A letter about an activity that names no goal the citizen works toward.
+
+    Letters not about an activity (a receipt, a hearing, a decision to stop a benefit, a change of
+    caseworker) are never flagged; see :func:`is_activity_letter` and :func:`goal_present`.
+    """
+    if is_activity_letter(analysis, options) and not goal_present(analysis, options):
+        yield Hit()

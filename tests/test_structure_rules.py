@@ -1,0 +1,626 @@
+"""Tests for the letter-structure rules (lettercheck/checks/structure.py, rules/structure.yaml).
+
+Letters are built as document models directly (one block per line, "# " for a heading, "| a | b |"
+for a table row, "[footer] …" / "[header] …" / "[textbox] …" for other stories, "«Name»" for a merge
+field), tagged with the real ``tag_parts`` and analysed with the real Danish pipeline, so a test
+exercises the same inputs the engine gives the checks.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import yaml
+
+from lettercheck.checks import CHECKS
+from lettercheck.checks.structure import find_legal_references
+from lettercheck.model import Block, BlockKind, Control, Document, Link, Placeholder
+from lettercheck.parts import tag_parts
+
+RULES_FILE = Path(__file__).resolve().parent.parent / "rules" / "structure.yaml"
+RULE_NAMES = [
+    "legal-reference-early",
+    "missing-caseworker-name",
+    "missing-caseworker-phone",
+    "missing-caseworker-email",
+    "missing-sms-option",
+    "missing-purpose",
+    "missing-goal",
+]
+
+
+def _entries() -> dict[str, dict[str, Any]]:
+    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    rules = data["rules"] if isinstance(data, dict) else data
+    return {entry["name"]: entry for entry in rules}
+
+
+ENTRIES = _entries()
+
+
+def options(rule: str) -> dict[str, Any]:
+    return ENTRIES[rule].get("options") or {}
+
+
+_KINDS = {
+    "header": BlockKind.HEADER,
+    "footer": BlockKind.FOOTER,
+    "textbox": BlockKind.TEXT_BOX,
+}
+
+
+def letter(source: str) -> Document:
+    """A document model from a small letter written one block per line."""
+    blocks: list[Block] = []
+    table = -1
+    row = 0
+    in_table = False
+    for raw in source.strip("\n").splitlines():
+        line = raw.strip()
+        kind = BlockKind.PARAGRAPH
+        style = None
+        cells = None
+        match = re.match(r"\[(header|footer|textbox)\]\s*(.*)", line)
+        if match:
+            kind, line = _KINDS[match.group(1)], match.group(2)
+        elif line.startswith("#"):
+            kind, style = BlockKind.HEADING, "Heading 1"
+            line = line.lstrip("#").strip()
+        elif line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+        if cells is not None:
+            if not in_table:
+                table, row, in_table = table + 1, 0, True
+            for col, cell in enumerate(cells):
+                blocks.append(
+                    _block(len(blocks), BlockKind.TABLE_CELL, cell, table=(table, row, col))
+                )
+            row += 1
+            continue
+        in_table = False
+        blocks.append(_block(len(blocks), kind, line.replace("\\n", "\n"), style=style))
+    document = Document(path=Path("test.docx"), format="docx", blocks=blocks)
+    tag_parts(document)
+    return document
+
+
+def _block(index: int, kind: BlockKind, text: str, **extra: Any) -> Block:
+    """A block: «Name» is a merge field, [[Alias:text]] a content control, <mailto:x> a link."""
+    placeholders = []
+    controls = []
+    links = []
+    while True:
+        m = re.search(r"\[\[([^:\]]*):([^\]]*)\]\]", text)
+        if not m:
+            break
+        text = text[: m.start()] + m.group(2) + text[m.end() :]
+        controls.append(Control(m.start(), m.start() + len(m.group(2)), m.group(1), None))
+    while True:
+        m = re.search(r"<mailto:([^>]+)>", text)
+        if not m:
+            break
+        text = text[: m.start()] + m.group(1) + text[m.end() :]
+        links.append(Link(m.start(), m.start() + len(m.group(1)), "mailto:" + m.group(1)))
+    for m in re.finditer(r"«(\w+)»", text):
+        placeholders.append(Placeholder(m.start(), m.end(), m.group(1), "mergefield"))
+    story = "word/document.xml"
+    if kind == BlockKind.HEADER:
+        story = "word/header1.xml"
+    elif kind == BlockKind.FOOTER:
+        story = "word/footer1.xml"
+    return Block(
+        index=index,
+        kind=kind,
+        text=text,
+        story=story,
+        paragraph=index,
+        controls=tuple(controls),
+        placeholders=tuple(placeholders),
+        links=tuple(links),
+        **extra,
+    )
+
+
+def analysed(document: Document) -> Any:
+    """The real analysis when it exists; else the model with real spaCy docs."""
+    try:
+        from lettercheck.analysis import analyse
+    except ImportError:
+        from lettercheck.danish import get_nlp
+
+        nlp = get_nlp()
+        return SimpleNamespace(document=document, docs=[nlp(b.text) for b in document.blocks])
+    return analyse(document)
+
+
+def run(rule: str, source: str) -> list[Any]:
+    return list(CHECKS[rule](analysed(letter(source)), options(rule)))
+
+
+def texts(rule: str, source: str) -> list[str]:
+    document = letter(source)
+    hits = list(CHECKS[rule](analysed(document), options(rule)))
+    return [document.blocks[h.block].text[h.start : h.end] for h in hits]
+
+
+# ---------------------------------------------------------------------------------------------
+# The YAML entries
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule", RULE_NAMES)
+def test_every_rule_has_a_documented_entry_with_examples(rule: str) -> None:
+    entry = ENTRIES[rule]
+    for key in ("code", "severity", "message", "why", "example", "better", "check"):
+        assert entry.get(key), f"{rule}: {key} missing"
+    assert entry["check"] in CHECKS
+    assert entry["examples"]["pass"] and entry["examples"]["fail"]
+
+
+@pytest.mark.parametrize("rule", RULE_NAMES)
+def test_yaml_examples_pass_and_fail(rule: str) -> None:
+    entry = ENTRIES[rule]
+    for example in entry["examples"]["fail"]:
+        assert run(rule, example), f"{rule} should fire on:\n{example}"
+    for example in entry["examples"]["pass"]:
+        assert not run(rule, example), f"{rule} should not fire on:\n{example}"
+
+
+def test_codes_are_unique() -> None:
+    codes = [e["code"] for e in ENTRIES.values()]
+    assert len(codes) == len(set(codes))
+
+
+# ---------------------------------------------------------------------------------------------
+# legal-reference-early
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Du skal møde, jf. § 16 i lov om en aktiv beskæftigelsesindsats.",
+            ["jf. § 16 i lov om en aktiv beskæftigelsesindsats"],
+        ),
+        ("Afgørelsen følger af § 42, stk. 2.", ["§ 42, stk. 2"]),
+        (
+            "Se jf. sygedagpengelovens § 21, stk. 1, nr. 3, om ophør.",
+            ["jf. sygedagpengelovens § 21, stk. 1, nr. 3"],
+        ),
+        ("Reglerne står i §§ 112 – 115.", ["§§ 112 – 115"]),
+        ("Det følger af retssikkerhedslovens § 7 a.", ["retssikkerhedslovens § 7 a"]),
+        ("Vi har hørt dig efter forvaltningsloven.", ["forvaltningsloven"]),
+        ("Se Lovbekendtgørelse nr. 981 af 23/9/2019.", ["Lovbekendtgørelse nr. 981 af 23/9/2019"]),
+        ("Efter LBK nr 433 af 22/04/2014 gælder det.", ["LBK nr 433 af 22/04/2014"]),
+        ("Se VEJ nr 11740 af 04/12/1986.", ["VEJ nr 11740 af 04/12/1986"]),
+        (
+            "Det står i kapitel 11 i lov om aktiv beskæftigelsesindsats.",
+            ["kapitel 11 i lov om aktiv beskæftigelsesindsats"],
+        ),
+        ("Du hører under bekendtgørelse om sygedagpenge.", ["bekendtgørelse om sygedagpenge"]),
+        ("Efter stk. 2 kan du få hjælp.", ["stk. 2"]),
+        (
+            "Sanktionen gives efter § 36, jf. § 35, i lov om aktiv socialpolitik.",
+            ["§ 36, jf. § 35, i lov om aktiv socialpolitik"],
+        ),
+        ("§ 19 i forvaltningsloven giver dig ret til at udtale dig.", ["§ 19 i forvaltningsloven"]),
+    ],
+)
+def test_legal_reference_spans(text: str, expected: list[str]) -> None:
+    opts = options("legal-reference-early")
+    assert [text[s:e] for s, e in find_legal_references(text, opts)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vi mødes, jf. vores brev af 3. marts.",
+        "Du har lov til at tage en bisidder med.",
+        "Mødet er i lokale 1.14 kl. 10.00.",
+        "Loven er til for at hjælpe dig.",
+        "Læs kapitel 3 i pjecen.",
+    ],
+)
+def test_not_legal_references(text: str) -> None:
+    assert find_legal_references(text, options("legal-reference-early")) == []
+
+
+def test_reference_in_body_before_legal_section_is_flagged() -> None:
+    found = texts(
+        "legal-reference-early",
+        """
+        # Afgørelse om sygedagpenge
+        Kære Peter
+        Dine sygedagpenge stopper efter § 21, stk. 1, nr. 1 i sygedagpengeloven.
+        Med venlig hilsen
+        Jonas Kjær
+        ## Klagevejledning
+        Du kan klage efter §§ 66-67 i retssikkerhedsloven.
+        """,
+    )
+    assert found == ["§ 21, stk. 1, nr. 1 i sygedagpengeloven"]
+
+
+def test_references_inside_complaints_section_before_signature_are_fine() -> None:
+    assert not run(
+        "legal-reference-early",
+        """
+        # Dine sygedagpenge stopper
+        Kære Peter
+        Du får dette brev, fordi vi har besluttet at stoppe dine sygedagpenge.
+        ## Hvis du vil klage
+        Afgørelsen bygger på sygedagpengelovens § 21, stk. 1, nr. 1.
+        Med venlig hilsen
+        Jonas Kjær
+        """,
+    )
+
+
+def test_reference_in_subject_is_flagged_and_message_names_it() -> None:
+    hits = run(
+        "legal-reference-early",
+        """
+        # Afgørelse efter § 42
+        Kære Peter
+        Du får dette brev, fordi vi har truffet en afgørelse.
+        ## Regler
+        Vi har brugt § 42.
+        """,
+    )
+    assert len(hits) == 1
+    assert "§ 42" in hits[0].message
+
+
+def test_without_legal_section_reference_before_closing_is_flagged_after_is_not() -> None:
+    found = texts(
+        "legal-reference-early",
+        """
+        # Samtale om din plan
+        Kære Ida
+        Du skal møde op, fordi det står i § 16 i lov om en aktiv beskæftigelsesindsats.
+        Med venlig hilsen
+        Birgitte Holm
+        Bilag: Lov nr. 548 af 07/05/2019
+        """,
+    )
+    assert found == ["§ 16 i lov om en aktiv beskæftigelsesindsats"]
+
+
+def test_one_finding_per_reference() -> None:
+    found = texts(
+        "legal-reference-early",
+        """
+        # Afgørelse
+        Kære Peter
+        Det følger af § 11 i lov om aktiv socialpolitik. Du skal også læse forvaltningsloven.
+        ## Regler
+        Her står reglerne.
+        """,
+    )
+    assert found == ["§ 11 i lov om aktiv socialpolitik", "forvaltningsloven"]
+
+
+def test_footer_reference_is_not_flagged() -> None:
+    assert not run(
+        "legal-reference-early",
+        """
+        [footer] Behandlet efter forvaltningsloven
+        # Samtale
+        Kære Ida
+        Vi ses.
+        Med venlig hilsen
+        Birgitte Holm
+        """,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# missing-caseworker-name / -phone / -email / sms
+# ---------------------------------------------------------------------------------------------
+
+ORG_ONLY = """
+Fatima Ali
+Engvej 22, st. tv.
+8999 Ulvsted
+Mobil: 61 62 63 64
+Mail: fatima@example.dk
+# Invitation til samtale
+Kære Fatima
+Vi skriver til dig, fordi du gerne vil tage en uddannelse.
+Har du spørgsmål, kan du skrive til os via Digital Post på borger.dk.
+Med venlig hilsen
+Jobcenter Ulvsted
+"""
+
+
+def test_organisation_only_and_citizen_details_do_not_count() -> None:
+    assert run("missing-caseworker-name", ORG_ONLY)
+    assert run("missing-caseworker-phone", ORG_ONLY)
+    assert run("missing-caseworker-email", ORG_ONLY)
+    assert run("missing-sms-option", ORG_ONLY)
+
+
+def test_whole_letter_hits_are_unlocated() -> None:
+    (hit,) = run("missing-caseworker-name", ORG_ONLY)
+    assert hit.block is None and hit.start is None
+
+
+def test_central_number_with_opening_hours_counts_as_phone() -> None:
+    assert not run(
+        "missing-caseworker-phone",
+        ORG_ONLY.replace(
+            "Jobcenter Ulvsted",
+            "Jobcenter Ulvsted\nTelefon 44 55 66 77 (mandag til fredag kl. 9-15)",
+        ),
+    )
+
+
+def test_signature_details() -> None:
+    source = """
+    # Ny samtale
+    Hej Rasmus
+    Du får dette brev, fordi vi skal holde vores næste samtale.
+    Venlig hilsen
+    Mette Frost
+    Jobkonsulent
+    Mobil og sms: +45 40 41 42 43
+    Mail: mef@ulvsted.dk
+    """
+    for rule in (
+        "missing-caseworker-name",
+        "missing-caseworker-phone",
+        "missing-caseworker-email",
+        "missing-sms-option",
+    ):
+        assert not run(rule, source), rule
+
+
+def test_name_and_details_in_a_table() -> None:
+    source = """
+    # Vi ringer til dig
+    Kære Jamal
+    Du får dette brev, fordi det er tid til din næste samtale.
+    ## Sådan kontakter du mig
+    | Sagsbehandler | Thomas Vang |
+    | Telefon | 2030 4050 |
+    | E-mail | thv@solbaek.dk |
+    Venlig hilsen
+    Jobcenter Solbæk
+    """
+    for rule in ("missing-caseworker-name", "missing-caseworker-phone", "missing-caseworker-email"):
+        assert not run(rule, source), rule
+
+
+def test_details_in_footer_header_and_text_box() -> None:
+    source = """
+    [header] Sagsbehandler: Ole Berg
+    [footer] Direkte tlf. 72106012
+    # Samtale
+    Kære Ida
+    Du får dette brev, fordi vi skal tale sammen.
+    [textbox] Skriv til ole.berg@kommune.dk
+    Med venlig hilsen
+    Jobcenter Solbæk
+    """
+    for rule in ("missing-caseworker-name", "missing-caseworker-phone", "missing-caseworker-email"):
+        assert not run(rule, source), rule
+
+
+def test_merge_fields_and_content_controls_count_as_present() -> None:
+    source = """
+    # Samtale
+    Kære «Fornavn»
+    Du får dette brev, fordi vi skal tale sammen.
+    Med venlig hilsen
+    [[Sagsbehandler navn:Skriv navn]]
+    Tlf. «Sagsbeh_tlf»
+    [[Sagsbehandler mail:mail]]
+    """
+    for rule in ("missing-caseworker-name", "missing-caseworker-phone", "missing-caseworker-email"):
+        assert not run(rule, source), rule
+    assert not run(
+        "missing-caseworker-name",
+        source.replace("[[Sagsbehandler navn:Skriv navn]]", "«CaseworkerName»"),
+    )
+
+
+def test_citizen_merge_fields_do_not_count() -> None:
+    source = """
+    # Samtale
+    Kære «BorgerNavn»
+    Vi har dit nummer «BorgerTelefon» og din mail «BorgerEmail».
+    Med venlig hilsen
+    Jobcenter Solbæk
+    """
+    for rule in ("missing-caseworker-name", "missing-caseworker-phone", "missing-caseworker-email"):
+        assert run(rule, source), rule
+
+
+def test_phone_we_call_the_citizen_on_is_not_the_caseworkers() -> None:
+    assert run(
+        "missing-caseworker-phone",
+        """
+        # Vi skal høre dig
+        Kære Ahmed
+        Hvis du hellere vil tale om det, ringer jeg til dig på 21 43 65 87 onsdag.
+        Med venlig hilsen
+        Birgitte Holm
+        """,
+    )
+
+
+def test_case_number_is_not_a_phone() -> None:
+    assert run(
+        "missing-caseworker-phone",
+        """
+        Sagsnr. 20241234
+        # Samtale
+        Kære Ida
+        Journalnummer 12345678. Dato 12.03.2026.
+        Med venlig hilsen
+        Birgitte Holm
+        """,
+    )
+
+
+@pytest.mark.parametrize(
+    "number", ["72 10 60 12", "7210 6012", "Tlf. 72106012", "+45 72 10 60 12", "+4572106012"]
+)
+def test_phone_forms(number: str) -> None:
+    assert not run(
+        "missing-caseworker-phone",
+        f"""
+        # Samtale
+        Kære Ida
+        Ring på {number}.
+        Med venlig hilsen
+        Birgitte Holm
+        """,
+    )
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Din sagsbehandler er Mette Hansen.",
+        "Jeg hedder Mette, og jeg er din rådgiver.",
+        "Kontaktperson: Ole Berg",
+    ],
+)
+def test_name_by_phrase_in_body(phrase: str) -> None:
+    assert not run(
+        "missing-caseworker-name",
+        f"""
+        # Samtale
+        Kære Ida
+        {phrase}
+        Med venlig hilsen
+        Jobcenter Solbæk
+        """,
+    )
+
+
+def test_mailto_link_counts_as_email() -> None:
+    assert not run(
+        "missing-caseworker-email",
+        """
+        # Samtale
+        Kære Ida
+        Skriv til <mailto:bho@solbaek.dk>
+        Med venlig hilsen
+        Birgitte Holm
+        """,
+    )
+
+
+def test_sms_reminder_is_not_an_sms_offer() -> None:
+    assert run(
+        "missing-sms-option",
+        """
+        # Samtale
+        Kære Ida
+        Vi sender dig en påmindelse på sms dagen før.
+        Med venlig hilsen
+        Birgitte Holm
+        """,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# missing-purpose and missing-goal
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Du får dette brev, fordi vi skal tale om din plan.",
+        "Vi skriver til dig, fordi du er blevet syg.",
+        "Formålet med samtalen er at se på din plan.",
+        "Samtalen handler om, hvordan det går.",
+        "Du modtager dette brev, fordi din praktik slutter.",
+    ],
+)
+def test_purpose_phrases(sentence: str) -> None:
+    assert not run(
+        "missing-purpose",
+        f"""
+        # Samtale
+        Kære Ida
+        {sentence}
+        Med venlig hilsen
+        Birgitte Holm
+        """,
+    )
+
+
+def test_purpose_too_late_is_missing() -> None:
+    filler = "\n".join(f"Sætning nummer {n} handler ikke om noget særligt." for n in range(6))
+    assert run(
+        "missing-purpose",
+        f"""
+        # Samtale
+        Kære Ida
+        {filler}
+        Du får dette brev, fordi vi skal tale om din plan.
+        Med venlig hilsen
+        Birgitte Holm
+        """,
+    )
+
+
+ACTIVITY = """
+# Tilbud om virksomhedspraktik
+Kære Ida
+Du får dette brev, fordi du skal i praktik hos Bygma fra den 2. marts.
+{goal}
+Med venlig hilsen
+Birgitte Holm
+"""
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "Målet er, at du bliver klar til et job på lager.",
+        "Vi laver sammen et delmål for de første fire uger.",
+        "Praktikken skal give dig erfaring, så du kan søge job som lagermedarbejder.",
+    ],
+)
+def test_goal_present(goal: str) -> None:
+    assert not run("missing-goal", ACTIVITY.format(goal=goal))
+
+
+def test_goal_missing_in_activity_letter() -> None:
+    assert run("missing-goal", ACTIVITY.format(goal="Husk arbejdstøj."))
+
+
+def test_so_you_can_without_job_context_is_no_goal() -> None:
+    assert run("missing-goal", ACTIVITY.format(goal="Ring til mig, så du kan få svar."))
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Kvittering for din ansøgning",
+        "Partshøring om din kontanthjælp",
+        "Dine sygedagpenge stopper",
+        "Du har fået en ny sagsbehandler",
+    ],
+)
+def test_non_activity_letters_are_never_flagged(subject: str) -> None:
+    assert not run(
+        "missing-goal",
+        f"""
+        # {subject}
+        Kære Ida
+        Vi skriver til dig om din sag. Din nye sagsbehandler vil indkalde dig til en samtale.
+        Med venlig hilsen
+        Birgitte Holm
+        """,
+    )
