@@ -1,0 +1,80 @@
+"""CSV for spreadsheets: one row per letter, made for Danish Excel.
+
+Danish Excel opens a double-clicked ``.csv`` with the list separator of the Danish locale, which is
+``;`` (the comma is the decimal separator there), and reads it as UTF-8 only when the file starts
+with a byte order mark. So the file is UTF-8 with BOM, fields are separated by ``;``, decimals use a
+comma (``31,2``) and lines end with CRLF. Quoting follows RFC 4180 (``"`` around fields holding
+``;``, quotes or line breaks).
+
+Columns: ``fil; lix; niveau; ord; sætninger; lange ord; fund`` (all findings), then one column per
+rule, named by the rule's kebab-case name, with how many times it fired, then ``fejl`` (why the
+file could not be read; empty otherwise). Rule columns come from the engine's catalog so every file
+of an audit has the same columns, plus any rule that fired but is not in it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from lettercheck.findings import FileResult
+from lettercheck.reporters.sarif import catalog_with_findings, rule_catalog
+
+BOM = "\ufeff"
+SEPARATOR = ";"
+FIXED_COLUMNS = ["fil", "lix", "niveau", "ord", "sætninger", "lange ord", "fund"]
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def _text(value: str) -> str:
+    """Keep Excel from running a cell as a formula (a file named ``=HYPERLINK(…).docx``)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _display_path(path: Path, base: Path | None) -> str:
+    if base is not None:
+        try:
+            return _text(Path(path).relative_to(base).as_posix())
+        except ValueError:
+            pass
+    return _text(Path(path).as_posix())
+
+
+def render(
+    results: list[FileResult],
+    *,
+    rules: Iterable[Any] | None = None,
+    base: Path | None = None,
+    **_: Any,
+) -> str:
+    """The CSV text, BOM included; write it with ``newline=""`` (or as bytes) to keep CRLF."""
+    rule_names = [r.name for r in catalog_with_findings(rule_catalog(rules), results)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n")
+    writer.writerow([*FIXED_COLUMNS, *rule_names, "fejl"])
+    for result in results:
+        counts = Counter(f.rule for f in result.findings or ())
+        r = result.readability
+        if r is None or result.error is not None:
+            fixed = [_display_path(result.path, base), "", "", "", "", "", ""]
+            per_rule = ["" for _ in rule_names]
+        else:
+            fixed = [
+                _display_path(result.path, base),
+                _decimal(r.lix),
+                r.band,
+                str(r.words),
+                str(r.sentences),
+                str(r.long_words),
+                str(len(result.findings or ())),
+            ]
+            per_rule = [str(counts.get(name, 0)) for name in rule_names]
+        writer.writerow([*fixed, *per_rule, _text(result.error or "")])
+    return BOM + buffer.getvalue()
