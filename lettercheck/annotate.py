@@ -1,0 +1,816 @@
+"""Write an annotated copy of a Word letter: each finding a comment on exactly its words.
+
+Communication staff fix letters in Word, so the findings go where they can act on them. The copy is
+the input package with only these parts changed: the main document (comment anchors and, with
+``suggest``, tracked changes), ``word/comments.xml`` (created or appended to) and, when the letter
+had no comments part, its relationship and content type. Every other ZIP entry is copied byte for
+byte (see ``annotate_zip``), so images, styles, headers, footers, properties and macros survive.
+
+How a finding finds its words: the reader's run map (``Block.segments``) says which ``w:r`` of the
+story (counted over ``root.iter(w:r)``) and which character offset inside ``ooxml.run_text`` each
+character came from. The annotator parses the same bytes, resolves every run index to its element
+*before* changing anything, splits runs at the span's offsets (cloning ``w:rPr`` so formatting is
+kept) and puts ``w:commentRangeStart``/``w:commentRangeEnd`` around the pieces.
+
+What LibreOffice accepts decided some placements (tested in tests/test_annotate_libreoffice.py):
+
+* anchors inside a field result (``w:fldSimple`` or between ``fldChar separate`` and ``end``)
+  collapse to an empty range in LibreOffice, which shows a merge field as one unit. A span that
+  touches a field result is therefore widened to the whole field; HYPERLINK fields, whose result
+  is ordinary text, are the exception.
+* comments in headers and footers make LibreOffice refuse the file, so findings located there (and
+  in text boxes) become comments on the letter's first paragraph, saying where they belong.
+* the reference mark run (``w:commentReference``) goes directly in the paragraph, after the
+  element that holds the end of the span, so it never becomes part of a hyperlink or a revision.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import itertools
+import os
+import posixpath
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from lxml import etree
+
+from lettercheck.annotate_zip import copy_zip
+from lettercheck.findings import Finding, Readability
+from lettercheck.model import MAIN_TEXT_KINDS, Block, BlockKind, Document, LetterError
+from lettercheck.ooxml import child_text, parse_xml, qn, run_text
+from lettercheck.package import Package, open_package
+
+__all__ = [
+    "AUTHOR",
+    "INITIALS",
+    "REPLACEABLE_RULES",
+    "AnnotationResult",
+    "Unanchored",
+    "annotate_file",
+    "comment_text",
+    "is_replaceable",
+]
+
+#: Author and initials of every comment and revision lettercheck adds.
+AUTHOR = "lettercheck"
+INITIALS = "LC"
+
+#: Rules whose suggestion is a drop-in replacement for exactly the finding's words, so ``--suggest``
+#: may offer it as a tracked change. The one place that decides this; other rules' suggestions
+#: (rewrite a long sentence, move a legal reference) stay advice in the comment.
+REPLACEABLE_RULES = frozenset({"officialese", "abbreviation"})
+
+WORD_FORMATS = frozenset({"docx", "dotx", "docm", "dotm"})
+
+_W = qn("w:r").rsplit("}", 1)[0].lstrip("{")
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+_COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+
+W_R, W_RPR, W_T, W_DELTEXT = qn("w:r"), qn("w:rPr"), qn("w:t"), qn("w:delText")
+W_P, W_FLDCHAR, W_INSTR, W_FLDSIMPLE = (
+    qn("w:p"),
+    qn("w:fldChar"),
+    qn("w:instrText"),
+    qn("w:fldSimple"),
+)
+W_TXBX, W_INS, W_DEL = qn("w:txbxContent"), qn("w:ins"), qn("w:del")
+W_MOVEFROM, W_MOVETO = qn("w:moveFrom"), qn("w:moveTo")
+W_CSTART, W_CEND, W_CREF = (
+    qn("w:commentRangeStart"),
+    qn("w:commentRangeEnd"),
+    qn("w:commentReference"),
+)
+W_ANNREF, W_COMMENT, W_COMMENTS = qn("w:annotationRef"), qn("w:comment"), qn("w:comments")
+W_ID, W_AUTHOR, W_DATE, W_INITIALS = qn("w:id"), qn("w:author"), qn("w:date"), qn("w:initials")
+W_FLDCHARTYPE = qn("w:fldCharType")
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+_REVISION_TAGS = frozenset({W_INS, W_DEL, W_MOVEFROM, W_MOVETO})
+_ID_PATTERN = re.compile(rb':id="(\d{1,9})"')
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ALTERNATIVES = re.compile(r"[/()\[\]…]|\beller\b|\n")
+
+_WHERE = {
+    BlockKind.HEADER: "I sidehovedet",
+    BlockKind.FOOTER: "I sidefoden",
+    BlockKind.TEXT_BOX: "I en tekstboks",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Unanchored:
+    """A finding that got no comment, and why (Danish, for the user)."""
+
+    finding: Finding
+    reason: str
+
+
+@dataclass(slots=True)
+class AnnotationResult:
+    """What ``annotate_file`` placed in the copy at ``target``."""
+
+    target: Path
+    comments: int = 0  # comments added, the summary comment included
+    suggestions: int = 0  # tracked changes (w:del + w:ins pairs) added
+    relocated: int = 0  # findings from headers, footers and text boxes put on the first paragraph
+    summary: bool = False  # whether the summary comment (LIX, whole-letter findings) was placed
+    unanchored: list[Unanchored] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Comment text
+
+
+def _clean(text: str) -> str:
+    """Text safe for an XML text node on one line."""
+    return _INVALID_XML.sub("", text).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def comment_text(finding: Finding) -> list[str]:
+    """The paragraphs of a finding's comment: the message, why, and the suggestion if any."""
+    lines = [finding.message]
+    if finding.why:
+        lines.append(f"Hvorfor: {finding.why}")
+    if finding.suggestion:
+        lines.append(f"Forslag: {finding.suggestion}")
+    return lines
+
+
+def _format_lix(readability: Readability) -> str:
+    value = f"{readability.lix:.1f}".replace(".", ",").removesuffix(",0")
+    return f"LIX {value} ({readability.band})"
+
+
+def _summary_text(readability: Readability | None, findings: Sequence[Finding]) -> list[str]:
+    lines = []
+    if readability is not None:
+        lines.append(_format_lix(readability))
+    for finding in findings:
+        line = finding.message
+        if finding.why:
+            line += f" Hvorfor: {finding.why}"
+        lines.append(line)
+    return lines
+
+
+def _relocated_text(finding: Finding, kind: BlockKind | None) -> list[str]:
+    where = _WHERE.get(kind, "Et andet sted i brevet") if kind else "Et andet sted i brevet"
+    lines = comment_text(finding)
+    lines[0] = f"{where} («{finding.text or ''}»): {lines[0]}"
+    return lines
+
+
+def is_replaceable(finding: Finding) -> bool:
+    """True when ``--suggest`` may turn the finding into a tracked change: its rule offers exact
+    replacements and the suggestion is one plain alternative (not "a / b", "a eller b", "(…)")."""
+    suggestion = (finding.suggestion or "").strip()
+    return (
+        finding.rule in REPLACEABLE_RULES
+        and finding.located
+        and bool(finding.text)
+        and bool(suggestion)
+        and _ALTERNATIVES.search(suggestion) is None
+    )
+
+
+def _replacement(finding: Finding) -> str:
+    """The suggestion, capitalised like the words it replaces (sentence starts stay capitals)."""
+    text = (finding.suggestion or "").strip()
+    original = finding.text or ""
+    if original[:1].isupper() and text[:1].islower():
+        text = text[:1].upper() + text[1:]
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Ids, package bookkeeping
+
+
+class _Ids:
+    """Hands out decimal ``w:id`` values no part of the letter uses yet, for comments and
+    revisions alike (one shared pool keeps Word's and LibreOffice's id tables unambiguous)."""
+
+    def __init__(self, used: set[int]) -> None:
+        self.used = used
+        self.next = max(used, default=-1) + 1
+        if self.next > 2**31 - 100_000:  # never overflow Word's 32-bit ids: reuse gaps instead
+            self.next = 0
+
+    def take(self) -> str:
+        while self.next in self.used:
+            self.next += 1
+        value = self.next
+        self.used.add(value)
+        self.next += 1
+        return str(value)
+
+
+def _rels_name(part: str) -> str:
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def _serialize(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _exact_name(package: Package, name: str) -> str:
+    """The part's name as spelled in the ZIP (part names are case-insensitive in OPC)."""
+    return package.zip_info(name).filename
+
+
+# --------------------------------------------------------------------------------------------
+# The main story: runs, fields, splitting
+
+
+@dataclass(slots=True)
+class _Field:
+    begin: etree._Element
+    end: etree._Element | None = None
+    instr: list[str] = field(default_factory=list)
+
+    @property
+    def is_hyperlink(self) -> bool:
+        words = "".join(self.instr).split()
+        return bool(words) and words[0].upper() == "HYPERLINK"
+
+
+@dataclass(slots=True)
+class _Span:
+    """Where a finding sits: per run (document order) the character range inside run_text."""
+
+    finding: Finding | None
+    lines: list[str]
+    parts: list[tuple[int, int, int]]  # (run index, start, end) in run_text offsets
+    text: str  # the covered characters, as the runs show them
+    start_field: etree._Element | None = None  # widen the start to this field element
+    end_field: etree._Element | None = None
+    replacement: str | None = None
+    pieces: list[etree._Element] = field(default_factory=list)
+
+
+class _Story:
+    """The parsed main document with the reader's run numbering, resolved before any change."""
+
+    def __init__(self, root: etree._Element, has_fields: bool) -> None:
+        self.root = root
+        self.runs: list[etree._Element] = list(root.iter(W_R))
+        self._texts: dict[int, str] = {}
+        self._fields: dict[int, tuple[_Field, ...]] | None = None
+        self._has_fields = has_fields
+
+    def text(self, index: int) -> str:
+        if index not in self._texts:
+            self._texts[index] = run_text(self.runs[index])
+        return self._texts[index]
+
+    def fields(self, index: int) -> tuple[_Field, ...]:
+        """Complex fields open at some point while run ``index`` is read (outermost first)."""
+        if not self._has_fields:
+            return ()
+        if self._fields is None:
+            self._fields = self._scan_fields()
+        return self._fields.get(index, ())
+
+    def _scan_fields(self) -> dict[int, tuple[_Field, ...]]:
+        # Fields nest per text flow; a text box inside a paragraph is a flow of its own.
+        stacks: dict[object, list[_Field]] = {}
+        result: dict[int, tuple[_Field, ...]] = {}
+        for index, run in enumerate(self.runs):
+            box = next(run.iterancestors(W_TXBX), None)
+            stack = stacks.setdefault(box, [])
+            seen = list(stack)
+            for child in run:
+                if child.tag == W_FLDCHAR:
+                    kind = child.get(W_FLDCHARTYPE)
+                    if kind == "begin":
+                        new = _Field(begin=run)
+                        stack.append(new)
+                        seen.append(new)
+                    elif kind == "end" and stack:
+                        stack.pop().end = run
+                elif child.tag == W_INSTR and stack:
+                    stack[-1].instr.append(child.text or "")
+            if seen:
+                result[index] = tuple(seen)
+        return result
+
+
+def _outer_simple_field(node: etree._Element) -> etree._Element | None:
+    """The outermost ``w:fldSimple`` holding ``node`` inside its paragraph."""
+    found = None
+    for ancestor in node.iterancestors():
+        if ancestor.tag == W_P:
+            break
+        if ancestor.tag == W_FLDSIMPLE:
+            found = ancestor
+    return found
+
+
+def _split_run(run: etree._Element, cuts: list[int]) -> list[tuple[int, int, etree._Element]]:
+    """Split ``run`` at the given run_text offsets; return ``(start, end, run)`` pieces in order.
+
+    The first piece is the original element (keeping its attributes); later pieces are new runs
+    with a copy of its ``w:rPr``. ``w:t`` is split inside its text; children without text
+    (field characters, drawings) stay with the piece they follow.
+    """
+    rpr = run.find(W_RPR)
+    groups: list[list[etree._Element]] = [[]]
+    bounds = [0]
+    pos = 0
+    todo = sorted(set(cuts))
+    ci = 0
+    for child in [c for c in run if c.tag != W_RPR]:
+        length = len(child_text(child)) if isinstance(child.tag, str) else 0
+        if length == 0:
+            groups[-1].append(child)
+            continue
+        while ci < len(todo) and todo[ci] <= pos:
+            if bounds[-1] != pos:
+                groups.append([])
+                bounds.append(pos)
+            ci += 1
+        inner = []
+        while ci < len(todo) and todo[ci] < pos + length:
+            inner.append(todo[ci] - pos)
+            ci += 1
+        if inner and child.tag == W_T:
+            text = child.text or ""
+            edges = [0, *inner, len(text)]
+            child.text = text[: edges[1]]
+            child.set(XML_SPACE, "preserve")
+            groups[-1].append(child)
+            for a, b in itertools.pairwise(edges[1:]):
+                piece = child.makeelement(W_T, {XML_SPACE: "preserve"})
+                piece.text = text[a:b]
+                groups.append([piece])
+                bounds.append(pos + a)
+        else:
+            groups[-1].append(child)
+        pos += length
+    bounds.append(pos)
+    pieces = [(bounds[0], bounds[1], run)]
+    previous = run
+    for number, group in enumerate(groups[1:], start=1):
+        new = run.makeelement(W_R, dict(run.attrib))
+        if rpr is not None:
+            new.append(copy.deepcopy(rpr))
+        for child in group:
+            new.append(child)  # moves the child out of the original run
+        previous.addnext(new)
+        previous = new
+        pieces.append((bounds[number], bounds[number + 1], new))
+    return pieces
+
+
+# --------------------------------------------------------------------------------------------
+# Planning: from findings to spans
+
+
+def _block_span(
+    story: _Story, block: Block, start: int, end: int
+) -> tuple[list[tuple[int, int, int]], str] | str:
+    """The run parts holding ``block.text[start:end]``, or a reason (Danish) why there are none."""
+    parts: list[tuple[int, int, int]] = []
+    covered = []
+    for seg in block.segments:
+        if seg.end <= start or seg.start >= end:
+            continue
+        lo, hi = max(start, seg.start), min(end, seg.end)
+        if not 0 <= seg.run < len(story.runs):
+            return "Ordene kunne ikke findes i Word-filen (ukendt tekstafsnit)."
+        a = seg.offset + lo - seg.start
+        b = a + hi - lo
+        if story.text(seg.run)[a:b] != block.text[lo:hi]:
+            return "Ordene i Word-filen passer ikke med den læste tekst."
+        if parts and parts[-1][0] == seg.run and parts[-1][2] == a:
+            parts[-1] = (seg.run, parts[-1][1], b)
+        else:
+            parts.append((seg.run, a, b))
+        covered.append(block.text[lo:hi])
+    if not parts:
+        return "Ordene kunne ikke findes i Word-filen."
+    return parts, "".join(covered)
+
+
+def _make_span(
+    story: _Story, block: Block, start: int, end: int, finding: Finding | None, lines: list[str]
+) -> _Span | str:
+    located = _block_span(story, block, start, end)
+    if isinstance(located, str):
+        return located
+    parts, text = located
+    span = _Span(finding=finding, lines=lines, parts=parts, text=text)
+    span.start_field = _field_boundary(story, parts[0][0], first=True)
+    span.end_field = _field_boundary(story, parts[-1][0], first=False)
+    return span
+
+
+def _field_boundary(story: _Story, index: int, *, first: bool) -> etree._Element | None:
+    """The element a span must start before (``first``) or end after, when its first/last run
+    lies in a field result that LibreOffice shows as one unit; ``None`` for ordinary text."""
+    node = None
+    for fld in story.fields(index):
+        if not fld.is_hyperlink and fld.end is not None:
+            node = fld.begin if first else fld.end
+            break  # outermost non-hyperlink field
+    simple = _outer_simple_field(node if node is not None else story.runs[index])
+    if simple is not None:
+        node = simple
+    return node
+
+
+# --------------------------------------------------------------------------------------------
+# Applying: split, wrap revisions, place anchors
+
+
+class _Editor:
+    def __init__(self, story: _Story, ids: _Ids, date: str) -> None:
+        self.story = story
+        self.ids = ids
+        self.date = date
+        self.pieces: dict[int, list[tuple[int, int, etree._Element]]] = {}
+        self.del_to_ins: dict[etree._Element, etree._Element] = {}
+
+    def split(self, spans: Sequence[_Span]) -> None:
+        cuts: dict[int, set[int]] = {}
+        for span in spans:
+            index, a, _ = span.parts[0]
+            if span.start_field is None and a > 0:
+                cuts.setdefault(index, set()).add(a)
+            index, _, b = span.parts[-1]
+            if span.end_field is None and b < len(self.story.text(index)):
+                cuts.setdefault(index, set()).add(b)
+        for index, offsets in cuts.items():
+            self.pieces[index] = _split_run(self.story.runs[index], sorted(offsets))
+        for span in spans:
+            span.pieces = self._span_pieces(span)
+
+    def _run_pieces(self, index: int) -> list[tuple[int, int, etree._Element]]:
+        if index not in self.pieces:
+            run = self.story.runs[index]
+            self.pieces[index] = [(0, len(self.story.text(index)), run)]
+        return self.pieces[index]
+
+    def _span_pieces(self, span: _Span) -> list[etree._Element]:
+        result = []
+        for index, a, b in span.parts:
+            for start, end, element in self._run_pieces(index):
+                if start < b and end > a:
+                    result.append(element)
+        return result
+
+    # -- tracked changes ---------------------------------------------------------------------
+    def suggest(self, span: _Span, taken: set[int]) -> bool:
+        """Turn the span's pieces into w:del + w:ins; False (nothing changed) when unsafe."""
+        if span.replacement is None or span.start_field is not None or span.end_field is not None:
+            return False
+        pieces = span.pieces
+        if not pieces or any(id(p) in taken for p in pieces):
+            return False
+        if any(self.story.fields(index) for index, _, _ in span.parts):
+            return False
+        text = []
+        for piece in pieces:
+            if any(c.tag != W_T for c in piece if c.tag != W_RPR):
+                return False
+            if _outer_simple_field(piece) is not None:
+                return False
+            if any(a.tag in _REVISION_TAGS for a in piece.iterancestors()):
+                return False
+            text.append(run_text(piece))
+        if "".join(text) != (span.finding.text if span.finding else None):
+            return False
+        for piece in pieces:
+            taken.add(id(piece))
+        groups: list[list[etree._Element]] = []
+        for piece in pieces:
+            if groups and groups[-1][-1].getnext() is piece:
+                groups[-1].append(piece)
+            else:
+                groups.append([piece])
+        revision = {W_AUTHOR: AUTHOR, W_DATE: self.date}
+        dels = []
+        for group in groups:
+            wrapper = group[0].makeelement(W_DEL, {W_ID: self.ids.take(), **revision})
+            group[0].addprevious(wrapper)
+            for piece in group:
+                wrapper.append(piece)
+                for child in piece:
+                    if child.tag == W_T:
+                        child.tag = W_DELTEXT
+            dels.append(wrapper)
+        ins = dels[-1].makeelement(W_INS, {W_ID: self.ids.take(), **revision})
+        run = ins.makeelement(W_R, {})
+        rpr = pieces[0].find(W_RPR)
+        if rpr is not None:
+            run.append(copy.deepcopy(rpr))
+        t = run.makeelement(W_T, {XML_SPACE: "preserve"})
+        t.text = _clean(span.replacement)
+        run.append(t)
+        ins.append(run)
+        dels[-1].addnext(ins)
+        for wrapper in dels:
+            self.del_to_ins[wrapper] = ins
+        return True
+
+    # -- comment anchors ---------------------------------------------------------------------
+    def _before(self, node: etree._Element) -> etree._Element:
+        parent = node.getparent()
+        return parent if parent in self.del_to_ins else node
+
+    def _after(self, node: etree._Element) -> etree._Element:
+        parent = node.getparent()
+        return self.del_to_ins.get(parent, node)
+
+    def anchor(self, span: _Span, comment_id: str) -> None:
+        first = span.start_field if span.start_field is not None else self._before(span.pieces[0])
+        last = span.end_field if span.end_field is not None else self._after(span.pieces[-1])
+        first.addprevious(first.makeelement(W_CSTART, {W_ID: comment_id}))
+        end = last.makeelement(W_CEND, {W_ID: comment_id})
+        last.addnext(end)
+        ref = end.makeelement(W_R, {})
+        ref.append(ref.makeelement(W_CREF, {W_ID: comment_id}))
+        holder = end
+        for ancestor in end.iterancestors():
+            if ancestor.tag == W_P:
+                break
+            holder = ancestor
+        holder.addnext(ref)
+
+
+def _comment_element(
+    parent: etree._Element, comment_id: str, lines: Iterable[str], date: str
+) -> etree._Element:
+    comment = etree.SubElement(
+        parent,
+        W_COMMENT,
+        {W_ID: comment_id, W_AUTHOR: AUTHOR, W_DATE: date, W_INITIALS: INITIALS},
+    )
+    for number, line in enumerate(lines):
+        p = etree.SubElement(comment, W_P)
+        if number == 0:
+            etree.SubElement(etree.SubElement(p, W_R), W_ANNREF)
+        r = etree.SubElement(p, W_R)
+        t = etree.SubElement(r, W_T, {XML_SPACE: "preserve"})
+        t.text = _clean(line)
+    return comment
+
+
+# --------------------------------------------------------------------------------------------
+# The entry point
+
+
+def _check_paths(source: Path, target: Path) -> tuple[Path, Path]:
+    source_resolved = source.resolve()
+    target_resolved = target.resolve()
+    same = source_resolved == target_resolved
+    if not same and target_resolved.exists():
+        with contextlib.suppress(OSError):
+            same = os.path.samefile(source_resolved, target_resolved)
+    if same:
+        raise LetterError(
+            "Den kommenterede kopi ville overskrive selve brevet. "
+            "Vælg en anden mappe til --annotate."
+        )
+    return source_resolved, target_resolved
+
+
+def annotate_file(
+    source: Path,
+    target: Path,
+    document: Document,
+    findings: Sequence[Finding],
+    readability: Readability | None,
+    *,
+    suggest: bool = False,
+    date: datetime | None = None,
+) -> AnnotationResult:
+    """Write a copy of the Word letter ``source`` to ``target`` with a comment per finding.
+
+    ``document`` must be what ``reader.read_document`` made of ``source`` (its run map points into
+    those bytes). Located findings are anchored on their exact words; findings about the whole
+    letter and ``readability`` go into one summary comment on the first paragraph with text;
+    findings in headers, footers and text boxes become comments there too, naming where they
+    belong. With ``suggest``, findings of ``REPLACEABLE_RULES`` become tracked changes.
+    ``date`` stamps comments and revisions (default: now, UTC). The copy is written to a
+    temporary file beside ``target`` and renamed into place; ``source`` is never written.
+    Raises ``LetterError`` when the source is not a Word file or the target is the source.
+    """
+    source, target = _check_paths(Path(source), Path(target))
+    if document.format not in WORD_FORMATS:
+        raise LetterError(
+            "Kun Word-filer (.docx, .dotx, .docm, .dotm) kan få en kopi med kommentarer."
+        )
+    stamp = (date or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    result = AnnotationResult(target=target)
+
+    with open_package(source) as package:
+        main = package.main_document
+        replace, add = _annotate_package(
+            package, main, document, findings, readability, suggest, stamp, result
+        )
+    _write_atomically(source, target, replace, add)
+    return result
+
+
+def _annotate_package(
+    package: Package,
+    main: str,
+    document: Document,
+    findings: Sequence[Finding],
+    readability: Readability | None,
+    suggest: bool,
+    stamp: str,
+    result: AnnotationResult,
+) -> tuple[dict[str, bytes], list[tuple[str, bytes]]]:
+    main_bytes = package.read(main)
+    story = _Story(parse_xml(main_bytes, main), has_fields=b"fldChar" in main_bytes)
+    blocks = {block.index: block for block in document.blocks}
+
+    # Which parts may hold ids: every story part the document refers to, and the comments.
+    id_parts = [main]
+    comments_part = next(iter(package.related(main, "comments")), None)
+    for kind in ("comments", "header", "footer", "footnotes", "endnotes"):
+        id_parts += package.related(main, kind)
+    used: set[int] = set()
+    for name in dict.fromkeys(id_parts):
+        if package.has_part(name):
+            data = main_bytes if name == main else package.read(name)
+            used.update(int(m) for m in _ID_PATTERN.findall(data))
+    ids = _Ids(used)
+
+    spans: list[_Span] = []
+    whole: list[Finding] = []
+    moved: list[tuple[Finding, BlockKind | None]] = []
+    for finding in findings:
+        if not finding.located:
+            whole.append(finding)
+            continue
+        block = blocks.get(finding.block)  # type: ignore[arg-type]
+        if block is None:
+            result.unanchored.append(Unanchored(finding, "Afsnittet findes ikke i brevet."))
+            continue
+        if block.story != main or block.kind not in MAIN_TEXT_KINDS:
+            moved.append((finding, block.kind))
+            continue
+        start, end = finding.start, finding.end
+        assert start is not None and end is not None
+        if not 0 <= start < end <= len(block.text):
+            result.unanchored.append(
+                Unanchored(finding, "Stedet i teksten er tomt eller ugyldigt.")
+            )
+            continue
+        span = _make_span(story, block, start, end, finding, comment_text(finding))
+        if isinstance(span, str):
+            result.unanchored.append(Unanchored(finding, span))
+            continue
+        if suggest and is_replaceable(finding):
+            span.replacement = _replacement(finding)
+        spans.append(span)
+
+    # The summary and the relocated findings go on the first body paragraph that has text.
+    extra: list[tuple[list[str], Finding | None, bool]] = []
+    if readability is not None or whole:
+        extra.append((_summary_text(readability, whole), None, True))
+    for finding, kind in moved:
+        extra.append((_relocated_text(finding, kind), finding, False))
+    if extra:
+        home = _first_paragraph(story, document, main)
+        for lines, finding, is_summary in extra:
+            if home is None:
+                reason = "Brevet har intet afsnit med tekst at sætte kommentaren på."
+                for item in whole if is_summary else [finding]:
+                    if item is not None:
+                        result.unanchored.append(Unanchored(item, reason))
+                continue
+            block, start, end = home
+            span = _make_span(story, block, start, end, finding, lines)
+            assert not isinstance(span, str)  # _first_paragraph only returns spans that resolve
+            spans.append(span)
+            if is_summary:
+                result.summary = True
+            else:
+                result.relocated += 1
+
+    if not spans:
+        return {}, []
+
+    editor = _Editor(story, ids, stamp)
+    editor.split(spans)
+    if suggest:
+        taken: set[int] = set()
+        for span in spans:
+            if span.replacement is not None and editor.suggest(span, taken):
+                result.suggestions += 1
+
+    comments_root, comments_name, is_new = _comments_root(package, comments_part)
+    for span in spans:
+        comment_id = ids.take()
+        editor.anchor(span, comment_id)
+        _comment_element(comments_root, comment_id, span.lines, stamp)
+        result.comments += 1
+
+    replace = {_exact_name(package, main): _serialize(story.root)}
+    add: list[tuple[str, bytes]] = []
+    if is_new:
+        add.append((comments_name, _serialize(comments_root)))
+        _register_comments(package, main, comments_name, replace, add)
+    else:
+        replace[_exact_name(package, comments_name)] = _serialize(comments_root)
+    return replace, add
+
+
+def _first_paragraph(story: _Story, document: Document, main: str) -> tuple[Block, int, int] | None:
+    """The letter's first main-text paragraph with text whose words can be anchored."""
+    for block in document.blocks:
+        if block.story != main or block.kind not in MAIN_TEXT_KINDS or not block.text.strip():
+            continue
+        start = len(block.text) - len(block.text.lstrip())
+        end = len(block.text.rstrip())
+        if not isinstance(_block_span(story, block, start, end), str):
+            return block, start, end
+    return None
+
+
+def _comments_root(package: Package, existing: str | None) -> tuple[etree._Element, str, bool]:
+    """The comments part to append to: the letter's own, or a new one with an unused name."""
+    if existing and package.has_part(existing):
+        return package.read_xml(existing), existing, False
+    root = etree.Element(W_COMMENTS, nsmap={"w": _W, "r": _R_NS})
+    name = "word/comments.xml"
+    number = 1
+    while package.has_part(name):
+        number += 1
+        name = f"word/comments{number}.xml"
+    return root, name, True
+
+
+def _register_comments(
+    package: Package,
+    main: str,
+    comments_name: str,
+    replace: dict[str, bytes],
+    add: list[tuple[str, bytes]],
+) -> None:
+    """Add the new comments part's relationship from the main document and its content type."""
+    rels_name = _rels_name(main)
+    if package.has_part(rels_name):
+        rels = package.read_xml(rels_name)
+    else:
+        rels = etree.Element(f"{{{_REL_NS}}}Relationships", nsmap={None: _REL_NS})
+    taken = {rel.get("Id") for rel in rels}
+    rid = "rIdLettercheckComments"
+    number = 1
+    while rid in taken:
+        number += 1
+        rid = f"rIdLettercheckComments{number}"
+    target = posixpath.relpath(comments_name, posixpath.dirname(main) or ".")
+    etree.SubElement(
+        rels, f"{{{_REL_NS}}}Relationship", {"Id": rid, "Type": _COMMENTS_REL, "Target": target}
+    )
+    if package.has_part(rels_name):
+        replace[_exact_name(package, rels_name)] = _serialize(rels)
+    else:
+        add.append((rels_name, _serialize(rels)))
+
+    if package.content_type(comments_name) != _COMMENTS_CT:
+        types_name = _exact_name(package, "[Content_Types].xml")
+        types = package.read_xml(types_name)
+        etree.SubElement(
+            types,
+            f"{{{_CT_NS}}}Override",
+            {"PartName": "/" + comments_name, "ContentType": _COMMENTS_CT},
+        )
+        replace[types_name] = _serialize(types)
+
+
+def _write_atomically(
+    source: Path, target: Path, replace: dict[str, bytes], add: list[tuple[str, bytes]]
+) -> None:
+    """Write the copy to a temporary file in the target's folder, then rename it into place, so
+    an interrupted run never leaves a half-written letter (and never touches ``source``)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=".lettercheck-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out, open(source, "rb") as src:
+            copy_zip(src, out, replace, add)
+            out.flush()
+            os.fsync(out.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp_name, 0o666 & ~umask)
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
