@@ -34,8 +34,7 @@ RULE_NAMES = [
 
 
 def _entries() -> dict[str, dict[str, Any]]:
-    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
-    rules = data["rules"] if isinstance(data, dict) else data
+    rules = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
     return {entry["name"]: entry for entry in rules}
 
 
@@ -158,21 +157,44 @@ def test_every_rule_has_a_documented_entry_with_examples(rule: str) -> None:
     for key in ("code", "severity", "message", "why", "example", "better", "check"):
         assert entry.get(key), f"{rule}: {key} missing"
     assert entry["check"] in CHECKS
-    assert entry["examples"]["pass"] and entry["examples"]["fail"]
+    assert entry["pass"] and entry["fail"]
+    assert re.fullmatch(r"LC[12]\d\d", entry["code"])
 
 
 @pytest.mark.parametrize("rule", RULE_NAMES)
-def test_yaml_examples_pass_and_fail(rule: str) -> None:
+def test_yaml_examples_pass_and_fail_through_the_engine(rule: str) -> None:
+    from lettercheck.engine import check_text
+
     entry = ENTRIES[rule]
-    for example in entry["examples"]["fail"]:
-        assert run(rule, example), f"{rule} should fire on:\n{example}"
-    for example in entry["examples"]["pass"]:
-        assert not run(rule, example), f"{rule} should not fire on:\n{example}"
+    for example in entry["fail"]:
+        found = [f for f in check_text(example) if f.rule == rule]
+        assert found, f"{rule} should fire on:\n{example}"
+    for example in entry["pass"]:
+        found = [f for f in check_text(example) if f.rule == rule]
+        assert not found, f"{rule} should not fire on:\n{example}"
 
 
 def test_codes_are_unique() -> None:
     codes = [e["code"] for e in ENTRIES.values()]
     assert len(codes) == len(set(codes))
+
+
+def test_engine_loads_the_rules_and_makes_findings() -> None:
+    from lettercheck.engine import check_text, load_rules
+
+    rules = load_rules()
+    for name in RULE_NAMES:
+        assert rules.get(name) is not None
+    (finding,) = [
+        f
+        for f in check_text(
+            "# Samtale\nKære Ida\nDu får dette brev, fordi vi skal tale om § 5.\n"
+            "Med venlig hilsen\nJobcenter Solbæk"
+        )
+        if f.rule == "legal-reference-early"
+    ]
+    assert finding.code == "LC101" and finding.text == "§ 5" and finding.part == "body"
+    assert "Fredericia" in finding.why
 
 
 # ---------------------------------------------------------------------------------------------

@@ -244,7 +244,7 @@ def _citizen_zone(blocks: Sequence[Block], options: Mapping[str, Any]) -> set[in
     may follow the citizen's address. Paragraphs from the first sender marker on, and every table
     column with one, are the sender's.
     """
-    sender = _compile_any(_option(options, "sender_markers"))
+    sender = _compile_any(_option(options, "sender-markers"))
     salutation = re.compile(r"^\s*(?:kære|hej)\b", _FLAGS)
     tagged = _parts_tagged(blocks)
     top: list[Block] = []
@@ -306,7 +306,7 @@ def _line_at(text: str, offset: int) -> str:
 
 def _citizen_labelled(block: Block, start: int, options: Mapping[str, Any]) -> bool:
     """Is the detail at ``start`` labelled as the citizen's ("Dit telefonnummer", "CPR")?"""
-    regex = _compile_any(_option(options, "citizen_labels"))
+    regex = _compile_any(_option(options, "citizen-labels"))
     line = _line_at(block.text, start)
     line_start = block.text.rfind("\n", 0, start) + 1
     # Only the label text before the detail on its line.
@@ -338,10 +338,10 @@ def find_phone_numbers(block: Block, options: Mapping[str, Any]) -> list[tuple[i
     together ("72106012") count only after a phone label ("Tlf.", "Telefon", "Ring …"), because
     case and journal numbers look the same.
     """
-    formatted = _compile_any(_option(options, "phone_patterns"))
-    bare = _compile(_option(options, "phone_bare_pattern"))
-    label = _compile_any(_option(options, "phone_labels"))
-    not_phone = _compile_any(_option(options, "not_phone_labels"))
+    formatted = _compile_any(_option(options, "phone-patterns"))
+    bare = _compile(_option(options, "phone-bare-pattern"))
+    label = _compile_any(_option(options, "phone-labels"))
+    not_phone = _compile_any(_option(options, "not-phone-labels"))
     spans: list[tuple[int, int]] = []
     text = block.text
     for match in formatted.finditer(text):
@@ -360,7 +360,7 @@ def find_phone_numbers(block: Block, options: Mapping[str, Any]) -> list[tuple[i
 
 def find_emails(block: Block, options: Mapping[str, Any]) -> list[tuple[int, int]]:
     """Spans of e-mail addresses (text or mailto: links) not labelled as the citizen's."""
-    regex = _compile(_option(options, "email_pattern"))
+    regex = _compile(_option(options, "email-pattern"))
     spans = [m.span() for m in regex.finditer(block.text)]
     spans += [(link.start, link.end) for link in block.links if link.target.startswith("mailto:")]
     return [s for s in spans if not _citizen_labelled(block, s[0], options)]
@@ -375,7 +375,7 @@ def missing_caseworker_phone(analysis: Analysis, options: Mapping[str, Any]) -> 
     direct number; the rule's message says so. A merge field or content control named for a phone
     number («SagsbehandlerTelefon», «Sagsbeh_tlf») counts as present.
     """
-    if _has_field(analysis, options, "phone_fields"):
+    if _has_field(analysis, options, "phone-fields"):
         return
     for block in _contact_blocks(analysis, options):
         if find_phone_numbers(block, options):
@@ -392,7 +392,7 @@ def missing_caseworker_email(analysis: Analysis, options: Mapping[str, Any]) -> 
     A merge field or content control named for an e-mail («SagsbehandlerEmail», a control titled
     "Sagsbehandler mail") counts as present.
     """
-    if _has_field(analysis, options, "email_fields"):
+    if _has_field(analysis, options, "email-fields"):
         return
     for block in _contact_blocks(analysis, options):
         if find_emails(block, options):
@@ -407,9 +407,9 @@ def missing_sms_option(analysis: Analysis, options: Mapping[str, Any]) -> Iterat
     An offer is "SMS" as a contact label or an invitation ("send en sms", "du kan også sms'e");
     "vi sender dig en sms-påmindelse" is not an offer.
     """
-    if _has_field(analysis, options, "sms_fields"):
+    if _has_field(analysis, options, "sms-fields"):
         return
-    offer = _compile_any(_option(options, "sms_offer_patterns"))
+    offer = _compile_any(_option(options, "sms-offer-patterns"))
     for block in _contact_blocks(analysis, options):
         if offer.search(block.text):
             return
@@ -454,13 +454,13 @@ def _looks_like_name(text: str, options: Mapping[str, Any], *, single: bool = Fa
         pattern = rf"{word}(?:\s+(?:{word}|{initial})){{0,3}}"
     if not re.fullmatch(pattern, candidate):
         return False
-    non_names = set(_option(options, "not_name_words"))
+    non_names = set(_option(options, "not-name-words"))
     return not any(w.lower().rstrip(".") in non_names for w in candidate.split())
 
 
 def _name_in_signature(blocks: Sequence[Block], options: Mapping[str, Any]) -> bool:
     """A person's name among the first lines after the closing ("Mette Hansen", "Sagsbehandler")."""
-    role = _compile_any(_option(options, "role_lines"))
+    role = _compile_any(_option(options, "role-lines"))
     lines = [(b, o, line) for b, o, line in _signature_lines(blocks) if line.strip()]
     for k, (_block, _offset, line) in enumerate(lines[:6]):
         if _looks_like_name(line, options):
@@ -476,7 +476,7 @@ def _name_by_label(block: Block, options: Mapping[str, Any]) -> bool:
 
     Also a role line alone ("Sagsbehandler") next to a name line in a sender block.
     """
-    label = _compile_any(_option(options, "name_labels"))
+    label = _compile_any(_option(options, "name-labels"))
     for match in label.finditer(block.text):
         rest = block.text[match.end() :].split("\n", 1)[0]
         rest = re.split(r"[.,;:!?()]|\s+(?:og|på|i|fra|som|der|hos|via)\s+", rest, maxsplit=1)[0]
@@ -487,7 +487,7 @@ def _name_by_label(block: Block, options: Mapping[str, Any]) -> bool:
 
 def _name_next_to_role(blocks: Sequence[Block], zone: set[int], options: Mapping[str, Any]) -> bool:
     """A name line directly above or below a role line ("Sagsbehandler") outside the address."""
-    role = _compile_any(_option(options, "role_lines"))
+    role = _compile_any(_option(options, "role-lines"))
     lines: list[str] = []
     for block in blocks:
         if block.index in zone:
@@ -512,7 +512,7 @@ def missing_caseworker_name(analysis: Analysis, options: Mapping[str, Any]) -> I
     organisation ("Jobcenter Fredericia", "Borgerservice") names no one; the citizen's name in the
     address block is not the caseworker's.
     """
-    if _has_field(analysis, options, "name_fields"):
+    if _has_field(analysis, options, "name-fields"):
         return
     blocks = _blocks(analysis)
     if _name_in_signature(blocks, options):
@@ -565,9 +565,9 @@ def _body_sentences(analysis: Analysis) -> list[tuple[Block, int, int]]:
 def purpose_statement(
     analysis: Analysis, options: Mapping[str, Any]
 ) -> tuple[Block, int, int] | None:
-    """The first purpose statement among the body's first ``early_sentences`` sentences, if any."""
-    regex = _compile_any(_option(options, "purpose_patterns"))
-    limit = int(options.get("early_sentences", 5))
+    """The first purpose statement among the body's first ``early-sentences`` sentences, if any."""
+    regex = _compile_any(_option(options, "purpose-patterns"))
+    limit = int(options.get("early-sentences", 5))
     count = 0
     for block, start, end in _body_sentences(analysis):
         sentence = block.text[start:end]
@@ -585,10 +585,10 @@ def purpose_statement(
 def missing_purpose(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
     """The letter does not say early why the citizen gets it or what the meeting is for.
 
-    "Early" means within the first ``early_sentences`` sentences of the body (default 5, hk.dk's
+    "Early" means within the first ``early-sentences`` sentences of the body (default 5, hk.dk's
     test: after the first five lines a reader can say what the letter is about and why). Headings
     inside the body are read but not counted as sentences. Purpose phrases are data
-    (``purpose_patterns``): "Du får dette brev, fordi …", "Vi skriver til dig, fordi …",
+    (``purpose-patterns``): "Du får dette brev, fordi …", "Vi skriver til dig, fordi …",
     "Formålet med … er …", "Samtalen handler om …".
     """
     if purpose_statement(analysis, options) is None:
@@ -599,12 +599,12 @@ def is_activity_letter(analysis: Analysis, options: Mapping[str, Any]) -> bool:
     """Is the letter about an activity or course the citizen takes part in?
 
     Decided on the letter's subject (the SUBJECT part, else the first heading) and the body's first
-    ``early_sentences`` sentences: an activity word (samtale, praktik, tilbud, forløb, plan, kursus,
+    ``early-sentences`` sentences: an activity word (samtale, praktik, tilbud, forløb, plan, kursus,
     mentor, uddannelse …) there makes it an activity letter, unless the subject marks a letter that
     is about something else (kvittering, partshøring, ophør, ny sagsbehandler …).
     """
-    activity = _compile_any(_option(options, "activity_patterns"))
-    not_activity = _compile_any(_option(options, "not_activity_patterns"))
+    activity = _compile_any(_option(options, "activity-patterns"))
+    not_activity = _compile_any(_option(options, "not-activity-patterns"))
     blocks = _blocks(analysis)
     subject = [b.text for b in blocks if b.part == LetterPart.SUBJECT]
     if not subject:
@@ -614,7 +614,7 @@ def is_activity_letter(analysis: Analysis, options: Mapping[str, Any]) -> bool:
         return False
     if activity.search(subject_text):
         return True
-    limit = int(options.get("early_sentences", 5))
+    limit = int(options.get("early-sentences", 5))
     early = [block.text[s:e] for block, s, e in _body_sentences(analysis)[:limit]]
     text = " ".join(early)
     return bool(activity.search(text)) and not not_activity.search(text)
@@ -625,9 +625,9 @@ def goal_present(analysis: Analysis, options: Mapping[str, Any]) -> bool:
     ("målet er", "delmål", "slutmål"); purpose-to-goal phrases ("så du kan", "med henblik på at
     du") only in a sentence that also names the activity or a job or education, since "så du kan"
     alone also closes practical sentences ("Ring, så du kan få svar")."""
-    strong = _compile_any(_option(options, "goal_patterns"))
-    weak = _compile_any(_option(options, "goal_weak_patterns"))
-    context = _compile_any(_option(options, "goal_context_patterns"))
+    strong = _compile_any(_option(options, "goal-patterns"))
+    weak = _compile_any(_option(options, "goal-weak-patterns"))
+    context = _compile_any(_option(options, "goal-context-patterns"))
     for i, block in enumerate(_blocks(analysis)):
         if block.part in (LetterPart.LEGAL, LetterPart.HEADER, LetterPart.FOOTER):
             continue
