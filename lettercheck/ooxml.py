@@ -108,7 +108,12 @@ def parse_xml(data: bytes, part_name: str) -> etree._Element:
         raise _doctype_error(part_name)
     try:
         root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError:
+    except etree.XMLSyntaxError as error:
+        if "Excessive depth" in str(error) or "huge" in str(error).lower():
+            raise LetterError(
+                f"Filen er for dybt indlejret eller for stor i {safe_part_label(part_name)} "
+                "(f.eks. tabeller i tabeller i mange lag). Forenkl brevet i Word, og gem det igen."
+            ) from None
         raise LetterError(
             f"Filen er beskadiget: {safe_part_label(part_name)} er ikke gyldig XML. "
             "Åbn brevet i Word, og gem det igen."
