@@ -171,6 +171,73 @@ def check_command(
     sys.exit(exit_code)
 
 
+@main.command("audit")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--html", "html_path", type=click.Path(path_type=Path), help="Write the HTML report.")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Write the CSV (;).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel workers.")
+@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links inside folders.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar.")
+def audit_command(
+    paths: tuple[Path, ...],
+    html_path: Path | None,
+    csv_path: Path | None,
+    jobs: int | None,
+    follow_symlinks: bool,
+    progress: bool | None,
+) -> None:
+    """Audit many letters: one HTML report and/or one CSV row per letter."""
+    from lettercheck.audit import run_audit
+    from lettercheck.files import find_letters
+    from lettercheck.runner import default_jobs
+
+    if not paths:
+        raise click.UsageError("Angiv mindst én fil eller mappe, fx: lettercheck audit breve/")
+    if html_path is None and csv_path is None:
+        raise click.UsageError("Angiv --html RAPPORT.html og/eller --csv RAPPORT.csv.")
+    for path in paths:
+        if not os.path.lexists(path):
+            raise click.UsageError(f"{path}: findes ikke. Tjek stavningen af stien.")
+    letters = [f.path for f in find_letters(paths, follow_symlinks=follow_symlinks)]
+    inputs = {_real(p) for p in letters}
+    for target in (html_path, csv_path):
+        if target is not None and _real(target) in inputs:
+            raise click.UsageError(f"{target} er et af brevene; vælg en anden fil.")
+    show = (progress if progress is not None else sys.stderr.isatty()) and len(letters) > 1
+    bar = (
+        click.progressbar(
+            length=len(letters),
+            label="Gennemgår breve",
+            file=sys.stderr,
+            show_eta=True,
+            show_pos=True,
+        )
+        if show
+        else None
+    )
+    on_done = (lambda _path, _done, _total: bar.update(1)) if bar is not None else None
+    if bar is not None:
+        bar.__enter__()
+    try:
+        outcome = run_audit(
+            letters,
+            html_path=html_path,
+            csv_path=csv_path,
+            jobs=jobs or default_jobs(),
+            on_done=on_done,
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    written = " og ".join(str(p) for p in (html_path, csv_path) if p is not None)
+    click.echo(
+        f"{outcome.letters} breve gennemgået, {outcome.findings} fund, "
+        f"{outcome.unreadable} kunne ikke læses. Rapport: {written}",
+        err=True,
+    )
+    sys.exit(2 if outcome.unreadable else 0)
+
+
 def _run(jobs: Sequence, workers: int, show_progress: bool) -> Iterator:
     """Results in input order, one job per letter, with a progress bar on stderr if asked."""
     from lettercheck.pipeline import job_error, run_job

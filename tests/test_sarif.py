@@ -113,7 +113,7 @@ def test_located_finding_has_relative_uri_snippet_and_block(log: dict) -> None:
     physical = location["physicalLocation"]
     assert physical["artifactLocation"]["uri"] == "breve/indkaldelse%20til%20m%C3%B8de.docx"
     assert physical["region"]["snippet"]["text"] == "jf. § 42, stk. 2"
-    assert location["logicalLocations"][0]["name"] == "afsnit 4 (body)"
+    assert location["logicalLocations"][0]["name"] == "afsnit 4 (brødtekst)"
 
 
 def test_whole_letter_finding_points_at_the_file_only(log: dict) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -41,7 +42,7 @@ def _text(value: str) -> str:
 def _display_path(path: Path, base: Path | None) -> str:
     if base is not None:
         try:
-            return _text(Path(path).relative_to(base).as_posix())
+            return _text(Path(os.path.abspath(path)).relative_to(os.path.abspath(base)).as_posix())
         except ValueError:
             pass
     return _text(Path(path).as_posix())

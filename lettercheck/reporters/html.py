@@ -149,7 +149,8 @@ def _relative(path: Path, base: Path) -> Path:
         return Path(path)
 
 
-def _common_base(results: list[FileResult]) -> Path:
+def common_base(results: list[FileResult]) -> Path:
+    """The deepest folder holding every letter: paths in the report are shown relative to it."""
     parents = [os.path.abspath(Path(r.path).parent) for r in results]
     if not parents:
         return Path.cwd()
@@ -320,7 +321,7 @@ def render(
 
     catalog = catalog_with_findings(rule_catalog(rules), results)
     known_rules = {r.name for r in catalog}
-    base = _common_base(results) if base is None else base
+    base = common_base(results) if base is None else base
     generated = generated or _dt.datetime.now().astimezone()
 
     readable = [r for r in results if r.error is None and r.readability is not None]

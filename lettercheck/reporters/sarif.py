@@ -1,7 +1,7 @@
 """SARIF 2.1.0 output, for code-scanning dashboards (GitHub code scanning, VS Code's SARIF viewer).
 
 A Word letter has no lines, so a located finding is placed by a ``logicalLocation`` naming the
-block ("afsnit 4 (body)") and a ``region`` carrying only a ``snippet`` with the finding's exact
+block ("afsnit 4 (brødtekst)") and a ``region`` carrying only a ``snippet`` with the finding's exact
 words; the artifact is the letter's path relative to the working directory (or ``base``). A
 finding about the whole letter (missing phone number) points at the file only. Letters that could
 not be read are ``toolExecutionNotifications`` of the invocation, not results: they are not
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from urllib.parse import quote
 from lettercheck.findings import FileResult, Finding, Severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
@@ -77,7 +79,8 @@ def rule_catalog(rules: Iterable[Any] | None = None) -> list[RuleInfo]:
             name=str(name),
             code=str(code),
             severity=severity,
-            message=str(_get(rule, "message", "title", "summary") or ""),
+            # A message template's {text}/{limit} placeholders mean nothing without a finding.
+            message=_PLACEHOLDER.sub("…", str(_get(rule, "message", "title", "summary") or "")),
             why=str(_get(rule, "why", "description") or ""),
         )
     return sorted(out.values(), key=lambda r: (r.code, r.name))
@@ -107,9 +110,11 @@ def artifact_uri(path: Path, base: Path | None = None) -> str:
 
 
 def block_label(finding: Finding) -> str:
-    """Where in the letter a located finding is, in the words Word users know: "afsnit 4 (body)"."""
+    """Where in the letter a located finding is, as Word users say it: "afsnit 4 (brødtekst)"."""
+    from lettercheck.reporters.text import PART_DA
+
     label = f"afsnit {finding.block + 1}" if finding.block is not None else "hele brevet"
-    return f"{label} ({finding.part})" if finding.part else label
+    return f"{label} ({PART_DA.get(finding.part, finding.part)})" if finding.part else label
 
 
 def _message(finding: Finding) -> str:
