@@ -682,13 +682,24 @@ def _compile(ruleset: RuleSet, extra: tuple[tuple[str, str | None], ...]) -> _Co
             match_key = f"{rule.name}#pattern{number}"
             token_matcher.add(match_key, [item.pattern])
             pattern_of[nlp.vocab.strings[match_key]] = (rule, item)
-    docs = nlp.pipe(phrase.phrase for _, phrase in entries)
-    for number, ((rule, phrase), doc) in enumerate(zip(entries, docs, strict=True)):
+    from lettercheck.danish import lemma
+
+    for number, (rule, phrase) in enumerate(entries):
         match_key = f"{rule.name}#phrase{number}"
         phrase_of[nlp.vocab.strings.add(match_key)] = (rule, phrase)
+        doc = nlp.make_doc(phrase.phrase)
         lower_matcher.add(match_key, [doc])
         if phrase.match == "lemma":
-            lemma_matcher.add(match_key, [doc])
+            # Phrases are written in dictionary form, but the lookup table does not always map a
+            # dictionary form to itself ("have" -> "hav"): match both the words as written and
+            # their table lemmas.
+            as_written = nlp.make_doc(phrase.phrase)
+            for token in as_written:
+                token.lemma_ = token.lower_
+            looked_up = nlp.make_doc(phrase.phrase)
+            for token in looked_up:
+                token.lemma_ = lemma(token.text)
+            lemma_matcher.add(match_key, [as_written, looked_up])
     compiled = _Compiled(lemma_matcher, lower_matcher, token_matcher, phrase_of, pattern_of)
     _COMPILED[key] = compiled
     return compiled

@@ -1,0 +1,324 @@
+"""Plain-language and readability rules that need a little code: formal address, passive voice,
+nominalisation, LIX, long sentences and long words.
+
+Their word lists and thresholds are data in rules/plain.yaml and rules/readability.yaml
+(``options:``); the code here only does what a list cannot: look at sentence starts, tell a verb's
+s-form from a noun ending in -s with the lemma table, and count words.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from lettercheck.checks import Hit, check
+from lettercheck.model import MAIN_TEXT_KINDS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from lettercheck.analysis import Analysis
+    from lettercheck.model import Block
+
+
+def _main_blocks(analysis: Analysis) -> Iterator[tuple[Block, Doc]]:
+    """Blocks of the letter's main text with their Doc (headers, footers and text boxes hold
+    addresses and logos, not the message)."""
+    for block, doc in zip(analysis.document.blocks, analysis.docs, strict=True):
+        if block.kind in MAIN_TEXT_KINDS and block.text.strip():
+            yield block, doc
+
+
+def _lemma(word: str) -> str:
+    from lettercheck.danish import lemma
+
+    return lemma(word)
+
+
+def _known(form: str, lemma: str) -> bool:
+    """Whether the lemma table lists ``form`` as an inflection of ``lemma``."""
+    return form != lemma and _lemma(form) == lemma
+
+
+@functools.lru_cache(maxsize=20_000)
+def is_verb(infinitive: str) -> bool:
+    """Whether ``infinitive`` is a verb, judged by the lemma table knowing a verb-only form of it:
+    a present participle (-ende), a past tense (-ede, -te) or a past participle (-et, -t). Nouns
+    and adjectives ending in -e have none of these ("ydelse" has no "ydelsende"), which is what
+    lets passive-voice tell "udbetales" (verb) from "ydelses" (noun, genitive)."""
+    word = infinitive.lower()
+    if len(word) < 2:
+        return False
+    if word.endswith("e"):
+        base = word[:-1]
+        forms = (base + "ende", base + "ede", base + "te", base + "et", base + "t")
+    else:  # gå, se, få, stå, dø, nå
+        forms = (word + "ende", word + "ede", word + "et", word + "t", word + "de")
+    return any(_known(form, word) for form in forms)
+
+
+def _sentence_start(token: Token) -> bool:
+    """True when only punctuation, quotes or bullets stand before ``token`` in its sentence."""
+    if token.is_sent_start or token.i == 0:
+        return True
+    sent_start = token.sent.start
+    return all(not t.is_alpha and not t.is_digit for t in token.doc[sent_start : token.i])
+
+
+# ------------------------------------------------------------------------------------------------
+# formal-address
+
+
+@check("formal-address")
+def formal_address(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """ "Dem" and "Deres" anywhere, and a capitalised "De" that does not start a sentence: a plural
+    "De" at a sentence start ("De vil begge gerne møde dig") reads the same as the formal one, so
+    it is left alone."""
+    suggestions = {"De": "du", "Dem": "dig", "Deres": None}
+    for block, doc in _main_blocks(analysis):
+        for token in doc:
+            text = token.text
+            if text not in suggestions:
+                continue
+            if text == "De" and _sentence_start(token):
+                continue
+            yield Hit(block.index, token.idx, token.idx + len(text), None, suggestions[text])
+
+
+# ------------------------------------------------------------------------------------------------
+# passive-voice
+
+
+def _s_passive_infinitive(token: Token, options: Mapping[str, Any]) -> str | None:
+    """The infinitive of an s-passive verb form ("udbetales" -> "udbetale"), or None."""
+    word = token.lower_
+    if len(word) < 4 or not word.endswith("s") or not token.is_alpha:
+        return None
+    if word in options.get("not-passive", ()):
+        return None
+    stem = word[:-1]
+    if _lemma(word) not in (stem, _lemma(stem)) or not is_verb(stem):
+        return None
+    previous = token.nbor(-1).lower_ if token.i > 0 else ""
+    if previous in options.get("genitive-before", ()):
+        return None  # "en ydelses størrelse": a noun's genitive after an article
+    if word in options.get("reciprocal", ()) and previous in options.get("plural-subjects", ()):
+        return None  # "vi ses", "vi høres ved"
+    return stem
+
+
+def _present(infinitive: str) -> str:
+    return infinitive + "r"
+
+
+def _participle(token: Token, options: Mapping[str, Any]) -> bool:
+    """A past participle such as "udbetalt", "bevilget", "sendt", "givet", "skrevet"."""
+    word = token.lower_
+    if not token.is_alpha or word in options.get("not-participles", ()):
+        return False
+    lemma = _lemma(word)
+    if lemma == word:
+        return False
+    if any(word.endswith(end) for end in options.get("irregular-participles", ())):
+        return is_verb(lemma)
+    base = lemma[:-1] if lemma.endswith("e") else lemma
+    regular = {base + "t", base + "et", lemma + "t", lemma + "et"}
+    return word in regular and is_verb(lemma)
+
+
+@check("passive-voice")
+def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """s-passive ("udbetales", "Der sendes") and "blive" + participle ("blev bevilget").
+
+    Only the "der/det + s-passive" form gets a suggestion ("Der sendes" -> "Vi sender"), because
+    only there the active sentence is a drop-in replacement; elsewhere the sentence needs
+    rewriting around who acts, which the message says."""
+    skip_between = set(options.get("between", ()))
+    for block, doc in _main_blocks(analysis):
+        taken_until = -1
+        for token in doc:
+            if token.i <= taken_until:
+                continue
+            infinitive = _s_passive_infinitive(token, options)
+            if infinitive is not None:
+                start = token.idx
+                suggestion = None
+                previous = token.nbor(-1) if token.i > 0 else None
+                if (
+                    previous is not None
+                    and previous.lower_ in ("der", "det")
+                    and _sentence_start(previous)
+                ):
+                    start = previous.idx
+                    suggestion = "vi " + _present(infinitive)
+                    if previous.text[:1].isupper():
+                        suggestion = suggestion.capitalize()
+                yield Hit(
+                    block.index,
+                    start,
+                    token.idx + len(token.text),
+                    f"«{token.text}» er passiv; skriv hvem der gør det, fx «vi "
+                    f"{_present(infinitive)}».",
+                    suggestion,
+                )
+                continue
+            if token.lemma_ != "blive":
+                continue
+            for follower in doc[token.i + 1 : token.i + 4]:
+                if _participle(follower, options):
+                    yield Hit(
+                        block.index,
+                        token.idx,
+                        follower.idx + len(follower.text),
+                        f"«{doc[token.i : follower.i + 1].text}» er passiv; skriv hvem der gør "
+                        "det, fx «vi har …».",
+                        None,
+                    )
+                    taken_until = follower.i
+                    break
+                if follower.lower_ not in skip_between:
+                    break
+
+
+# ------------------------------------------------------------------------------------------------
+# nominalization
+
+
+def _verb_for(noun: str, options: Mapping[str, Any]) -> str | None:
+    """The verb a nominalisation hides: from the rule's list, or by taking the suffix off and
+    checking with the lemma table that the result is a verb ("justering" -> "justere")."""
+    known = options.get("nouns", {})
+    if noun in known:
+        return known[noun]
+    for suffix, replacement in options.get("derive", {}).items():
+        if noun.endswith(suffix) and len(noun) > len(suffix) + 2:
+            candidate = noun[: -len(suffix)] + replacement
+            if is_verb(candidate):
+                return candidate
+    return None
+
+
+@check("nominalization")
+def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """A light verb + a noun in -else/-ing/-tion/-hed where the noun's verb would do:
+    "foretage en justering af" -> "justere", "give dig tilladelse til" -> "tillade dig"."""
+    light = set(options.get("light-verbs", ()))
+    fillers = set(options.get("fillers", ()))
+    objects = set(options.get("objects", ()))
+    drop_after = set(options.get("drop-after", ()))
+    suffixes = tuple(options.get("suffixes", ()))
+    for block, doc in _main_blocks(analysis):
+        for token in doc:
+            if token.lemma_ not in light:
+                continue
+            kept: list[str] = []
+            for follower in doc[token.i + 1 : token.i + 5]:
+                noun = _lemma(follower.lower_)
+                if follower.is_alpha and noun.endswith(suffixes):
+                    verb = _verb_for(noun, options)
+                    if verb is None:
+                        break
+                    end_token = follower
+                    after = follower.nbor(1) if follower.i + 1 < len(doc) else None
+                    if after is not None and after.lower_ in drop_after:
+                        end_token = after
+                    form = verb
+                    if token.lower_ != token.lemma_ and token.lower_.endswith("r"):
+                        form = _present(verb) if " " not in verb else verb
+                    if token.text[:1].isupper():
+                        form = form[:1].upper() + form[1:]
+                    suggestion = " ".join([form, *kept])
+                    yield Hit(
+                        block.index,
+                        token.idx,
+                        end_token.idx + len(end_token.text),
+                        f"«{doc[token.i : end_token.i + 1].text}» gemmer et udsagnsord; "
+                        f"skriv «{suggestion}».",
+                        suggestion,
+                    )
+                    break
+                if follower.lower_ in objects:
+                    kept.append(follower.text)
+                elif follower.lower_ not in fillers:
+                    break
+
+
+# ------------------------------------------------------------------------------------------------
+# lix-too-high, long-sentence, long-word
+
+
+@check("lix-too-high")
+def lix_too_high(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """The whole letter's LIX (README's definition) above the limit."""
+    readability = analysis.readability
+    limit = float(options.get("limit", 40))
+    if readability is None or readability.words == 0 or readability.lix <= limit:
+        return
+    lix = f"{readability.lix:.1f}".replace(".", ",")
+    yield Hit(
+        message=f"Brevets LIX er {lix} ({readability.band}); det er over grænsen på "
+        f"{limit:g}. Skriv kortere sætninger og færre lange ord."
+    )
+
+
+@check("long-sentence")
+def long_sentence(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Sentences with more than ``max-words`` words, counted as LIX counts them."""
+    from lettercheck.lix import iter_words
+
+    limit = int(options.get("max-words", 25))
+    for block, doc in _main_blocks(analysis):
+        spans = [(p.start, p.end) for p in block.placeholders]
+        for sent in doc.sents:
+            text = block.text[sent.start_char : sent.end_char]
+            local = [
+                (s - sent.start_char, e - sent.start_char)
+                for s, e in spans
+                if sent.start_char <= s < sent.end_char
+            ]
+            count = sum(1 for _ in iter_words(text, local))
+            if count <= limit:
+                continue
+            words = [t for t in sent if not t.is_punct and not t.is_space]
+            if not words:
+                continue
+            start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+            yield Hit(
+                block.index,
+                start,
+                end,
+                f"Sætningen har {count} ord; hold den under {limit + 1}. Del den i to eller flere.",
+                None,
+            )
+
+
+@check("long-word")
+def long_word(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Words with more than ``max-letters`` letters (per hyphen-joined part, since a hyphen already
+    breaks a compound up). Addresses, numbers and merge fields are not words to shorten."""
+    limit = int(options.get("max-letters", 20))
+    for block, doc in _main_blocks(analysis):
+        skip = [(p.start, p.end) for p in block.placeholders] + [
+            (k.start, k.end) for k in block.links
+        ]
+        for token in doc:
+            text = token.text
+            if len(text) <= limit or token.like_url or token.like_email:
+                continue
+            if any(ch.isdigit() or ch in "@/._\\:«»" for ch in text):
+                continue
+            start = token.idx
+            if any(s < start + len(text) and start < e for s, e in skip):
+                continue
+            longest = max(
+                sum(ch.isalpha() for ch in part) for part in text.replace("‐", "-").split("-")
+            )
+            if longest > limit:
+                yield Hit(
+                    block.index,
+                    start,
+                    start + len(text),
+                    f"«{text}» er et langt ord ({longest} bogstaver); del det op eller omskriv.",
+                    None,
+                )
