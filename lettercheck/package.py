@@ -254,7 +254,8 @@ class Package:
         key = "/" + name.lstrip("/").lower()
         if key in self._overrides:
             return self._overrides[key]
-        ext = posixpath.splitext(key)[1].lstrip(".")
+        base = key.rsplit("/", 1)[-1]
+        ext = base.rpartition(".")[2] if "." in base else ""
         return self._defaults.get(ext)
 
     def relationships(self, source_part: str) -> list[tuple[str, str, str, str | None]]:
