@@ -171,6 +171,37 @@ def check_command(
     sys.exit(exit_code)
 
 
+@main.command("rules")
+def rules_command() -> None:
+    """List every rule: code, name, severity and message."""
+    from lettercheck.engine import RuleError, load_rules, rules_table
+
+    try:
+        click.echo(rules_table(load_rules()))
+    except RuleError as error:
+        click.echo(f"lettercheck: {error}", err=True)
+        sys.exit(2)
+
+
+@main.command("explain")
+@click.argument("rule")
+def explain_command(rule: str) -> None:
+    """Explain one rule (by name or code): what it checks, why, and a better example."""
+    from lettercheck.engine import RuleError, explain_text, load_rules
+
+    try:
+        ruleset = load_rules()
+    except RuleError as error:
+        click.echo(f"lettercheck: {error}", err=True)
+        sys.exit(2)
+    found = ruleset.get(rule)
+    if found is None:
+        raise click.UsageError(
+            f"Ingen regel hedder '{rule}'. Se alle regler med: lettercheck rules"
+        )
+    click.echo(explain_text(found))
+
+
 @main.command("audit")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--html", "html_path", type=click.Path(path_type=Path), help="Write the HTML report.")
