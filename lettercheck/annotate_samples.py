@@ -1,0 +1,411 @@
+"""Small letters that exercise every place a comment can be anchored, for tests and benchmarks.
+
+Each sample is a Word file built with ``docxwriter`` plus the findings to put on it, given as the
+exact words (``Mark``) so they survive any change in block numbering. The unit tests, the
+LibreOffice round-trip test and the speed benchmark all annotate these same letters, so a new
+tricky layout is added once, here, and checked by all three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lettercheck.docxwriter import paragraph, run, write_docx
+from lettercheck.findings import Finding, Severity
+from lettercheck.model import Document
+
+__all__ = ["SAMPLES", "Mark", "Sample", "findings_for", "textbox"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A finding on the ``occurrence``-th place (over all blocks, reading order) where ``words``
+    stand. ``expect`` is the anchored text when it differs from ``words`` (a span touching a
+    merge field is widened to the whole field)."""
+
+    words: str
+    message: str
+    rule: str = "long-sentence"
+    suggestion: str | None = None
+    occurrence: int = 0
+    expect: str | None = None
+    expect_suggested: str | None = None  # anchored text once other marks' suggestions are in
+
+    def anchored(self, suggest: bool = False) -> str:
+        if suggest and self.expect_suggested is not None:
+            return self.expect_suggested
+        return self.words if self.expect is None else self.expect
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    name: str  # file name, with the extension that decides the format
+    build: Callable[[Path], None]
+    marks: tuple[Mark, ...]
+    whole: tuple[str, ...] = ()  # messages of whole-letter findings
+    relocated: tuple[Mark, ...] = ()  # marks in headers, footers, text boxes
+
+
+def findings_for(document: Document, sample: Sample) -> list[Finding]:
+    """The sample's findings located in ``document`` (as the reader read it)."""
+    findings = []
+    for mark in (*sample.marks, *sample.relocated):
+        seen = 0
+        for block in document.blocks:
+            start = block.text.find(mark.words)
+            while start >= 0:
+                if seen == mark.occurrence:
+                    break
+                seen += 1
+                start = block.text.find(mark.words, start + 1)
+            if start >= 0:
+                findings.append(
+                    Finding(
+                        rule=mark.rule,
+                        code="LC999",
+                        severity=Severity.WARNING,
+                        message=mark.message,
+                        part=str(block.part) if block.part else None,
+                        block=block.index,
+                        start=start,
+                        end=start + len(mark.words),
+                        text=mark.words,
+                        suggestion=mark.suggestion,
+                        why="Fredericia-analysen anbefaler det.",
+                    )
+                )
+                break
+        else:
+            raise LookupError(f"{sample.name}: {mark.words!r} not in the letter")
+    for message in sample.whole:
+        findings.append(
+            Finding(
+                rule="missing-goal",
+                code="LC998",
+                severity=Severity.WARNING,
+                message=message,
+                why="Borgerne savner at vide, hvad de arbejder hen imod.",
+            )
+        )
+    return findings
+
+
+def _r(text: str, props: str = "") -> str:
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _complex_field(instr: str, result: str) -> str:
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {instr} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f"{result}"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def textbox(text: str) -> str:
+    """A text box run as Word 2010+ writes it (DrawingML, with the same text as VML fallback)."""
+    return (
+        "<w:r><mc:AlternateContent>"
+        '<mc:Choice Requires="wps"><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" '
+        'simplePos="0" relativeHeight="1" behindDoc="0" locked="0" layoutInCell="1" '
+        'allowOverlap="1"><wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="column">'
+        '<wp:posOffset>0</wp:posOffset></wp:positionH><wp:positionV relativeFrom="paragraph">'
+        '<wp:posOffset>0</wp:posOffset></wp:positionV><wp:extent cx="1828800" cy="457200"/>'
+        '<wp:wrapNone/><wp:docPr id="1" name="Tekstboks 1"/><a:graphic><a:graphicData '
+        'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+        '<wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="1828800" '
+        'cy="457200"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></wps:spPr>'
+        f"<wps:txbx><w:txbxContent>{paragraph(text)}</w:txbxContent></wps:txbx>"
+        "<wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"
+        "</mc:Choice><mc:Fallback><w:pict>"
+        '<v:shape id="Tekstboks1" type="#_x0000_t202" style="width:144pt;height:36pt">'
+        f"<v:textbox><w:txbxContent>{paragraph(text)}</w:txbxContent></v:textbox></v:shape>"
+        "</w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+
+
+# 1x1 transparent PNG, for "images are preserved".
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
+
+_HEADING = paragraph("Indkaldelse til samtale om dit forløb", style="Heading1")
+
+
+def _body_letter(path: Path) -> None:
+    body = (
+        _HEADING
+        + "<w:p>"
+        + _r("Vi skal ")
+        + _r("påbe", "<w:b/>")
+        + _r("gyndel", '<w:i/><w:color w:val="FF0000"/>')
+        + _r("sen af dit forløb, og vi ")
+        + _r("afholder", '<w:sz w:val="28"/>')
+        + _r(" et møde med dig.")
+        + "</w:p>"
+        + "<w:p>"
+        + run("Mødet\tstarter kl. 10 i Jobcentret, og mødet varer en time.")
+        + "</w:p>"
+        + paragraph("Med venlig hilsen")
+    )
+    write_docx(path, body)
+
+
+_BODY_MARKS = (
+    Mark("påbegyndelsen", "Skriv det enklere: påbegyndelsen"),
+    Mark("gyndelsen af dit", "Overlap midt i ord"),
+    Mark("afholder", "Skriv holder"),
+    Mark("Mødet\tstarter", "Tabulator i spændet"),
+    Mark("mødet varer", "Slutter midt i løbet", occurrence=0),
+    Mark("Indkaldelse til samtale om dit forløb", "Hele overskriften"),
+)
+
+
+def _table_letter(path: Path) -> None:
+    cell = '<w:tc><w:tcPr><w:tcW w:w="4000" w:type="dxa"/></w:tcPr>{}</w:tc>'.format
+    inner = (
+        '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>'
+        '<w:gridCol w:w="2000"/></w:tblGrid><w:tr>'
+        + cell(paragraph("Indre celle med lovhenvisning"))
+        + "</w:tr></w:tbl>"
+    )
+    body = (
+        _HEADING + '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>'
+        '<w:gridCol w:w="4000"/><w:gridCol w:w="4000"/></w:tblGrid><w:tr>'
+        + cell("<w:p>" + _r("Telefon: ") + _r("72 10 60 12", "<w:b/>") + "</w:p>")
+        + cell(paragraph("Mødested: Jobcentret, lokale 3") + inner + "<w:p/>")
+        + "</w:tr></w:tbl>"
+        + paragraph("Tak for din tid.")
+    )
+    write_docx(path, body)
+
+
+_TABLE_MARKS = (
+    Mark("Telefon: 72 10", "Tværs over to løb i en celle"),
+    Mark("lokale 3", "Celle to"),
+    Mark("lovhenvisning", "Indlejret tabel"),
+)
+
+
+def _links_letter(path: Path) -> None:
+    body = (
+        _HEADING
+        + "<w:p>"
+        + _r("Skriv til ")
+        + '<w:hyperlink r:id="rIdLink1">'
+        + _r("jobcenter@")
+        + _r("kommune.dk", '<w:rStyle w:val="Hyperlink"/>')
+        + "</w:hyperlink>"
+        + _r(" eller ring.")
+        + "</w:p>"
+        + "<w:p>"
+        + _r("Læs mere på ")
+        + _complex_field('HYPERLINK "https://www.borger.dk"', _r("borger.dk om ydelser"))
+        + _r(".")
+        + "</w:p>"
+    )
+    write_docx(path, body, hyperlinks={"rIdLink1": "mailto:jobcenter@kommune.dk"})
+
+
+_LINKS_MARKS = (
+    Mark("kommune.dk", "Inde i linket"),
+    Mark("jobcenter@kommune.dk eller", "Fra linket og ud"),
+    Mark("om ydelser", "I et HYPERLINK-felt"),
+)
+
+
+def _fields_body() -> str:
+    return (
+        _HEADING
+        + "<w:p>"
+        + _r("Kære ")
+        + _complex_field("MERGEFIELD Fornavn", _r("«Fornavn»"))
+        + _r(" ")
+        + '<w:fldSimple w:instr=" MERGEFIELD Efternavn ">'
+        + _r("«Efternavn»")
+        + "</w:fldSimple>"
+        + _r(",")
+        + "</w:p>"
+        + "<w:p>"
+        + _r("Din sagsbehandler er ")
+        + _complex_field("DOCVARIABLE Sagsbehandler", _r("«Sagsbehandler»"))
+        + _r(" i afdelingen.")
+        + "</w:p>"
+    )
+
+
+def _fields_letter(path: Path) -> None:
+    write_docx(path, _fields_body())
+
+
+def _dotx_letter(path: Path) -> None:
+    write_docx(path, _fields_body(), template=True)
+
+
+_FIELDS_MARKS = (
+    Mark("«Fornavn»", "Flettefelt, komplekst"),
+    Mark("«Efternavn»", "Flettefelt, simpelt"),
+    Mark("Sagsbehandler", "Del af et felt", expect="«Sagsbehandler»"),
+    Mark("Kære «Fornavn»", "Fra tekst ind i felt"),
+    Mark("i afdelingen", "Efter feltet"),
+)
+
+
+def _controls_letter(path: Path) -> None:
+    body = (
+        _HEADING + '<w:sdt><w:sdtPr><w:alias w:val="Indledning"/><w:tag w:val="intro"/></w:sdtPr>'
+        "<w:sdtContent>"
+        + paragraph("Du får dette brev, fordi du skal til samtale.")
+        + "</w:sdtContent></w:sdt>"
+        + "<w:p>"
+        + _r("Ring til ")
+        + '<w:sdt><w:sdtPr><w:alias w:val="Sagsbehandler telefon"/></w:sdtPr><w:sdtContent>'
+        + _r("72 10 ")
+        + _r("60 12", "<w:i/>")
+        + "</w:sdtContent></w:sdt>"
+        + _r(" i dag.")
+        + "</w:p>"
+    )
+    write_docx(path, body)
+
+
+_CONTROLS_MARKS = (
+    Mark("dette brev", "Blokindholdskontrol"),
+    Mark("10 60", "Inde i indholdskontrol"),
+    Mark("12 i dag", "Fra kontrollen og ud"),
+)
+
+
+_IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+
+
+def _existing_letter(path: Path) -> None:
+    """Comments, tracked changes, an image, a header and a footer that must all survive."""
+    body = (
+        _HEADING
+        + "<w:p>"
+        + '<w:commentRangeStart w:id="0"/>'
+        + _r("Vi har modtaget din ansøgning")
+        + '<w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>'
+        + _r(" og ")
+        + '<w:ins w:id="1" w:author="Sagsbehandler" w:date="2024-01-02T00:00:00Z">'
+        + _r("vil gerne ")
+        + "</w:ins>"
+        + '<w:del w:id="2" w:author="Sagsbehandler" w:date="2024-01-02T00:00:00Z">'
+        + '<w:r><w:delText xml:space="preserve">skal </w:delText></w:r>'
+        + "</w:del>"
+        + _r("behandle den snarest.")
+        + "</w:p>"
+        + '<w:p><w:r><w:drawing><wp:inline><wp:extent cx="9525" cy="9525"/>'
+        '<wp:docPr id="5" name="Logo"/><a:graphic><a:graphicData '
+        'uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+        '<pic:nvPicPr><pic:cNvPr id="5" name="logo.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+        '<pic:blipFill><a:blip r:embed="rIdImage1"/><a:stretch><a:fillRect/></a:stretch>'
+        '</pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="9525" cy="9525"/>'
+        '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+        "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+        + _r(" Logo og tekst efter billedet.")
+        + "</w:p>"
+    )
+    write_docx(
+        path,
+        body,
+        comments=[("0", "Sagsbehandler", "Husk at tjekke datoen")],
+        headers=[paragraph("Jobcenter Eksempelby")],
+        footers=[paragraph("Telefon 72 10 60 12 · jobcenter@eksempel.dk")],
+        extra_parts={"word/media/image1.png": PNG},
+        relationships=[("rIdImage1", _IMAGE_REL, "media/image1.png", None)],
+        title="Kvittering",
+    )
+
+
+_EXISTING_MARKS = (
+    Mark("din ansøgning", "Inde i en eksisterende kommentar"),
+    Mark("vil gerne behandle", "Over en indsættelse"),
+    Mark("tekst efter", "Efter billedet"),
+)
+_EXISTING_RELOCATED = (
+    Mark("Eksempelby", "Sidehoved-fund"),
+    Mark("72 10 60 12", "Sidefod-fund"),
+)
+
+
+def _suggest_letter(path: Path) -> None:
+    body = (
+        _HEADING
+        + "<w:p>"
+        + _r("Vi skal ")
+        + _r("påbe", "<w:b/>")
+        + _r("gynde", "<w:i/>")
+        + _r(" forløbet, jf. din plan. ")
+        + _r("Såfremt", '<w:u w:val="single"/>')
+        + _r(" du er syg, så ring.")
+        + "</w:p>"
+        + "<w:p>"
+        + _r("Vi ")
+        + '<w:hyperlink r:id="rIdLink1">'
+        + _r("fremsender")
+        + "</w:hyperlink>"
+        + _r(" brevet iht. loven pga. reglerne.")
+        + "</w:p>"
+    )
+    write_docx(path, body, hyperlinks={"rIdLink1": "https://www.borger.dk"})
+
+
+_SUGGEST_MARKS = (
+    Mark("påbegynde", "Papirord: påbegynde", rule="officialese", suggestion="begynde"),
+    Mark("jf.", "Forkortelse: jf.", rule="abbreviation", suggestion="jævnfør"),
+    Mark("Såfremt", "Papirord: såfremt", rule="officialese", suggestion="hvis"),
+    Mark("fremsender", "Papirord i link", rule="officialese", suggestion="sender"),
+    Mark("iht.", "Forkortelse med alternativer", rule="abbreviation", suggestion="ifølge / i"),
+    Mark("pga.", "Forkortelse: pga.", rule="abbreviation", suggestion="på grund af"),
+    Mark(
+        "forløbet, jf. din",
+        "Lang sætning over en erstatning",
+        expect_suggested="forløbet, jævnfør din",
+    ),
+)
+
+
+def _textbox_letter(path: Path) -> None:
+    body = (
+        _HEADING
+        + "<w:p>"
+        + _r("Tekst før boksen ")
+        + textbox("Ring til Jobcenter på 72 10 60 12")
+        + _r("og efter.")
+        + "</w:p>"
+    )
+    write_docx(path, body)
+
+
+_TEXTBOX_RELOCATED = (Mark("72 10 60 12", "Tekstboks-fund"),)
+
+
+SAMPLES: tuple[Sample, ...] = (
+    Sample("body.docx", _body_letter, _BODY_MARKS, whole=("Brevet siger ikke, hvad målet er.",)),
+    Sample("table.docx", _table_letter, _TABLE_MARKS),
+    Sample("links.docx", _links_letter, _LINKS_MARKS),
+    Sample("fields.docx", _fields_letter, _FIELDS_MARKS),
+    Sample("template.dotx", _dotx_letter, _FIELDS_MARKS, whole=("Ingen e-mail.",)),
+    Sample("controls.docx", _controls_letter, _CONTROLS_MARKS),
+    Sample("existing.docx", _existing_letter, _EXISTING_MARKS, relocated=_EXISTING_RELOCATED),
+    Sample("suggest.docx", _suggest_letter, _SUGGEST_MARKS),
+    Sample("textbox.docx", _textbox_letter, (), relocated=_TEXTBOX_RELOCATED),
+)
+
+
+def build_all(folder: Path, samples: Sequence[Sample] = SAMPLES) -> list[Path]:
+    """Write every sample letter into ``folder``; returns their paths in ``samples`` order."""
+    paths = []
+    for sample in samples:
+        path = folder / sample.name
+        sample.build(path)
+        paths.append(path)
+    return paths

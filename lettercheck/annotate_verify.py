@@ -1,0 +1,121 @@
+"""Read an annotated copy back: every comment with the text it is anchored on.
+
+Used by the tests (and usable on any corpus run) to check what Word will show: for each comment,
+the text between its ``w:commentRangeStart`` and ``w:commentRangeEnd`` in document order, split
+into what is shown (``text``, tracked insertions included), what is shown struck through
+(``deleted``) and what lettercheck inserted (``inserted``). Reads with lxml, so it works for .dotx
+too, which python-docx refuses.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lettercheck.ooxml import child_text, parse_xml, qn
+
+__all__ = ["Anchor", "comment_anchors"]
+
+_W_T, _W_DELTEXT, _W_R = qn("w:t"), qn("w:delText"), qn("w:r")
+_W_INS, _W_DEL, _W_ID, _W_AUTHOR = qn("w:ins"), qn("w:del"), qn("w:id"), qn("w:author")
+_W_CSTART, _W_CEND, _W_CREF = (
+    qn("w:commentRangeStart"),
+    qn("w:commentRangeEnd"),
+    qn("w:commentReference"),
+)
+_W_COMMENT, _W_P, _W_INITIALS = qn("w:comment"), qn("w:p"), qn("w:initials")
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+@dataclass(slots=True)
+class Anchor:
+    """One comment of a Word file and where it sits."""
+
+    id: str
+    author: str
+    initials: str
+    paragraphs: list[str]  # the comment's own text, one entry per paragraph
+    text: str = ""  # anchored text as shown with all changes accepted
+    deleted: str = ""  # anchored text inside w:del (shown struck through)
+    inserted: str = ""  # anchored text inside w:ins
+    started: bool = False
+    ended: bool = False
+    referenced: bool = False
+    story: str = ""
+
+
+@dataclass(slots=True)
+class _Walk:
+    anchors: dict[str, Anchor]
+    open: set[str] = field(default_factory=set)
+
+
+def _main_and_comments(zf: zipfile.ZipFile) -> tuple[str, str | None]:
+    rels = parse_xml(zf.read("_rels/.rels"), "_rels/.rels")
+    main = next(
+        rel.get("Target", "").lstrip("/")
+        for rel in rels
+        if rel.get("Type", "").endswith("/officeDocument")
+    )
+    folder, base = main.rsplit("/", 1) if "/" in main else ("", main)
+    rels_name = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+    comments = None
+    if rels_name in zf.namelist():
+        for rel in parse_xml(zf.read(rels_name), rels_name):
+            if rel.get("Type", "").endswith("/comments"):
+                target = rel.get("Target", "")
+                comments = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}"
+    return main, comments
+
+
+def comment_anchors(path: str | Path) -> dict[str, Anchor]:
+    """All comments of the Word file at ``path`` by id, with their anchored text."""
+    with zipfile.ZipFile(path) as zf:
+        main, comments_name = _main_and_comments(zf)
+        anchors: dict[str, Anchor] = {}
+        if comments_name and comments_name in zf.namelist():
+            for el in parse_xml(zf.read(comments_name), comments_name).iter(_W_COMMENT):
+                cid = el.get(_W_ID) or ""
+                paragraphs = [
+                    "".join(child_text(c) for r in p.iter(_W_R) for c in r) for p in el.iter(_W_P)
+                ]
+                anchors[cid] = Anchor(
+                    cid, el.get(_W_AUTHOR) or "", el.get(_W_INITIALS) or "", paragraphs
+                )
+        root = parse_xml(zf.read(main), main)
+    walk = _Walk(anchors)
+    for el in root.iter():
+        tag = el.tag
+        if tag == _W_CSTART:
+            anchor = anchors.setdefault(
+                el.get(_W_ID) or "", Anchor(el.get(_W_ID) or "", "", "", [])
+            )
+            anchor.started = True
+            anchor.story = main
+            walk.open.add(anchor.id)
+        elif tag == _W_CEND:
+            cid = el.get(_W_ID) or ""
+            walk.open.discard(cid)
+            if cid in anchors:
+                anchors[cid].ended = True
+        elif tag == _W_CREF:
+            cid = el.get(_W_ID) or ""
+            if cid in anchors:
+                anchors[cid].referenced = True
+        elif walk.open and isinstance(tag, str) and el.getparent() is not None:
+            if el.getparent().tag != _W_R:
+                continue
+            if tag == _W_DELTEXT:
+                for cid in walk.open:
+                    anchors[cid].deleted += el.text or ""
+                continue
+            text = child_text(el)
+            if not text:
+                continue
+            inserted = any(a.tag == _W_INS for a in el.iterancestors())
+            for cid in walk.open:
+                anchors[cid].text += text
+                if inserted:
+                    anchors[cid].inserted += text
+    return anchors

@@ -1,0 +1,388 @@
+"""Annotated copies: every comment on exactly its finding's words, and nothing else changed.
+
+The sample letters (lettercheck/annotate_samples.py) cover multi-run spans with differing
+formatting, tabs, table cells and nested tables, hyperlinks (relationship and HYPERLINK field),
+merge fields (complex and fldSimple), a .dotx, content controls, existing comments, tracked
+changes, images, headers, footers and text boxes. Each is read with the real reader, annotated,
+and read back with lxml (``annotate_verify``) and python-docx.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+import lettercheck.annotate as annotate_module
+from lettercheck.annotate import (
+    AUTHOR,
+    INITIALS,
+    AnnotationResult,
+    annotate_file,
+    comment_text,
+    is_replaceable,
+)
+from lettercheck.annotate_samples import SAMPLES, Sample, findings_for
+from lettercheck.annotate_verify import comment_anchors
+from lettercheck.docxwriter import paragraph, write_docx
+from lettercheck.findings import Finding, Readability, Severity
+from lettercheck.model import MAIN_TEXT_KINDS, LetterError
+from lettercheck.ooxml import parse_xml, qn
+from lettercheck.reader import read_document
+
+READABILITY = Readability(42.3, "middel", 120, 10, 30)
+DATE = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+CHANGED_PARTS = {"word/document.xml", "word/comments.xml", "word/_rels/document.xml.rels"}
+CHANGED_PARTS |= {"[Content_Types].xml"}
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _annotate(
+    sample: Sample, folder: Path, *, suggest: bool = False
+) -> tuple[Path, Path, list[Finding], AnnotationResult]:
+    source = folder / sample.name
+    sample.build(source)
+    document = read_document(source)
+    findings = findings_for(document, sample)
+    target = folder / "out" / sample.name
+    result = annotate_file(
+        source, target, document, findings, READABILITY, suggest=suggest, date=DATE
+    )
+    return source, target, findings, result
+
+
+def _ours(target: Path) -> dict[str, object]:
+    return {a.paragraphs[0]: a for a in comment_anchors(target).values() if a.author == AUTHOR}
+
+
+@pytest.mark.parametrize("suggest", [False, True], ids=["comments", "suggest"])
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
+def test_every_comment_is_anchored_on_its_words(
+    sample: Sample, suggest: bool, tmp_path: Path
+) -> None:
+    source, target, findings, result = _annotate(sample, tmp_path, suggest=suggest)
+    anchors = [a for a in comment_anchors(target).values() if a.author == AUTHOR]
+    by_message = {a.paragraphs[0]: a for a in anchors}
+    assert result.unanchored == []
+    assert result.comments == len(anchors) == len(sample.marks) + len(sample.relocated) + 1
+    for anchor in anchors:
+        assert anchor.started and anchor.ended and anchor.referenced, anchor
+        assert anchor.initials == INITIALS
+
+    suggested = 0
+    for mark, finding in zip(sample.marks, findings, strict=False):
+        anchor = by_message[mark.message]
+        assert anchor.paragraphs == comment_text(finding)
+        if suggest and is_replaceable(finding):
+            suggested += 1
+            # the comment covers the struck-through original and the inserted replacement
+            assert anchor.deleted == mark.words
+            expected = mark.suggestion or ""
+            if mark.words[0].isupper():
+                expected = expected[0].upper() + expected[1:]
+            assert anchor.inserted == anchor.text == expected
+        else:
+            assert anchor.text == mark.anchored(suggest), mark
+    assert result.suggestions == suggested
+
+    # findings in headers, footers and text boxes: on the first paragraph, saying where
+    heading = next(
+        b.text.strip()
+        for b in read_document(source).blocks
+        if b.kind in MAIN_TEXT_KINDS and b.story == "word/document.xml" and b.text.strip()
+    )
+    relocated = [a for a in anchors if "(«" in a.paragraphs[0]]
+    assert len(relocated) == len(sample.relocated) == result.relocated
+    for mark in sample.relocated:
+        (anchor,) = [a for a in relocated if a.paragraphs[0].endswith(mark.message)]
+        assert f"«{mark.words}»" in anchor.paragraphs[0]
+        assert anchor.text == heading
+    # the summary: LIX with band, one line per whole-letter finding, on the first paragraph
+    summary = by_message["LIX 42,3 (middel)"]
+    assert [p.split(" Hvorfor:")[0] for p in summary.paragraphs[1:]] == list(sample.whole)
+    assert summary.text == heading
+    assert result.summary
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
+def test_copy_opens_and_input_is_untouched(sample: Sample, tmp_path: Path) -> None:
+    source = tmp_path / sample.name
+    sample.build(source)
+    before = _sha(source)
+    document = read_document(source)
+    findings = findings_for(document, sample)
+    target = tmp_path / "out" / sample.name
+    annotate_file(source, target, document, findings, READABILITY, suggest=True, date=DATE)
+    assert _sha(source) == before
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target) as zout:
+        assert zout.testzip() is None
+        names_in = [i.filename for i in zin.infolist()]
+        names_out = [i.filename for i in zout.infolist()]
+        assert names_out[: len(names_in)] == names_in  # same order, new parts at the end
+        for info in zin.infolist():
+            out = zout.getinfo(info.filename)
+            assert out.compress_type == info.compress_type
+            if info.filename not in CHANGED_PARTS:  # copied raw: same compressed bytes
+                assert (out.CRC, out.compress_size, out.date_time) == (
+                    info.CRC,
+                    info.compress_size,
+                    info.date_time,
+                )
+                assert zout.read(out) == zin.read(info)
+        main_type = _main_content_type(zin)
+        assert _main_content_type(zout) == main_type  # a .dotx stays a template
+
+    # The reader still reads the copy, to the same text.
+    again = read_document(target)
+    assert again.format == document.format
+    if sample.name.endswith(".docx"):
+        # python-docx opens it (it refuses a .dotx's content type) and sees our comments
+        opened = docx.Document(str(target))
+        ours = [c for c in opened.comments if c.author == AUTHOR]
+        assert len(ours) == len(findings) - len(sample.whole) + 1
+        assert all(c.initials == INITIALS for c in ours)
+
+
+def _main_content_type(zf: zipfile.ZipFile) -> str:
+    types = parse_xml(zf.read("[Content_Types].xml"), "[Content_Types].xml")
+    for el in types:
+        if el.get("PartName") == "/word/document.xml":
+            return el.get("ContentType") or ""
+    raise AssertionError("no main document override")
+
+
+def _char_formats(root: etree._Element, undo_suggestions: bool) -> list[tuple[str, str]]:
+    """Every character of the body with its run's formatting (canonical w:rPr), reading order.
+
+    With ``undo_suggestions`` the letter is read as before lettercheck's revisions: its deleted
+    text counts as text, its inserted runs do not."""
+    result = []
+    r_pr, t, del_text = qn("w:rPr"), qn("w:t"), qn("w:delText")
+    for el in root.iter(t, del_text):
+        run = el.getparent()
+        revision = next(run.iterancestors(qn("w:ins"), qn("w:del")), None)
+        ours = revision is not None and revision.get(qn("w:author")) == AUTHOR
+        if el.tag == del_text and not (undo_suggestions and ours):
+            continue
+        if revision is not None and revision.tag == qn("w:ins") and ours:
+            continue
+        props = run.find(r_pr)
+        key = etree.tostring(props, method="c14n").decode() if props is not None else ""
+        result.extend((ch, key) for ch in el.text or "")
+    return result
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
+def test_split_runs_keep_their_formatting_and_structure(sample: Sample, tmp_path: Path) -> None:
+    source, target, _findings, _result = _annotate(sample, tmp_path, suggest=True)
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target) as zout:
+        before = parse_xml(zin.read("word/document.xml"), "before")
+        after = parse_xml(zout.read("word/document.xml"), "after")
+    assert _char_formats(after, undo_suggestions=True) == _char_formats(before, False)
+    # fields, controls, links, drawings, bookmarks and others' revisions are all still there
+    for tag in (
+        "w:fldChar",
+        "w:instrText",
+        "w:fldSimple",
+        "w:sdt",
+        "w:hyperlink",
+        "w:drawing",
+        "w:tbl",
+        "w:p",
+        "w:sectPr",
+        "w:tab",
+        "mc:AlternateContent",
+    ):
+        assert len(after.findall(f".//{qn(tag)}")) == len(before.findall(f".//{qn(tag)}")), tag
+    others = f".//*[@w:author!='{AUTHOR}']"
+    ns = {"w": qn("w:r")[1:].split("}")[0]}
+    assert len(after.xpath(others, namespaces=ns)) == len(before.xpath(others, namespaces=ns))
+
+
+def test_existing_comments_and_revisions_are_kept_and_ids_do_not_clash(tmp_path: Path) -> None:
+    sample = next(s for s in SAMPLES if s.name == "existing.docx")
+    _source, target, _findings, result = _annotate(sample, tmp_path, suggest=True)
+    anchors = comment_anchors(target)
+    theirs = [a for a in anchors.values() if a.author != AUTHOR]
+    assert [(a.id, a.paragraphs, a.text) for a in theirs] == [
+        ("0", ["Husk at tjekke datoen"], "Vi har modtaget din ansøgning")
+    ]
+    with zipfile.ZipFile(target) as zf:
+        root = parse_xml(zf.read("word/document.xml"), "d")
+        ids = [el.get(qn("w:id")) for el in root.iter(qn("w:ins"), qn("w:del"))]
+        assert sorted(ids) == ["1", "2"]  # the caseworker's revisions, untouched
+        ours = [a.id for a in anchors.values() if a.author == AUTHOR]
+        assert len(set(ours)) == len(ours) == result.comments
+        assert not set(ours) & {"0", "1", "2"}
+        assert zf.read("word/media/image1.png") == sample_png()
+    # A second run over the annotated copy keeps the first run's comments and adds new ids.
+    document = read_document(target)
+    again = tmp_path / "again" / "existing.docx"
+    second = annotate_file(target, again, document, findings_for(document, sample), None)
+    twice = comment_anchors(again)
+    assert len(twice) == len(anchors) + second.comments
+    assert second.summary is False  # no readability and no whole-letter findings: no summary
+
+
+def sample_png() -> bytes:
+    from lettercheck.annotate_samples import PNG
+
+    return PNG
+
+
+def test_comments_part_is_registered_when_created(tmp_path: Path) -> None:
+    sample = next(s for s in SAMPLES if s.name == "template.dotx")
+    _source, target, _f, _r = _annotate(sample, tmp_path)
+    with zipfile.ZipFile(target) as zf:
+        types = zf.read("[Content_Types].xml").decode()
+        rels = zf.read("word/_rels/document.xml.rels").decode()
+        assert 'PartName="/word/comments.xml"' in types
+        assert "wordprocessingml.template.main+xml" in types
+        assert 'Target="comments.xml"' in rels
+        assert "relationships/comments" in rels
+
+
+def test_macros_survive_byte_for_byte(tmp_path: Path) -> None:
+    source = tmp_path / "brev.docm"
+    vba = os.urandom(3000)
+    write_docx(
+        source,
+        paragraph("Vi skal påbegynde forløbet."),
+        macro=True,
+        extra_parts={"word/vbaProject.bin": vba},
+    )
+    document = read_document(source)
+    start = document.blocks[0].text.index("påbegynde")
+    finding = Finding(
+        "officialese", "LC1", Severity.WARNING, "Papirord", block=0, start=start,
+        end=start + 9, text="påbegynde", suggestion="begynde",
+    )  # fmt: skip
+    target = tmp_path / "out.docm"
+    annotate_file(source, target, document, [finding], None, suggest=True)
+    with zipfile.ZipFile(target) as zf:
+        assert zf.read("word/vbaProject.bin") == vba
+        assert "macroEnabled" in zf.read("[Content_Types].xml").decode()
+    (anchor,) = comment_anchors(target).values()
+    assert (anchor.deleted, anchor.inserted) == ("påbegynde", "begynde")
+
+
+def test_never_writes_over_the_source(tmp_path: Path) -> None:
+    sample = SAMPLES[0]
+    source = tmp_path / sample.name
+    sample.build(source)
+    before = _sha(source)
+    document = read_document(source)
+    findings = findings_for(document, sample)
+    with pytest.raises(LetterError, match="overskrive"):
+        annotate_file(source, source, document, findings, READABILITY)
+    with pytest.raises(LetterError, match="overskrive"):
+        annotate_file(source, tmp_path / "." / sample.name, document, findings, READABILITY)
+    link = tmp_path / "hard.docx"
+    os.link(source, link)
+    with pytest.raises(LetterError, match="overskrive"):
+        annotate_file(source, link, document, findings, READABILITY)
+    assert _sha(source) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["body.docx", "hard.docx"]
+
+
+def test_interrupted_write_leaves_no_half_written_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sample = SAMPLES[0]
+    source = tmp_path / sample.name
+    sample.build(source)
+    document = read_document(source)
+    findings = findings_for(document, sample)
+    out = tmp_path / "out"
+    out.mkdir()
+    existing = out / sample.name
+    existing.write_bytes(b"old copy")
+
+    def broken(src, dest, replace, add):  # type: ignore[no-untyped-def]
+        dest.write(b"PK\x03\x04 half a zip")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(annotate_module, "copy_zip", broken)
+    with pytest.raises(KeyboardInterrupt):
+        annotate_file(source, existing, document, findings, READABILITY)
+    with pytest.raises(KeyboardInterrupt):
+        annotate_file(source, out / "new.docx", document, findings, READABILITY)
+    assert existing.read_bytes() == b"old copy"
+    assert sorted(p.name for p in out.iterdir()) == [sample.name]  # no temp files, no new.docx
+
+
+def test_findings_that_cannot_be_anchored_are_reported(tmp_path: Path) -> None:
+    source = tmp_path / "brev.docx"
+    write_docx(source, paragraph("Kort brev."))
+    document = read_document(source)
+    stray = Finding("long-word", "LC1", Severity.INFO, "Findes ikke", block=7, start=0, end=3)
+    empty = Finding("long-word", "LC1", Severity.INFO, "Tomt", block=0, start=2, end=2)
+    result = annotate_file(source, tmp_path / "o.docx", document, [stray, empty], None)
+    assert [u.finding for u in result.unanchored] == [stray, empty]
+    assert all(u.reason for u in result.unanchored)
+    assert result.comments == 0
+    assert (tmp_path / "o.docx").exists()  # still a copy, identical in content
+    with zipfile.ZipFile(source) as a, zipfile.ZipFile(tmp_path / "o.docx") as b:
+        assert [a.read(i) for i in a.infolist()] == [b.read(i) for i in b.infolist()]
+
+
+def test_plain_text_letters_cannot_be_annotated(tmp_path: Path) -> None:
+    source = tmp_path / "brev.txt"
+    source.write_text("Kære borger\n", encoding="utf-8")
+    document = read_document(source)
+    with pytest.raises(LetterError, match="Word"):
+        annotate_file(source, tmp_path / "out.txt", document, [], READABILITY)
+
+
+def test_suggestions_with_alternatives_stay_comments() -> None:
+    base = dict(code="LC1", severity=Severity.INFO, message="m", block=0, start=0, end=3)
+    assert is_replaceable(Finding("officialese", text="jf.", suggestion="jævnfør", **base))
+    assert not is_replaceable(Finding("officialese", text="jf.", suggestion="a / b", **base))
+    assert not is_replaceable(Finding("officialese", text="jf.", suggestion="a eller b", **base))
+    assert not is_replaceable(Finding("long-sentence", text="jf.", suggestion="kort", **base))
+    assert not is_replaceable(Finding("officialese", text="jf.", suggestion=None, **base))
+
+
+def test_speed_at_least_twenty_letters_per_second(tmp_path: Path) -> None:
+    """A one-page letter with a dozen findings: the --annotate target is 20 letters/s/core."""
+    body = "".join(
+        paragraph(
+            f"Afsnit {n}: Vi skal påbegynde dit forløb jf. loven, og vi afholder et møde "
+            "med dig, hvor vi taler om din plan og dine mål for de næste måneder."
+        )
+        for n in range(25)
+    )
+    source = tmp_path / "side.docx"
+    write_docx(source, paragraph("Indkaldelse", style="Heading1") + body, footers=[paragraph("x")])
+    document = read_document(source)
+    findings = []
+    for block in document.blocks[1:13]:
+        start = block.text.index("påbegynde")
+        findings.append(
+            Finding(
+                "officialese", "LC1", Severity.INFO, "Papirord", block=block.index, start=start,
+                end=start + 9, text="påbegynde", suggestion="begynde",
+            )
+        )  # fmt: skip
+    best = float("inf")
+    for attempt in range(3):
+        started = time.perf_counter()
+        for n in range(10):
+            annotate_file(
+                source, tmp_path / f"o{attempt}{n}.docx", document, findings, READABILITY,
+                suggest=True,
+            )  # fmt: skip
+        best = min(best, (time.perf_counter() - started) / 10)
+    print(f"annotate: {best * 1000:.1f} ms per letter")
+    assert best < 1 / 20, f"{best * 1000:.1f} ms per letter"
