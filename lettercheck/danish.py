@@ -375,12 +375,15 @@ def sentence_ends(doc: Doc) -> list[int]:
         text = tok.text
         end_here = False
         if text in _ENDERS:
-            if text == "." and i > 0 and doc[i - 1].text.isdigit() and not doc[i - 1].whitespace_:
-                # "i 2010. gang"? An ordinal written with a number the tokenizer split off.
-                j = _skip_closers(doc, i + 1)
-                end_here = not (j < n and doc[j].text[:1].islower())
-            else:
-                end_here = True
+            end_here = True
+            if text == "." and i > 0 and not doc[i - 1].whitespace_ and i + 1 < n:
+                nxt = doc[i + 1].text if doc[i].whitespace_ else ""
+                if nxt[:1].isdigit():
+                    # "Sagsnr. 2026-1234", "Journalnr. 12": an abbreviation the tokenizer does
+                    # not know, then a number; a Danish sentence rarely starts with digits.
+                    end_here = False
+                elif doc[i - 1].text.isdigit() and nxt[:1].islower():
+                    end_here = False  # "den 100. dag": an ordinal the tokenizer split off
         elif text in _ELLIPSES:
             j = _skip_closers(doc, i + 1)
             end_here = j >= n or not doc[j].text[:1].islower()
@@ -400,9 +403,12 @@ def sentence_ends(doc: Doc) -> list[int]:
         if end_here:
             # Absorb further enders ("?!", '."') and closers, then the next sentence starts.
             k = i + 1
-            while k < n and (doc[k].text in _ENDERS or doc[k].text in _ELLIPSES):
-                k += 1
-            k = _skip_closers(doc, k)
+            while True:
+                k = _skip_closers(doc, k)
+                if k < n and (doc[k].text in _ENDERS or doc[k].text in _ELLIPSES):
+                    k += 1  # "mv.)." / "?!" / 'morgen."' — still the same sentence end
+                else:
+                    break
             if k < n:
                 starts.append(k)
             i = max(k, i + 1)

@@ -70,8 +70,8 @@ def band(lix: float) -> str:
 
 def iter_words(
     text: str, placeholders: Sequence[tuple[int, int]] = ()
-) -> Iterable[tuple[int, bool]]:
-    """Yield ``(start, is_long)`` for every LIX word of ``text``.
+) -> Iterable[tuple[int, int, bool]]:
+    """Yield ``(start, end, is_long)`` for every LIX word of ``text``.
 
     ``placeholders`` are ``[start, end)`` spans of merge fields: each is one word, never long,
     whatever its shown text looks like.
@@ -88,11 +88,11 @@ def iter_words(
         if kind == "word":
             token = match.group()
             letters = sum(1 for ch in token if ch.isalpha())
-            yield start, letters > LONG_WORD_LETTERS
+            yield start, match.end(), letters > LONG_WORD_LETTERS
         else:
-            yield start, False  # addresses and merge fields are never long
-    for start, _end in spans:
-        yield start, False
+            yield start, match.end(), False  # addresses and merge fields are never long
+    for start, end in spans:
+        yield start, end, False
 
 
 def count_text(
@@ -109,7 +109,7 @@ def count_text(
     starts = sorted(start for start, _end in sentence_spans) or [0]
     words = long_words = 0
     with_words: set[int] = set()
-    for start, is_long in iter_words(text, placeholders):
+    for start, _end, is_long in iter_words(text, placeholders):
         words += 1
         long_words += is_long
         with_words.add(max(0, bisect_right(starts, start) - 1))

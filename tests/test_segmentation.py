@@ -1,0 +1,211 @@
+"""Danish sentence segmentation and lemmas (issue 2, part 4).
+
+Every case names the sentences it must produce. Both directions matter: a sentence end missed
+after "kl. 10." makes a letter look harder than it is; a break inside "d. 12. marts" or "stk. 2"
+makes it look easier and splits a finding's sentence in two.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from lettercheck.danish import get_nlp, lemma
+
+
+def sents(text: str) -> list[str]:
+    return [s.text.strip() for s in get_nlp()(text).sents]
+
+
+# --- The issue's cases: a real sentence end after an abbreviation or a number ----------------
+ENDS = [
+    ("Mødet er kl. 10. Du skal komme.", ["Mødet er kl. 10.", "Du skal komme."]),
+    (
+        "Du får udbetalt 500 kr. Pengene kommer på din NemKonto.",
+        ["Du får udbetalt 500 kr.", "Pengene kommer på din NemKonto."],
+    ),
+    (
+        "Reglen står i nr. 3. Det står også i bilaget.",
+        ["Reglen står i nr. 3.", "Det står også i bilaget."],
+    ),
+    (
+        "Mødet holdes på Torvet 3. Formålet er at tale om din plan.",
+        ["Mødet holdes på Torvet 3.", "Formålet er at tale om din plan."],
+    ),
+    (
+        "Mødet holdes på Torvet 45. Formålet er at tale om din plan.",
+        ["Mødet holdes på Torvet 45.", "Formålet er at tale om din plan."],
+    ),
+    ("Vi ses i morgen kl. 9. Husk dit sygesikringskort.", None),
+    ("Mødet er flyttet til d. 3. Vi ringer til dig.", None),
+    ("Det står i lovens § 68 a. Du kan klage.", None),
+    ("Du får 2.000 kr. Beløbet udbetales d. 1. i måneden.", None),
+    ("Ring på tlf. 70 12 34 56. Vi har åbent mandag-fredag kl. 9-15.", None),
+    ("Du kan kontakte mig på mail eller tlf. Jeg har telefontid om morgenen.", None),
+    ("Vi har ingen ledige tider p.t. Ring igen i morgen.", None),
+    ("Det skete i 2010. Vi husker det.", None),
+    ("Se pkt. 2.1. Det er vigtigt.", None),
+    ("Bilag A. Du skal udfylde det.", None),
+]
+
+
+# --- ... and no end inside abbreviations, ordinals, dates, times, numbers, addresses ---------
+ONE_SENTENCE = [
+    "Vi ses d. 12. marts kl. 10.00 i jobcentret.",
+    "Det følger af § 42, stk. 2, i loven.",
+    "Afgørelsen er truffet efter sygedagpengelovens § 21, stk. 1, nr. 3, i loven.",
+    "Du skal bl.a. tage dit sygesikringskort med.",
+    "Du kan f.eks. tage en ven med.",
+    "Vi har truffet afgørelsen, jf. forvaltningslovens § 19.",
+    "Du kan klage, jf. § 19, over afgørelsen.",
+    "Det tager ca. 20 minutter.",
+    "Skriv til jobcenter@kommune.dk, hvis du har spørgsmål.",
+    "Læs mere på www.jobnet.dk/cv eller https://www.borger.dk/arbejde?x=1 om din situation.",
+    "Log på borger.dk og find din sag.",
+    "Beløbet er 1.234,50 kr. om måneden.",
+    "Forløbet varer 3,5 eller 3.5 timer om ugen.",
+    "Din plan starter 1. januar 2027 og varer et år.",
+    "Den 1. Januar starter planen.",
+    "Den 24. September 1946 blev det besluttet.",
+    "Mødet er 12.03.2026 kl. 9.30 i lokale 2.",
+    "Svar senest 12/3 kl. 10.00-12.00 på telefonen.",
+    "Åbent kl. 13.30-14.30 hver dag.",
+    "Du kan tage bus, tog osv. og vi betaler.",
+    "Vi har p.t. ingen ledige tider.",
+    "Jens K. Hansen er din sagsbehandler.",
+    "Det er den 100. dag i dit forløb.",
+    "Sagsnr. 2026-1234 skal stå på dit svar.",
+    "Du har ret til ca. 5.000 kr. pr. md. i perioden.",
+    "Under 2. Verdenskrig skete det.",
+    "Ved Reskript af 30. September d. A. har Kongen bestemt det.",
+    "Vi ses … måske i morgen.",
+    "Vi skal tale om din\nplan for de næste uger.",
+    "Indkaldelse til samtale om din sygemelding",
+]
+
+# --- quotes, parentheses, lists, osv./mv./m.fl. at the end of a sentence --------------------
+PUNCTUATION = [
+    (
+        'Han sagde: "Kom i morgen." Vi ses.',
+        ["Han sagde:", '"Kom i morgen."', "Vi ses."],
+    ),
+    ("Hun sagde: »Kom.« Vi ses.", ["Hun sagde:", "»Kom.«", "Vi ses."]),
+    ("(Se bilag 2.) Vi ses.", ["(Se bilag 2.)", "Vi ses."]),
+    (
+        "Du skal medbringe papirer (lønsedler, kontoudtog mv.). Vi kigger på dem.",
+        ["Du skal medbringe papirer (lønsedler, kontoudtog mv.).", "Vi kigger på dem."],
+    ),
+    (
+        "Du kan søge job, tage kurser osv. Vi hjælper dig.",
+        ["Du kan søge job, tage kurser osv.", "Vi hjælper dig."],
+    ),
+    (
+        "Vi betaler transport mv. Du skal gemme kvitteringer.",
+        ["Vi betaler transport mv.", "Du skal gemme kvitteringer."],
+    ),
+    (
+        "Du mødes med din læge, din mentor m.fl. Husk at komme.",
+        ["Du mødes med din læge, din mentor m.fl.", "Husk at komme."],
+    ),
+    (
+        "Du skal medbringe: lønsedler; kontoudtog.",
+        ["Du skal medbringe:", "lønsedler;", "kontoudtog."],
+    ),
+    (
+        "Kom til mødet! Har du spørgsmål? Ring til mig.",
+        ["Kom til mødet!", "Har du spørgsmål?", "Ring til mig."],
+    ),
+    ("Hvad nu?! Vi ved det ikke.", ["Hvad nu?!", "Vi ved det ikke."]),
+    ("Vi ses… Og så går vi.", ["Vi ses…", "Og så går vi."]),
+    (
+        "Skriv til jobcenter@kommune.dk. Vi svarer hurtigt.",
+        ["Skriv til jobcenter@kommune.dk.", "Vi svarer hurtigt."],
+    ),
+    ("Se borger.dk. Der står det.", ["Se borger.dk.", "Der står det."]),
+    ("Jens Hansen\nSagsbehandler", ["Jens Hansen", "Sagsbehandler"]),
+    ("Med venlig hilsen\n\nJens Hansen", ["Med venlig hilsen", "Jens Hansen"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ENDS)
+def test_sentence_ends_after_abbreviation_or_number(text: str, expected: list[str] | None) -> None:
+    got = sents(text)
+    if expected is None:
+        assert len(got) == 2, got
+    else:
+        assert got == expected
+
+
+@pytest.mark.parametrize("text", ONE_SENTENCE)
+def test_no_break_inside(text: str) -> None:
+    assert sents(text) == [text.strip()]
+
+
+@pytest.mark.parametrize(("text", "expected"), PUNCTUATION)
+def test_punctuation_quotes_and_lists(text: str, expected: list[str]) -> None:
+    assert sents(text) == expected
+
+
+def test_sentences_cover_the_text_and_offsets_are_block_offsets() -> None:
+    text = "  Mødet er kl. 10. Du skal komme, jf. § 3.  "
+    doc = get_nlp()(text)
+    assert doc.text == text
+    spans = [(s.start_char, s.end_char) for s in doc.sents]
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert text[end:start].strip() == ""  # only the space between sentences is outside
+    assert all(text[t.idx : t.idx + len(t.text)] == t.text for t in doc)
+
+
+def test_empty_and_whitespace_texts() -> None:
+    nlp = get_nlp()
+    assert list(nlp("").sents) == []
+    assert len(list(nlp("   ").sents)) == 1
+
+
+def test_abbreviations_stay_single_tokens() -> None:
+    tokens = [t.text for t in get_nlp()("jf. § 42, stk. 2, bl.a. f.eks. kl. 10.00")]
+    for abbr in ("jf.", "stk.", "bl.a.", "f.eks.", "kl.", "10.00"):
+        assert abbr in tokens
+
+
+# --- lemmas ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Borgerne", "borger"),
+        ("modtog", "modtage"),
+        ("ydelserne", "ydelse"),
+        ("skal", "skulle"),
+        ("er", "være"),
+        ("Sygedagpengene", "sygedagpenge"),
+        ("KØBENHAVN", "københavn"),
+        ("jobcentret", "jobcentret"),  # not in the table: the word itself, lower-cased
+        ("xyzzy", "xyzzy"),
+    ],
+)
+def test_lemma(word: str, expected: str) -> None:
+    assert lemma(word) == expected
+
+
+def test_token_lemmas_are_lower_case_lookups() -> None:
+    doc = get_nlp()("Borgerne modtog ydelserne. Bevillingen udbetales")
+    assert [t.lemma_ for t in doc] == [
+        "borger",
+        "modtage",
+        "ydelse",
+        ".",
+        "bevilling",
+        "udbetale",
+    ]
+
+
+def test_lemma_matcher_works_on_our_docs() -> None:
+    from spacy.matcher import Matcher
+
+    nlp = get_nlp()
+    matcher = Matcher(nlp.vocab)
+    matcher.add("bevilge", [[{"LEMMA": "bevilge"}]])
+    doc = nlp("Vi har bevilget dig hjælp, og vi bevilger mere.")
+    assert [doc[s:e].text for _, s, e in matcher(doc)] == ["bevilget", "bevilger"]
