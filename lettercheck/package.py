@@ -39,9 +39,9 @@ __all__ = [
 
 #: Largest decompressed size of one part we read (XML). A letter's document.xml is rarely over a
 #: few MB; a paragraph of a million characters is ~1-3 MB.
-MAX_PART_BYTES = 64 * 1024 * 1024
+MAX_PART_BYTES = 32 * 1024 * 1024
 #: Largest total decompressed size of all parts read from one file.
-MAX_TOTAL_BYTES = 160 * 1024 * 1024
+MAX_TOTAL_BYTES = 96 * 1024 * 1024
 #: Largest compression ratio accepted once a part has inflated past ``RATIO_FLOOR``. Real XML
 #: compresses 5-30x; highly repetitive text can reach 100x+, so the ratio only bites on big parts.
 MAX_RATIO = 200

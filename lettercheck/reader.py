@@ -63,6 +63,11 @@ __all__ = ["is_short_bold_line", "read_document"]
 WORD_SUFFIXES = frozenset({".docx", ".dotx", ".docm", ".dotm", ".doc", ".dot"})
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 
+#: Limits that keep a hostile file (millions of tiny paragraphs) from costing minutes and
+#: gigabytes; a long letter has a few hundred paragraphs and a few thousand runs.
+MAX_PARAGRAPHS = 50_000
+MAX_RUNS = 500_000
+
 #: A "short" line for the bold-line-as-heading rule: at most this many words and characters.
 SHORT_LINE_WORDS = 10
 SHORT_LINE_CHARS = 80
@@ -150,6 +155,8 @@ class _Resolved:
     outline: int | None
     numbered: bool
     level: int | None
+    heading: bool  # a heading or title style by name ("heading 1", "Overskrift 1", "Titel")
+    listing: bool  # a list style by name ("List Bullet", "Opstilling med punkttegn")
     bold: bool  # with the document default applied (for paragraph styles)
     explicit_bold: bool | None  # as the style chain itself says (for character styles)
     vanish: bool
@@ -222,8 +229,12 @@ class _Styles:
 
         num_id = first("num_id")
         bold = first("bold")
+        name = chain[0].name if chain else None
+        lname = (name or "").lower()
         res = _Resolved(
-            name=chain[0].name if chain else None,
+            name=name,
+            heading=bool(_HEADING_NAME.fullmatch(lname)),
+            listing=bool(_LIST_NAME.fullmatch(lname)),
             outline=first("outline"),
             numbered=num_id is not None and num_id != "0",
             level=first("level"),
@@ -272,7 +283,7 @@ class _Para:
     """The text of one w:p as it is being read, with its run map and spans."""
 
     __slots__ = (
-        "bold_chars",
+        "all_bold",
         "controls",
         "index",
         "length",
@@ -281,7 +292,7 @@ class _Para:
         "placeholders",
         "segments",
         "textboxes",
-        "visible_chars",
+        "visible",
     )
 
     def __init__(self) -> None:
@@ -292,8 +303,8 @@ class _Para:
         self.placeholders: list[Placeholder] = []
         self.links: list[Link] = []
         self.textboxes: list[etree._Element] = []
-        self.bold_chars = 0
-        self.visible_chars = 0
+        self.visible = False  # any non-whitespace character yet
+        self.all_bold = True  # every non-whitespace character so far is bold
         self.index: int | None = None  # block index once emitted
 
     def add(self, text: str, run: int, offset: int, bold: bool) -> None:
@@ -310,10 +321,10 @@ class _Para:
             segs.append(RunSegment(start, end, run, offset))
         self.parts.append(text)
         self.length = end
-        visible = len(text) - sum(1 for ch in text if ch.isspace())
-        self.visible_chars += visible
-        if bold:
-            self.bold_chars += visible
+        if not text.isspace():
+            self.visible = True
+            if not bold:
+                self.all_bold = False
 
 
 @dataclass(slots=True)
@@ -381,6 +392,7 @@ class _WordReader:
         # comment id -> [start position, end position]; a position is (para, offset) for a
         # marker inside a paragraph, or (None, block index, offset or -1 for "end of block").
         self.anchors: dict[str, list[tuple | None]] = {}
+        self.paragraph_total = 0
         main = pkg.main_document
         styles_parts = pkg.related(main, "styles")
         styles_root = None
@@ -425,6 +437,12 @@ class _WordReader:
         self.run_index = {r: i for i, r in enumerate(root.iter(W_R))}
         self.par_index = {p: i for i, p in enumerate(root.iter(W_P))}
         self.tbl_index = {t: i for i, t in enumerate(root.iter(W_TBL))}
+        self.paragraph_total += len(self.par_index)
+        if self.paragraph_total > MAX_PARAGRAPHS or len(self.run_index) > MAX_RUNS:
+            raise LetterError(
+                "Filen er for lang til at være et brev (over 50.000 afsnit eller 500.000 "
+                "tekststykker). Kontrollér, at det er den rigtige fil."
+            )
         self.links = {rid: target for rid, _t, target, _m in self.pkg.relationships(part) if target}
         self.fields: list[_Field] = []
         self.code_depth = 0
@@ -505,13 +523,12 @@ class _WordReader:
             numbered = (own.num_id != "0") if own.num_id is not None else style.numbered
             if numbered:
                 level = own.level if own.level is not None else (style.level or 0)
-            bold = para.visible_chars > 0 and para.bold_chars == para.visible_chars
+            bold = para.visible and para.all_bold
             if kind is None:
                 outline = own.outline if own.outline is not None else style.outline
-                lname = (style.name or "").lower()
-                if _HEADING_NAME.fullmatch(lname) or (outline is not None and 0 <= outline <= 8):
+                if style.heading or (outline is not None and 0 <= outline <= 8):
                     kind = BlockKind.HEADING
-                elif numbered or _LIST_NAME.fullmatch(lname):
+                elif numbered or style.listing:
                     kind = BlockKind.LIST_ITEM
                     if level is None:
                         level = 0

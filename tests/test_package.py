@@ -506,3 +506,11 @@ def test_package_api(tmp_path: Path) -> None:
         assert pkg.read("word/header1.xml").startswith(b"<?xml")
         with pytest.raises(KeyError):
             pkg.read("word/findes-ikke.xml")
+
+
+def test_millions_of_tiny_paragraphs_are_refused_quickly(tmp_path: Path) -> None:
+    path = tmp_path / "afsnit.docx"
+    write_docx(path, "<w:p><w:r><w:t>x</w:t></w:r></w:p>" * 60_000)
+    start = time.perf_counter()
+    assert "for lang" in error_of(path)
+    assert time.perf_counter() - start < 5
