@@ -506,7 +506,6 @@ _WEB = re.compile(
     r"(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?)]"
     r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:dk|com|org|net|eu)\b(?:/[^\s<>]*[^\s<>.,;:!?)])?"
 )
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|" + _ATOM)
 _ABBREV_TOKEN = re.compile(r"(?:[^\W\d_]+\.)+$")
 
 
@@ -563,15 +562,9 @@ def _sentence_end(text: str, i: int) -> bool:
     return not after[:1].isalnum()  # a period inside a token ("J.nr") ends nothing
 
 
-def _token_pattern() -> re.Pattern[str]:
-    """Tokens in reading order: multi-period abbreviations (one word each), atoms, words and
-    sentence punctuation."""
-    multi = sorted((a for a in ABBREVIATIONS if a.count(".") > 1), key=len, reverse=True)
-    multi_re = "|".join(re.escape(a) for a in multi)
-    return re.compile(rf"(?<![^\W_])(?i:{multi_re})|{_ATOM}|[^\W_]+(?:[-'’][^\W_]+)*|[.!?:;]")
-
-
-_TOKEN = _token_pattern()
+#: Words, atoms and sentence punctuation in reading order. A number written with a separator
+#: between digits (4.104, 10.00, 10:00, 1,99, 23/9/2019) is one word: "numbers are words".
+_TOKEN = re.compile(_ATOM + r"|[^\W_]+(?:(?:[-‐‑'’]|(?<=\d)[.,:/](?=\d))[^\W_]+)*|[.!?:;]")
 
 
 def count_unit(text: str) -> tuple[int, int, int]:
@@ -593,11 +586,7 @@ def count_unit(text: str) -> tuple[int, int, int]:
             continue
         words += 1
         words_since_end += 1
-        if tok.endswith("."):  # a multi-period abbreviation: one word, its last period may end
-            if _sentence_end(text, m.end() - 1):
-                sentences += 1
-                words_since_end = 0
-        elif tok != _ATOM and sum(c.isalpha() for c in tok) > 6:
+        if tok != _ATOM and sum(c.isalpha() for c in tok) > 6:
             long_words += 1
     if words_since_end:
         sentences += 1
