@@ -719,7 +719,13 @@ def _inflect(alternative: str, phrase: Phrase, matched: str, lemma: str) -> str:
         stem = lemma[:-1] if lemma.endswith("e") else lemma
         alt_stem = alternative[:-1] if alternative.endswith("e") else alternative
         if lower != lemma and lower.startswith(stem):
-            result = alt_stem + lower[len(stem) :]
+            from lettercheck.danish import lemma as lookup
+
+            inflected = alt_stem + lower[len(stem) :]
+            # Keep the inflected form only when the lemma table knows it as a form of the
+            # alternative ("sendte" is; "gører" from "gøre" is not).
+            if lookup(inflected) == alternative.lower():
+                result = inflected
     if matched[:1].isupper() and result[:1].islower():
         result = result[:1].upper() + result[1:]
     return result

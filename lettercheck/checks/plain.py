@@ -108,6 +108,14 @@ def _s_passive_infinitive(token: Token, options: Mapping[str, Any]) -> str | Non
     return stem
 
 
+def _clause_start(token: Token) -> bool:
+    """A main clause starts at ``token``: a sentence start or after "og"/"men"/"så". After a comma
+    "der" is mostly relative ("brevet, der sendes"), where "vi sender" would not fit."""
+    if _sentence_start(token):
+        return True
+    return token.i > 0 and token.nbor(-1).lower_ in ("og", "men", "så", "eller")
+
+
 def _present(infinitive: str) -> str:
     return infinitive + "r"
 
@@ -148,7 +156,7 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                 if (
                     previous is not None
                     and previous.lower_ in ("der", "det")
-                    and _sentence_start(previous)
+                    and _clause_start(previous)
                 ):
                     start = previous.idx
                     suggestion = "vi " + _present(infinitive)

@@ -1,0 +1,290 @@
+"""The rule engine: strict validation of rule files (with file and line), matching of phrase,
+pattern and regex rules, scope, finding fields and order, configuration flowing into rules, and
+speed. Rule files under test are given as text to engine.parse_rules, so the shipped rules are
+not touched."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from lettercheck import engine
+from lettercheck.analysis import analyse
+from lettercheck.config import Config
+from lettercheck.engine import RuleError, check, check_text, document_from_example, parse_rules
+from lettercheck.findings import Severity
+from lettercheck.model import BlockKind, LetterError, LetterPart
+from lettercheck.parts import tag_parts
+
+GOOD = """\
+- code: LC399
+  name: test-rule
+  severity: info
+  message: "«{text}» er testet."
+  why: "Fordi (kilde)."
+  example: "dårligt"
+  better: "godt"
+  regex: "fremsend\\\\w*"
+  pass: ["ok"]
+  fail: ["fremsendt"]
+"""
+
+
+def _error(text: str, name: str = "rules/test.yaml") -> str:
+    with pytest.raises(RuleError) as raised:
+        parse_rules([(name, text)])
+    assert isinstance(raised.value, LetterError)
+    message = str(raised.value)
+    assert "\n" not in message
+    return message
+
+
+def test_good_rule_parses() -> None:
+    rules = parse_rules([("rules/test.yaml", GOOD)])
+    rule = rules.get("test-rule")
+    assert rule is not None and rule is rules.get("LC399") and rule is rules.get("lc399")
+    assert rule.kind == "regex" and rule.source == "rules/test.yaml:1"
+    assert rules.matching("LC3") == [rule] and rules.matching("LC4") == []
+
+
+def test_unknown_key_names_file_line_and_close_key() -> None:
+    message = _error(GOOD.replace("  severity: info", "  severty: info"))
+    assert message.startswith("rules/test.yaml:3: ukendt nøgle 'severty'")
+    assert "severity" in message
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "words"),
+    [
+        (("  severity: info", "  severity: fatal"), 3, "ukendt alvor"),
+        (("  severity: info", "  severity: [info]"), 3, "skal være en tekst"),
+        (('  regex: "fremsend\\\\w*"', '  regex: "fremsend(["'), 8, "ugyldigt regulært udtryk"),
+        (('  regex: "fremsend\\\\w*"', "  check: no-such-check"), 8, "ingen check-funktion"),
+        (("  name: test-rule", "  name: Test_Rule"), 2, "kebab-case"),
+        (("code: LC399", "code: LC39x"), 1, "LC123"),
+        (('  message: "«{text}» er testet."', '  message: "{nope}"'), 4, "ukendt felt"),
+        (('  pass: ["ok"]', "  pass: ok"), 9, "liste af tekster"),
+        (('  better: "godt"', ""), 1, "mangler nøglen 'better'"),
+    ],
+)
+def test_bad_rule_is_an_error_at_its_line(change: tuple[str, str], line: int, words: str) -> None:
+    text = GOOD.replace(*change)
+    assert text != GOOD
+    message = _error(text)
+    assert message.startswith(f"rules/test.yaml:{line}:"), message
+    assert words in message
+
+
+def test_two_kinds_or_none_is_an_error() -> None:
+    assert "præcis én" in _error(GOOD.replace("  pass:", "  check: formal-address\n  pass:"))
+    assert "præcis én" in _error(GOOD.replace('  regex: "fremsend\\\\w*"\n', ""))
+
+
+def test_bad_token_pattern_is_an_error() -> None:
+    text = GOOD.replace(
+        '  regex: "fremsend\\\\w*"', '  patterns:\n    - [{"LEMMA": {"INN": ["a"]}}]'
+    )
+    message = _error(text)
+    assert message.startswith("rules/test.yaml:9:") and "token-mønster" in message
+
+
+def test_duplicate_code_and_name_across_files() -> None:
+    other = GOOD.replace("name: test-rule", "name: other-rule")
+    message = _error_two(GOOD, other)
+    assert message.startswith("rules/b.yaml:1: koden LC399 bruges også i rules/a.yaml:1")
+    message = _error_two(GOOD, GOOD.replace("LC399", "LC398"))
+    assert "navnet test-rule bruges også" in message
+
+
+def _error_two(first: str, second: str) -> str:
+    with pytest.raises(RuleError) as raised:
+        parse_rules([("rules/a.yaml", first), ("rules/b.yaml", second)])
+    return str(raised.value)
+
+
+def test_invalid_yaml_names_the_line() -> None:
+    message = _error("- code: LC1\n  name: [unclosed\n")
+    assert message.startswith("rules/test.yaml:") and "ugyldig YAML" in message
+
+
+def test_scope_values_are_validated() -> None:
+    text = GOOD.replace("  pass:", "  scope:\n    parts: [bodyy]\n  pass:")
+    assert "ukendt værdi i 'parts'" in _error(text)
+
+
+def test_shipped_rules_load_without_spacy_and_have_unique_codes() -> None:
+    rules = engine.load_rules()
+    names = [r.name for r in rules]
+    assert len(set(names)) == len(names)
+    for name in (
+        "formal-address",
+        "lix-too-high",
+        "long-sentence",
+        "officialese",
+        "passive-voice",
+        "abbreviation",
+        "nominalization",
+        "long-word",
+    ):
+        assert rules.get(name) is not None, name
+
+
+# ---------------------------------------------------------------- matching
+
+
+def _rule(findings: list, name: str) -> list:
+    return [f for f in findings if f.rule == name]
+
+
+@pytest.mark.parametrize(
+    "word", ["fremsende", "fremsender", "fremsendes", "fremsendte", "fremsendt"]
+)
+def test_phrases_match_inflected_forms(word: str) -> None:
+    findings = _rule(check_text(f"Vi {word} brevet."), "officialese")
+    assert [f.text for f in findings] == [word]
+
+
+def test_phrase_suggestion_takes_the_inflection_and_capital() -> None:
+    (finding,) = _rule(check_text("Brevet fremsendte vi i går."), "officialese")
+    assert finding.suggestion == "sendte"
+    (finding,) = _rule(check_text("Såfremt du er syg, så ring."), "officialese")
+    assert finding.suggestion == "Hvis"
+    assert finding.message == "«Såfremt» er kancellisprog; skriv hellere «Hvis»."
+
+
+def test_finding_fields() -> None:
+    text = "Kære Anna\nVi har modtaget Deres ansøgning."
+    findings = _rule(check_text(text), "formal-address")
+    (finding,) = findings
+    assert finding.code == "LC301" and finding.severity is Severity.WARNING
+    assert (finding.block, finding.text, finding.suggestion) == (1, "Deres", None)
+    assert finding.start == len("Vi har modtaget ") and finding.end == finding.start + 5
+    assert finding.part == "body" and finding.why
+
+
+def test_findings_sorted_whole_letter_first_then_block_and_offset() -> None:
+    findings = check_text("Du bedes ringe. Såfremt De vil.\nVi fremsender brevet.")
+    keys = [(-1 if f.block is None else f.block, f.start or 0) for f in findings]
+    assert keys == sorted(keys)
+    assert any(f.block is None for f in findings)
+
+
+def test_data_rules_skip_headers_footers_and_text_boxes() -> None:
+    text = "Vi sender brevet.\n[footer] Skrivelsen fremsendes\n[textbox] Skrivelsen fremsendes"
+    assert _rule(check_text(text), "officialese") == []
+
+
+def test_scope_exclude_parts() -> None:
+    letter = (
+        "# Afgørelse\nKære Anna\nVi har stoppet din ydelse.\n"
+        "# Klagevejledning\nDu kan klage, jf. reglerne."
+    )
+    document = document_from_example(letter)
+    tag_parts(document)
+    assert document.blocks[-1].part is LetterPart.LEGAL
+    assert _rule(check(analyse(document)), "abbreviation") == []
+    assert _rule(check_text("Du kan klage, jf. reglerne."), "abbreviation")
+
+
+def test_patterns_kind_through_a_custom_ruleset(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = GOOD.replace(
+        '  regex: "fremsend\\\\w*"',
+        '  patterns:\n    - pattern: [{"LOWER": "du"}, {"LOWER": "bedes"}]\n'
+        '      suggestion: "send"',
+    )
+    rules = parse_rules([("rules/test.yaml", text)])
+    monkeypatch.setattr(engine, "load_rules", lambda: rules)
+    findings = check_text("Du bedes sende papirerne.")
+    assert [(f.rule, f.text, f.suggestion) for f in findings] == [("test-rule", "Du bedes", "send")]
+
+
+def test_example_markup() -> None:
+    document = document_from_example(
+        "# Overskrift\n- punkt\n| a | b |\n[header] hoved\n[control Sagsbehandler mail] x@y.dk\n"
+        "Ring til «SagsbehandlerNavn» om [[praktikken|en kommentar]]."
+    )
+    kinds = [b.kind for b in document.blocks]
+    assert kinds == [
+        BlockKind.HEADING,
+        BlockKind.LIST_ITEM,
+        BlockKind.TABLE_CELL,
+        BlockKind.TABLE_CELL,
+        BlockKind.HEADER,
+        BlockKind.CONTENT_CONTROL,
+        BlockKind.PARAGRAPH,
+    ]
+    assert document.blocks[5].controls[0].alias == "Sagsbehandler mail"
+    last = document.blocks[6]
+    assert last.text == "Ring til «SagsbehandlerNavn» om praktikken."
+    assert last.placeholders[0].name == "SagsbehandlerNavn"
+    (comment,) = document.comments
+    assert last.text[comment.start : comment.end] == "praktikken" and comment.text == "en kommentar"
+
+
+# ---------------------------------------------------------------- configuration into rules
+
+
+def test_config_select_ignore_and_severity() -> None:
+    text = "Vi fremsender brevet til Dem."
+    names = {f.rule for f in check_text(text, Config(select=("LC3",)))}
+    assert names == {"officialese", "formal-address"}
+    names = {f.rule for f in check_text(text, Config(select=("LC3",), ignore=("officialese",)))}
+    assert names == {"formal-address"}
+    config = Config(select=("LC302",), severity=(("officialese", Severity.ERROR),))
+    assert {f.severity for f in check_text(text, config)} == {Severity.ERROR}
+
+
+def test_config_thresholds_reach_the_rules() -> None:
+    sentence = "Du skal komme til et møde hos os på jobcentret i næste uge om din plan og dit job."
+    assert not _rule(check_text(sentence), "long-sentence")
+    findings = _rule(check_text(sentence, Config(max_sentence_words=10)), "long-sentence")
+    assert (
+        findings and "over 10 ord" not in findings[0].message and "under 11" in findings[0].message
+    )
+    assert _rule(check_text(sentence, Config(lix_limit=5)), "lix-too-high")
+    assert not _rule(check_text(sentence), "lix-too-high")
+    assert _rule(
+        check_text("Vi taler om praktikforløbet.", Config(long_word_letters=10)), "long-word"
+    )
+
+
+def test_extra_officialese_from_config() -> None:
+    config = Config(extra_officialese=(("foretage", "gøre"),))
+    (finding,) = _rule(check_text("Vi foretager et opkald.", config), "officialese")
+    assert (finding.text, finding.suggestion) == ("foretager", "gøre")
+
+
+def test_per_path_ignores(tmp_path: Path) -> None:
+    config = Config(per_path_ignores=(("gamle/*", ("LC3",)),), root=tmp_path)
+    text = "Vi fremsender brevet."
+    old = str(tmp_path / "gamle" / "brev.docx")
+    assert not _rule(check_text(text, config, path=old), "officialese")
+    assert _rule(check_text(text, config, path=str(tmp_path / "nye" / "brev.docx")), "officialese")
+
+
+# ---------------------------------------------------------------- speed
+
+
+def test_check_is_fast_after_warm_up() -> None:
+    letter = "\n".join(
+        [
+            "# Indkaldelse til samtale",
+            "Kære Anna Hansen",
+            "Du får dette brev, fordi vi vil tale med dig om din sygemelding og dit arbejde.",
+            "Samtalen afholdes den 12. marts kl. 10.00 på jobcentret, Gothersgade 20.",
+            "Vi vil foretage en vurdering af din arbejdsevne, og der sendes et brev til lægen.",
+            "Målet er, at du kan komme tilbage til dit job, så du kan forsørge dig selv.",
+        ]
+        * 4
+        + ["Med venlig hilsen", "Mette Jensen", "Telefon 72 10 60 12", "mette@fredericia.dk"]
+    )
+    document = document_from_example(letter)
+    tag_parts(document)
+    analysis = analyse(document)
+    check(analysis)
+    started = time.perf_counter()
+    for _ in range(10):
+        check(analysis)
+    assert (time.perf_counter() - started) / 10 < 0.02
