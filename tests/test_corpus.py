@@ -176,6 +176,9 @@ def test_holdout_is_about_a_third_and_every_problem_is_on_both_sides() -> None:
             positives = sum(r[column] == "1" for r in part)
             assert positives >= 3, (split, column)
             assert len(part) - positives >= 3, (split, column)
+    kinds = {r["kind"] for r in rows}
+    for split in ("tune", "holdout"):
+        assert {r["kind"] for r in rows if r["split"] == split} == kinds, split
 
 
 def test_lix_column_is_up_to_date() -> None:
