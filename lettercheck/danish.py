@@ -28,6 +28,7 @@ import importlib.util
 import json
 import mmap
 import os
+import re
 import struct
 import sys
 import tempfile
@@ -303,6 +304,10 @@ _ORDINAL_CONTEXT = _words(
 )
 
 
+#: A merge field as Word shows it: «SagsbehandlerNavn».
+_MERGE_FIELD = re.compile(r"«[^«»\n]{1,80}»")
+
+
 def _is_number_period(text: str) -> bool:
     return len(text) > 1 and text[-1] == "." and text[:-1].isdigit()
 
@@ -315,6 +320,8 @@ def _period_continues(doc: Doc, i: int, j: int) -> bool:
         return False  # end of block
     nxt = doc[j].text
     first = nxt[0]
+    if first == "«" and _MERGE_FIELD.match(doc.text, doc[j].idx):
+        return True  # "kl. «MoedeTid»", "Tlf. «SagsbehandlerTelefon»": a field holds the value
     if first.isdigit() or first in "§%,;:-–/&+":
         # "kl. 10", "stk. 2", "ca. 20", "jf. § 3", "kr. 1.500" — but a list like
         # "1. 2." keeps going too; a number rarely starts a Danish sentence in a letter.

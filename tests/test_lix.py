@@ -200,3 +200,27 @@ def test_empty_document() -> None:
     result = analyse(Document(path=Path("tom.docx"), format="docx"))
     assert result.docs == []
     assert result.readability.lix == 0.0 and result.readability.words == 0
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.mark.skipif(not (CORPUS / "lix_counts.csv").is_file(), reason="corpus/ not built")
+def test_corpus_letters_match_the_independent_reference_counts() -> None:
+    """corpus/build.py counts LIX from the letters' sources with its own code; lettercheck,
+    reading the built DOCX files, must find the same words, sentences and long words."""
+    import csv
+
+    from lettercheck.reader import read_document
+
+    with open(CORPUS / "lix_counts.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows
+    differences = []
+    for row in rows:
+        r = analyse(read_document(CORPUS / row["file"])).readability
+        expected = (int(row["words"]), int(row["sentences"]), int(row["long_words"]))
+        ours = (r.words, r.sentences, r.long_words)
+        if ours != expected:
+            differences.append(f"{row['file']}: reference {expected}, lettercheck {ours}")
+    assert not differences, "\n".join(differences)

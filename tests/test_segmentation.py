@@ -82,6 +82,8 @@ ONE_SENTENCE = [
     "Vi ses … måske i morgen.",
     "Vi skal tale om din\nplan for de næste uger.",
     "Indkaldelse til samtale om din sygemelding",
+    "Samtalen er «MoedeDato» kl. «MoedeTid» i Jobcenter Lyngå.",
+    "Tlf. «SagsbehandlerTelefon»",
 ]
 
 # --- quotes, parentheses, lists, osv./mv./m.fl. at the end of a sentence --------------------
