@@ -3,7 +3,8 @@
 Folders are searched recursively in a stable (sorted) order so reports and exit codes do not depend
 on the file system. Word's lock files (``~$brev.docx``) and hidden files are skipped. Symbolic links
 inside a folder are not followed unless asked: a link can point out of the folder or loop, and an
-unattended hook must neither wander nor hang. A file named on the command line is always checked.
+unattended hook must neither wander nor hang. README, CHANGELOG and LICENSE text files in a folder
+are its documentation, not letters. A file named on the command line is always checked.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from lettercheck.pipeline import SUPPORTED_SUFFIXES
+from lettercheck.pipeline import SUPPORTED_SUFFIXES, TEXT_SUFFIXES
+
+#: A folder of letters often carries its own documentation; these are not letters to check when
+#: met in a folder (named on the command line they are checked like any file).
+_PROJECT_FILES = frozenset({"readme", "changelog", "changes", "license", "licence", "contributing"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +74,19 @@ def _walk(root: Path, excluded: set[Path], follow_symlinks: bool) -> Iterator[Pa
             try:
                 if entry.is_dir():
                     subfolders.append(Path(entry.path))
-                elif entry.is_file() and Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
+                elif entry.is_file() and _is_letter_name(entry.name):
                     yield Path(entry.path)
             except OSError:
                 continue
         stack.extend(reversed(subfolders))
+
+
+def _is_letter_name(name: str) -> bool:
+    path = Path(name)
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES and path.stem.lower() in _PROJECT_FILES:
+        return False
+    return suffix in SUPPORTED_SUFFIXES
 
 
 def _real(path: Path) -> Path:
