@@ -37,3 +37,161 @@ def test_example(name: str, kind: str, example: str) -> None:
 def test_every_rule_has_example_better_and_source() -> None:
     for rule in RULES:
         assert rule.example.strip() and rule.better.strip() and rule.why.strip(), rule.name
+
+
+# ------------------------------------------------------------------ behaviour beyond the examples
+
+
+def _hits(text: str, name: str) -> list[tuple[str | None, str | None]]:
+    return [(f.text, f.suggestion) for f in check_text(text) if f.rule == name]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("De vil begge gerne møde dig.", []),
+        ("Vi har talt med dine børn. De er glade for skolen.", []),
+        ("«De vil gerne møde dig», skriver praktikstedet.", []),
+        ("Vi ved, at De er syg.", [("De", "du")]),
+        ("Vi ringer til Dem i morgen.", [("Dem", "dig")]),
+        ("Deres ansøgning er modtaget.", [("Deres", None)]),
+        ("Husk: De skal medbringe lønsedler.", []),  # ":" ends a sentence (LIX definition)
+        ("Vi har fået deres papirer, og vi ringer til dem.", []),
+    ],
+)
+def test_formal_address(text: str, expected: list) -> None:
+    assert _hits(text, "formal-address") == expected
+
+
+NOT_PASSIVE = [
+    "hus",
+    "kurs",
+    "mens",
+    "dels",
+    "ydelses",
+    "ellers",
+    "gratis",
+    "fælles",
+    "tilfældes",
+    "andres",
+    "alles",
+    "hinandens",
+    "synes",
+    "findes",
+    "lykkes",
+    "mødes",
+    "trives",
+    "længes",
+    "tidligere",
+    "os",
+    "hvis",
+]
+
+
+@pytest.mark.parametrize("word", NOT_PASSIVE)
+def test_words_ending_in_s_that_are_not_passive(word: str) -> None:
+    assert _hits(f"Vi taler om {word} i dag.", "passive-voice") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "suggestion"),
+    [
+        ("Der sendes et brev til dig.", "Der sendes", "Vi sender"),
+        ("Der gøres opmærksom på fristen.", "Der gøres", "Vi gør"),
+        ("Vi ringer, og der udbetales penge.", "der udbetales", "vi udbetaler"),
+        ("Brevet, der sendes i dag, er vigtigt.", "sendes", None),
+        ("Pengene udbetales den 1.", "udbetales", None),
+        ("Du vil ikke blive kontaktet igen.", "blive kontaktet", None),
+        ("Sagen er blevet behandlet.", "blevet behandlet", None),
+        ("Du bliver automatisk indkaldt.", "bliver automatisk indkaldt", None),
+    ],
+)
+def test_passive_voice(text: str, span: str, suggestion: str | None) -> None:
+    assert _hits(text, "passive-voice") == [(span, suggestion)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Du bliver syg af at arbejde for meget.",
+        "Du bliver bekendt med reglerne.",
+        "Vi bliver ved med at hjælpe dig.",
+        "Du bliver nødt til at ringe.",
+        "Vi ses på mandag, og vi høres ved.",
+        "Vi taler om en samtales længde.",
+        "I dette tilfældes tilfælde ringer vi.",
+    ],
+)
+def test_not_passive(text: str) -> None:
+    """Adjectives after "blive", "blive ved", deponent and reciprocal -s verbs, genitives."""
+    assert _hits(text, "passive-voice") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "suggestion"),
+    [
+        ("Vi vil foretage en justering af dine dagpenge.", "foretage en justering af", "justere"),
+        (
+            "Vi gennemfører en undersøgelse af sagen.",
+            "gennemfører en undersøgelse af",
+            "undersøger",
+        ),
+        ("Vi kan give dig tilladelse til at rejse.", "give dig tilladelse til", "tillade dig"),
+        ("Vi træffer afgørelse om din sag.", "træffer afgørelse om", "afgør"),
+        (
+            "Vi foretager en registrering af dit fravær.",
+            "foretager en registrering af",
+            "registrerer",
+        ),
+    ],
+)
+def test_nominalization(text: str, span: str, suggestion: str) -> None:
+    assert _hits(text, "nominalization") == [(span, suggestion)]
+
+
+def test_nominalization_needs_a_real_verb() -> None:
+    assert _hits("Vi giver dig en mulighed for job.", "nominalization") == []
+    assert _hits("Vi giver dig en hilsen.", "nominalization") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Du får bl.a. hjælp, fx til ansøgninger, ca. 3 gange om ugen, osv.",
+        "Du får 500 kr. og skal møde kl. 10.00 den 3. marts.",
+        "Send en mail til evt@fredericia.dk eller se www.jf.dk.",
+        "Reglerne står i nr. 3, stk. 2.",
+    ],
+)
+def test_abbreviations_that_are_fine(text: str) -> None:
+    assert _hits(text, "abbreviation") == []
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "written_out"),
+    [
+        ("jf.", "se"),
+        ("iht.", "efter"),
+        ("ift.", "i forhold til"),
+        ("evt.", "eventuelt"),
+        ("pga.", "på grund af"),
+        ("p.t.", "lige nu"),
+        ("d.d.", "i dag"),
+        ("mht.", "om"),
+        ("vedr.", "om"),
+    ],
+)
+def test_abbreviations_written_out(abbreviation: str, written_out: str) -> None:
+    assert _hits(f"Vi skriver {abbreviation} din sag.", "abbreviation") == [
+        (abbreviation, written_out)
+    ]
+
+
+def test_lix_message_has_value_and_band() -> None:
+    text = (
+        "Kommunalbestyrelsens sagsbehandlingstidsfrister vedrørende ansøgningsbehandling "
+        "forudsætter dokumentationsindsendelse."
+    )
+    (finding,) = [f for f in check_text(text) if f.rule == "lix-too-high"]
+    assert "meget svær" in finding.message and "LIX er" in finding.message
+    assert finding.block is None and finding.part is None

@@ -44,7 +44,7 @@ def _known(form: str, lemma: str) -> bool:
 @functools.lru_cache(maxsize=20_000)
 def is_verb(infinitive: str) -> bool:
     """Whether ``infinitive`` is a verb, judged by the lemma table knowing a verb-only form of it:
-    a present participle (-ende), a past tense (-ede, -te) or a past participle (-et, -t). Nouns
+    a present participle (-ende), a past tense (-ede, -te) or a past participle (-t). Nouns
     and adjectives ending in -e have none of these ("ydelse" has no "ydelsende"), which is what
     lets passive-voice tell "udbetales" (verb) from "ydelses" (noun, genitive)."""
     word = infinitive.lower()
@@ -52,7 +52,9 @@ def is_verb(infinitive: str) -> bool:
         return False
     if word.endswith("e"):
         base = word[:-1]
-        forms = (base + "ende", base + "ede", base + "te", base + "et", base + "t")
+        # not base + "et": for a word in -e that is also a neuter noun's definite form
+        # ("tilfældet", "mødet"), which would make "tilfældes" look like a passive
+        forms = (base + "ende", base + "ede", base + "te", base + "t")
     else:  # gå, se, få, stå, dø, nå
         forms = (word + "ende", word + "ede", word + "et", word + "t", word + "de")
     return any(_known(form, word) for form in forms)
@@ -98,6 +100,8 @@ def _s_passive_infinitive(token: Token, options: Mapping[str, Any]) -> str | Non
     if word in options.get("not-passive", ()):
         return None
     stem = word[:-1]
+    if stem[-1] not in "aeiouyæøå":
+        return None  # the s-passive adds -s to an infinitive, and Danish infinitives end in a vowel
     if _lemma(word) not in (stem, _lemma(stem)) or not is_verb(stem):
         return None
     previous = token.nbor(-1).lower_ if token.i > 0 else ""
@@ -116,7 +120,29 @@ def _clause_start(token: Token) -> bool:
     return token.i > 0 and token.nbor(-1).lower_ in ("og", "men", "så", "eller")
 
 
+#: Present tenses the lemma table gets wrong or cannot give ("gør" -> "gø" in the table).
+_IRREGULAR_PRESENT = {
+    "gøre": "gør",
+    "vide": "ved",
+    "være": "er",
+    "kunne": "kan",
+    "skulle": "skal",
+    "ville": "vil",
+    "måtte": "må",
+    "burde": "bør",
+    "turde": "tør",
+}
+
+
+@functools.lru_cache(maxsize=5_000)
 def _present(infinitive: str) -> str:
+    """The present tense of a verb, checked against the lemma table: "sende" -> "sender",
+    "gøre" -> "gør", "se" -> "ser"; "-r" appended when the table knows no better."""
+    if infinitive in _IRREGULAR_PRESENT:
+        return _IRREGULAR_PRESENT[infinitive]
+    for form in (infinitive + "r", infinitive[:-1]):
+        if form and form != infinitive and _lemma(form) == infinitive:
+            return form
     return infinitive + "r"
 
 
@@ -306,6 +332,7 @@ def long_word(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Words with more than ``max-letters`` letters (per hyphen-joined part, since a hyphen already
     breaks a compound up). Addresses, numbers and merge fields are not words to shorten."""
     limit = int(options.get("max-letters", 20))
+    law_words = set(options.get("law-words", ()))
     for block, doc in _main_blocks(analysis):
         skip = [(p.start, p.end) for p in block.placeholders] + [
             (k.start, k.end) for k in block.links
@@ -319,6 +346,11 @@ def long_word(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
             start = token.idx
             if any(s < start + len(text) and start < e for s, e in skip):
                 continue
+            if text[:1].isupper() and not _sentence_start(token):
+                continue  # a name ("Sygedagpengeafdelingen"): the writer cannot shorten it
+            before = {t.lower_ for t in doc[max(0, token.i - 5) : token.i]}
+            if before & law_words:
+                continue  # part of a law's title ("lov om en aktiv beskæftigelsesindsats")
             longest = max(
                 sum(ch.isalpha() for ch in part) for part in text.replace("‐", "-").split("-")
             )
