@@ -288,3 +288,41 @@ def test_check_is_fast_after_warm_up() -> None:
     for _ in range(10):
         check(analysis)
     assert (time.perf_counter() - started) / 10 < 0.02
+
+
+# ---------------------------------------------------------------- rules and explain commands
+
+
+def test_explain_every_rule_via_cli() -> None:
+    from click.testing import CliRunner
+
+    from lettercheck.cli import main
+
+    runner = CliRunner()
+    for rule in engine.load_rules():
+        for key in (rule.name, rule.code):
+            result = runner.invoke(main, ["explain", key])
+            assert result.exit_code == 0, result.output
+            assert rule.code in result.output and "Hvorfor:" in result.output
+            assert rule.example.splitlines()[0][:20] in result.output
+    result = runner.invoke(main, ["explain", "no-such-rule"])
+    assert result.exit_code == 2 and "lettercheck rules" in result.output
+
+
+def test_rules_command_lists_every_rule_without_importing_spacy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from lettercheck.cli import main\n"
+        "result = CliRunner().invoke(main, ['rules'])\n"
+        "print(result.output)\n"
+        "assert result.exit_code == 0\n"
+        "assert 'spacy' not in sys.modules, 'spaCy imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    for rule in engine.load_rules():
+        assert rule.code in done.stdout and rule.name in done.stdout
