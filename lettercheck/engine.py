@@ -48,8 +48,9 @@ and exactly one kind:
 Example format (``pass:``/``fail:``)
 ====================================
 
-An example is a string. A one-line example is one body paragraph. An example with several lines
-(use a YAML block scalar ``|``) is a small letter, one block per non-empty line:
+An example is a string. A one-line example is one block (a paragraph unless it uses the line
+markup below). An example with several lines (use a YAML block scalar ``|``) is a small letter,
+one block per non-empty line:
 
     # Text             a heading
     - Text             a list item
