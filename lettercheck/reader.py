@@ -428,7 +428,13 @@ class _WordReader:
             for ref in sect:
                 if ref.tag in (W_HDRREF, W_FTRREF):
                     target = targets.get(ref.get(R_ID) or "")
-                    if target and self.pkg.has_part(target):
+                    if (
+                        target
+                        and target != main
+                        and target not in headers
+                        and target not in footers
+                        and self.pkg.has_part(target)
+                    ):
                         (headers if ref.tag == W_HDRREF else footers)[target] = None
         return list(headers), list(footers)
 
@@ -476,30 +482,29 @@ class _WordReader:
             elif tag == W_CEND and self.blocks:
                 self._anchor(child, 1, (None, len(self.blocks) - 1, -1))
 
-    def _rows(self, el: etree._Element, tag: str) -> list[etree._Element]:
-        """Children of a table (rows) or row (cells), looking through row/cell-level wrappers."""
+    def _rows(
+        self, el: etree._Element, tag: str, controls: tuple[tuple[str | None, str | None], ...]
+    ) -> list[tuple[etree._Element, tuple[tuple[str | None, str | None], ...]]]:
+        """Rows of a table or cells of a row, looking through row/cell-level wrappers; each with
+        the content controls around it (a control wrapping a row or cell covers its text)."""
         out = []
         for child in el:
             if child.tag == tag:
-                out.append(child)
+                out.append((child, controls))
             elif child.tag == W_SDT:
                 content = child.find(W_SDTCONTENT)
                 if content is not None:
-                    out.extend(self._rows(content, tag))
+                    out.extend(self._rows(content, tag, (*controls, _sdt_props(child))))
             elif child.tag in (W_CUSTOMXML, W_INS, W_MOVETO):
-                out.extend(self._rows(child, tag))
+                out.extend(self._rows(child, tag, controls))
         return out
 
     def _table(self, tbl: etree._Element, ctx: _Ctx) -> None:
         number = self.tbl_index.get(tbl, 0)
-        kind = (
-            ctx.kind
-            if ctx.kind in (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.TEXT_BOX)
-            else None
-        )
-        for r, row in enumerate(self._rows(tbl, W_TR)):
-            for c, cell in enumerate(self._rows(row, W_TC)):
-                self._blocks(cell, _Ctx(kind or BlockKind.TABLE_CELL, (number, r, c), ctx.controls))
+        kind = ctx.kind if ctx.kind in _OUTER_KINDS else BlockKind.TABLE_CELL
+        for r, (row, row_controls) in enumerate(self._rows(tbl, W_TR, ctx.controls)):
+            for c, (cell, controls) in enumerate(self._rows(row, W_TC, row_controls)):
+                self._blocks(cell, _Ctx(kind, (number, r, c), controls))
 
     # paragraphs
     def _paragraph(self, p: etree._Element, ctx: _Ctx) -> None:

@@ -643,3 +643,50 @@ def test_reading_speed_of_a_typical_letter(tmp_path: Path) -> None:
         read_document(path)
     per_letter = (time.perf_counter() - start) / 10
     assert per_letter < 0.05, per_letter  # a few ms normally; generous for a busy machine
+
+
+def test_controls_around_table_rows_and_cells(tmp_path: Path) -> None:
+    row = "<w:tr><w:tc>" + paragraph("Række i kontrol") + "</w:tc></w:tr>"
+    cell = "<w:tc>" + paragraph("Celle i kontrol") + "</w:tc>"
+    body = (
+        "<w:tbl>"
+        + _sdt(row, "Række", "r")
+        + "<w:tr><w:tc>"
+        + paragraph("Almindelig")
+        + "</w:tc>"
+        + _sdt(cell, "Celle", None)
+        + "</w:tr></w:tbl>"
+    )
+    doc = read(tmp_path, body)
+    assert [(b.kind.value, b.text, b.table, b.controls) for b in doc.blocks] == [
+        ("table_cell", "Række i kontrol", (0, 0, 0), (Control(0, 15, "Række", "r"),)),
+        ("table_cell", "Almindelig", (0, 1, 0), ()),
+        ("table_cell", "Celle i kontrol", (0, 1, 1), (Control(0, 15, "Celle", None),)),
+    ]
+
+
+def test_odd_header_references_are_read_once(tmp_path: Path) -> None:
+    """A header reference pointing at the main document, or one part used as both header and
+    footer, must not duplicate text."""
+    body = (
+        '<w:p><w:pPr><w:sectPr><w:headerReference w:type="default" r:id="rIdSelf"/>'
+        '<w:footerReference w:type="default" r:id="rIdHeader1"/></w:sectPr></w:pPr>'
+        + run("Brødtekst")
+        + "</w:p>"
+    )
+    doc = read(
+        tmp_path,
+        body,
+        headers=[paragraph("Delt del")],
+        relationships=[
+            (
+                "rIdSelf",
+                "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header",
+                "document.xml",
+                None,
+            )
+        ],
+    )
+    # the first section uses header1.xml as its footer; the final section's header reference to
+    # the same part is not read again
+    assert kinds_texts(doc) == [("paragraph", "Brødtekst"), ("footer", "Delt del")]
