@@ -83,6 +83,7 @@ W_P, W_FLDCHAR, W_INSTR, W_FLDSIMPLE = (
     qn("w:fldSimple"),
 )
 W_TXBX, W_INS, W_DEL = qn("w:txbxContent"), qn("w:ins"), qn("w:del")
+W_SDT, W_SDTCONTENT, W_TBL, W_PPR = qn("w:sdt"), qn("w:sdtContent"), qn("w:tbl"), qn("w:pPr")
 W_MOVEFROM, W_MOVETO = qn("w:moveFrom"), qn("w:moveTo")
 W_CSTART, W_CEND, W_CREF = (
     qn("w:commentRangeStart"),
@@ -95,6 +96,7 @@ W_FLDCHARTYPE = qn("w:fldCharType")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 _REVISION_TAGS = frozenset({W_INS, W_DEL, W_MOVEFROM, W_MOVETO})
+_BLOCK_TAGS = frozenset({W_P, W_TBL, W_SDT})
 _ID_PATTERN = re.compile(rb':id="(\d{1,9})"')
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ALTERNATIVES = re.compile(r"[/()\[\]…]|\beller\b|\n")
@@ -255,6 +257,7 @@ class _Span:
     start_field: etree._Element | None = None  # widen the start to this field element
     end_field: etree._Element | None = None
     replacement: str | None = None
+    block_control: bool = False  # anchored around a whole block-level content control
     pieces: list[etree._Element] = field(default_factory=list)
 
 
@@ -412,7 +415,35 @@ def _make_span(
     span = _Span(finding=finding, lines=lines, parts=parts, text=text)
     span.start_field = _field_boundary(story, parts[0][0], first=True)
     span.end_field = _field_boundary(story, parts[-1][0], first=False)
+    paragraph = next(story.runs[parts[0][0]].iterancestors(W_P), None)
+    control = _block_control(paragraph) if paragraph is not None else None
+    if control is not None:
+        # LibreOffice 7.4 turns the first paragraph of a block-level content control into an
+        # input field and drops any comment mark inside it together with the text, so the
+        # comment goes around the whole control and quotes the words it is about.
+        span.start_field = span.end_field = control
+        span.block_control = True
+        if finding is not None and finding.text:
+            span.lines = [f"«{finding.text}»: {lines[0]}", *lines[1:]]
     return span
+
+
+def _block_control(paragraph: etree._Element) -> etree._Element | None:
+    """The outermost block-level content control (w:sdt) whose first paragraph is
+    ``paragraph``, or ``None``."""
+    found = None
+    node = paragraph
+    while True:
+        parent = node.getparent()
+        if parent is None or parent.tag != W_SDTCONTENT:
+            return found
+        first = next((c for c in parent if c.tag in _BLOCK_TAGS), None)
+        if first is not node:
+            return found
+        found = parent.getparent()
+        if found is None:
+            return None
+        node = found
 
 
 def _field_boundary(story: _Story, index: int, *, first: bool) -> etree._Element | None:
@@ -540,12 +571,41 @@ class _Editor:
         last.addnext(end)
         ref = end.makeelement(W_R, {})
         ref.append(ref.makeelement(W_CREF, {W_ID: comment_id}))
+        if span.block_control:
+            _reference_beside(last, end, ref)
+            return
         holder = end
         for ancestor in end.iterancestors():
             if ancestor.tag == W_P:
                 break
             holder = ancestor
         holder.addnext(ref)
+
+
+def _reference_beside(control: etree._Element, end: etree._Element, ref: etree._Element) -> None:
+    """Put the reference run of a comment around a whole block-level content control where
+    LibreOffice keeps the range: after the range end (a mark before it collapses the range to
+    a point). When the control has more than one paragraph, the range end and the mark go at the
+    end of its last paragraph (only the first becomes an input field); else the mark starts the
+    paragraph right after the control, and only when there is none, a new paragraph holding
+    just the mark."""
+    paragraphs = list(control.iter(W_P))
+    if len(paragraphs) > 1 and _block_control(paragraphs[-1]) is None:
+        last = paragraphs[-1]
+        if next(last.iterancestors(W_TXBX), None) is None:
+            last.append(end)  # moves the range end into the paragraph, before the mark
+            last.append(ref)
+            return
+    node = end.getnext()
+    while node is not None and node.tag not in _BLOCK_TAGS and node.tag != qn("w:sectPr"):
+        node = node.getnext()
+    if node is not None and node.tag == W_P and _block_control(node) is None:
+        has_ppr = len(node) > 0 and node[0].tag == W_PPR
+        node.insert(1 if has_ppr else 0, ref)
+        return
+    paragraph = end.makeelement(W_P, {})
+    paragraph.append(ref)
+    end.addnext(paragraph)
 
 
 def _comment_element(

@@ -257,12 +257,19 @@ _FIELDS_MARKS = (
 )
 
 
+def _sdt(alias: str, content: str) -> str:
+    return (
+        f'<w:sdt><w:sdtPr><w:alias w:val="{alias}"/></w:sdtPr><w:sdtContent>{content}'
+        "</w:sdtContent></w:sdt>"
+    )
+
+
 def _controls_letter(path: Path) -> None:
+    """Inline and block-level content controls; block-level ones as first paragraph of the
+    letter body, with two paragraphs, alone in a table cell and last in the letter."""
     body = (
-        _HEADING + '<w:sdt><w:sdtPr><w:alias w:val="Indledning"/><w:tag w:val="intro"/></w:sdtPr>'
-        "<w:sdtContent>"
-        + paragraph("Du får dette brev, fordi du skal til samtale.")
-        + "</w:sdtContent></w:sdt>"
+        _HEADING
+        + _sdt("Indledning", paragraph("Du får dette brev, fordi du skal til samtale."))
         + "<w:p>"
         + _r("Ring til ")
         + '<w:sdt><w:sdtPr><w:alias w:val="Sagsbehandler telefon"/></w:sdtPr><w:sdtContent>'
@@ -271,14 +278,34 @@ def _controls_letter(path: Path) -> None:
         + "</w:sdtContent></w:sdt>"
         + _r(" i dag.")
         + "</w:p>"
+        + _sdt(
+            "Formål", paragraph("Formålet er at tale om din plan.") + paragraph("Målet er et job.")
+        )
+        + '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid>'
+        '<w:gridCol w:w="4000"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w="4000" w:type="dxa"/>'
+        "</w:tcPr>"
+        + _sdt("Sagsbehandler", paragraph("Sagsbehandler: Anne Hansen"))
+        + "</w:tc></w:tr></w:tbl>"
+        + paragraph("Med venlig hilsen")
+        + _sdt("Afsender", paragraph("Jobcenter Eksempelby"))
     )
     write_docx(path, body)
 
 
 _CONTROLS_MARKS = (
-    Mark("dette brev", "Blokindholdskontrol"),
+    Mark(
+        "dette brev",
+        "Blokindholdskontrol",
+        expect="Du får dette brev, fordi du skal til samtale.",
+    ),
     Mark("10 60", "Inde i indholdskontrol"),
     Mark("12 i dag", "Fra kontrollen og ud"),
+    Mark(
+        "at tale", "Første afsnit af to", expect="Formålet er at tale om din plan.Målet er et job."
+    ),
+    Mark("Målet er", "Andet afsnit i kontrollen"),
+    Mark("Anne", "Alene i en celle", expect="Sagsbehandler: Anne Hansen"),
+    Mark("Eksempelby", "Sidst i brevet", expect="Jobcenter Eksempelby"),
 )
 
 

@@ -1,0 +1,274 @@
+"""Annotated copies survive a real application: LibreOffice opens them with every comment in place.
+
+All sample letters (lettercheck/annotate_samples.py: body and table-cell comments, multi-run spans,
+hyperlinks, merge-field templates with complex fields and fldSimple, a .dotx, content controls,
+existing comments and revisions, header/footer/text-box findings) are annotated, some also with
+``--suggest``, and converted to ODT in ONE ``soffice --headless --convert-to odt`` run (start-up
+is the slow part). Then the ODT's content.xml must hold every comment as an office:annotation
+whose text between it and its office:annotation-end is the finding's words, and every suggestion
+as a tracked deletion and insertion by lettercheck.
+
+Needs the Debian package libreoffice-writer-nogui (``.ci/run`` installs it). Without ``soffice``
+the tests skip on a developer machine, and fail under CI (``CI=true``), so CI can never pass
+without really running them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from lettercheck.annotate import AUTHOR, annotate_file, is_replaceable
+from lettercheck.annotate_samples import SAMPLES, Sample, findings_for
+from lettercheck.findings import Finding, Readability
+from lettercheck.model import MAIN_TEXT_KINDS
+from lettercheck.reader import read_document
+
+OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+DC = "http://purl.org/dc/elements/1.1/"
+DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+READABILITY = Readability(38.0, "middel", 100, 9, 20)
+DATE = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+#: Samples annotated a second time with --suggest (under another name: one ODT per input name).
+SUGGEST = ("suggest.docx", "body.docx", "existing.docx", "template.dotx")
+
+
+def _soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("soffice is missing in CI: install the Debian package libreoffice-writer-nogui")
+    pytest.skip("soffice not installed (apt-get install libreoffice-writer-nogui)")
+
+
+@dataclass
+class Case:
+    sample: Sample
+    suggest: bool
+    findings: list[Finding]
+    heading: str
+    comments: int
+    suggestions: int
+    odt: Path
+
+
+@dataclass
+class Annotation:
+    paragraphs: list[str]
+    creator: str
+    anchored: str = ""
+    ended: bool = False
+
+
+@dataclass
+class Odt:
+    annotations: list[Annotation] = field(default_factory=list)
+    deletions: list[tuple[str, str]] = field(default_factory=list)  # (creator, deleted text)
+    insertions: list[str] = field(default_factory=list)  # creators
+
+
+def _text_of(el: etree._Element) -> str:
+    """The text of an ODF element as shown: text:s are spaces, text:tab a tab."""
+    parts = [el.text or ""] if el.tag not in _SKIP else []
+    for child in el:
+        parts.append(_inline(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+_SKIP = {f"{{{OFFICE}}}annotation", f"{{{TEXT}}}tracked-changes", f"{{{DRAW}}}frame"}
+
+
+def _inline(el: etree._Element) -> str:
+    tag = el.tag
+    if tag == f"{{{TEXT}}}s":
+        return " " * int(el.get(f"{{{TEXT}}}c", "1"))
+    if tag == f"{{{TEXT}}}tab":
+        return "\t"
+    if tag == f"{{{TEXT}}}line-break":
+        return "\n"
+    if tag in _SKIP or not isinstance(tag, str):
+        return ""
+    return _text_of(el)
+
+
+def read_odt(path: Path) -> Odt:
+    """Every annotation of an ODT with the text between it and its end, in document order."""
+    with zipfile.ZipFile(path) as zf:
+        root = etree.fromstring(zf.read("content.xml"))
+    body = root.find(f"{{{OFFICE}}}body")
+    assert body is not None
+    odt = Odt()
+    for change in body.iter(f"{{{TEXT}}}changed-region"):
+        for kind in ("deletion", "insertion"):
+            for el in change.iter(f"{{{TEXT}}}{kind}"):
+                creator = "".join(el.find(f"{{{OFFICE}}}change-info").itertext(f"{{{DC}}}creator"))
+                if kind == "deletion":
+                    text = "".join(_text_of(p) for p in el.iter(f"{{{TEXT}}}p"))
+                    odt.deletions.append((creator, text))
+                else:
+                    odt.insertions.append(creator)
+
+    open_: dict[str, Annotation] = {}
+
+    def add(text: str) -> None:
+        # LibreOffice 7.4 shows a block-level content control as an input field ending in \r
+        for annotation in open_.values():
+            annotation.anchored += text.replace("\r", "")
+
+    def walk(el: etree._Element) -> None:
+        tag = el.tag
+        if tag == f"{{{OFFICE}}}annotation":
+            annotation = Annotation(
+                paragraphs=[_text_of(p) for p in el.findall(f"{{{TEXT}}}p")],
+                creator="".join(el.find(f"{{{DC}}}creator").itertext()),
+            )
+            odt.annotations.append(annotation)
+            name = el.get(f"{{{OFFICE}}}name")
+            if name:
+                open_[name] = annotation
+        elif tag == f"{{{OFFICE}}}annotation-end":
+            annotation = open_.pop(el.get(f"{{{OFFICE}}}name") or "", None)
+            if annotation is not None:
+                annotation.ended = True
+        elif tag in _SKIP or not isinstance(tag, str):
+            pass
+        elif tag in (f"{{{TEXT}}}s", f"{{{TEXT}}}tab", f"{{{TEXT}}}line-break"):
+            add(_inline(el))
+        else:
+            add(el.text or "")
+            for child in el:
+                walk(child)
+                add(child.tail or "")
+
+    walk(body)
+    return odt
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
+    soffice = _soffice()
+    root = tmp_path_factory.mktemp("lo")
+    inputs, outputs = root / "in", root / "annotated"
+    inputs.mkdir()
+    result: list[Case] = []
+    plan = [(s, False) for s in SAMPLES] + [(s, True) for s in SAMPLES if s.name in SUGGEST]
+    for sample, suggest in plan:
+        source = inputs / sample.name
+        if not source.exists():
+            sample.build(source)
+        document = read_document(source)
+        findings = findings_for(document, sample)
+        name = ("suggest-" if suggest else "") + sample.name
+        target = outputs / name
+        annotated = annotate_file(
+            source, target, document, findings, READABILITY, suggest=suggest, date=DATE
+        )
+        assert annotated.unanchored == []
+        heading = next(
+            b.text.strip()
+            for b in document.blocks
+            if b.kind in MAIN_TEXT_KINDS and b.story == "word/document.xml" and b.text.strip()
+        )
+        odt = root / "odt" / (Path(name).stem + ".odt")
+        result.append(
+            Case(
+                sample,
+                suggest,
+                findings,
+                heading,
+                annotated.comments,
+                annotated.suggestions,
+                odt,
+            )
+        )
+    completed = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{root / 'profile'}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "odt",
+            "--outdir",
+            str(root / "odt"),
+            *[str(outputs / (("suggest-" if c.suggest else "") + c.sample.name)) for c in result],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    missing = [c.odt.name for c in result if not c.odt.exists()]
+    assert not missing, f"LibreOffice did not convert {missing}: {completed.stderr[-2000:]}"
+    return result
+
+
+def _message(first_line: str) -> str:
+    return first_line.split("»: ", 1)[1] if first_line.startswith("«") else first_line
+
+
+def _ids(cases_: list[Case]) -> list[str]:
+    return [("suggest-" if c.suggest else "") + c.sample.name for c in cases_]
+
+
+CASE_IDS = [s.name for s in SAMPLES] + [f"suggest-{s.name}" for s in SAMPLES if s.name in SUGGEST]
+
+
+@pytest.mark.parametrize("index", range(len(CASE_IDS)), ids=CASE_IDS)
+def test_libreoffice_shows_every_comment_on_its_words(cases: list[Case], index: int) -> None:
+    case = cases[index]
+    assert _ids([case]) == [CASE_IDS[index]]
+    odt = read_odt(case.odt)
+    ours = [a for a in odt.annotations if a.creator == AUTHOR]
+    assert len(ours) == case.comments
+    by_message = {_message(a.paragraphs[0]): a for a in ours}
+    assert all(a.ended for a in ours), "a comment lost its range end"
+
+    expected_deleted = []
+    for mark, finding in zip(case.sample.marks, case.findings, strict=False):
+        annotation = by_message[mark.message]
+        if case.suggest and is_replaceable(finding):
+            replacement = finding.suggestion or ""
+            if mark.words[0].isupper():
+                replacement = replacement[0].upper() + replacement[1:]
+            assert annotation.anchored == replacement
+            expected_deleted.append(mark.words)
+        else:
+            assert annotation.anchored == mark.anchored(case.suggest), mark
+        assert annotation.paragraphs[1].startswith("Hvorfor: ")
+    for mark in case.sample.relocated:
+        (annotation,) = [a for a in ours if a.paragraphs[0].endswith(mark.message)]
+        assert annotation.anchored == case.heading
+    summary = by_message["LIX 38 (middel)"]
+    assert summary.anchored == case.heading
+
+    ours_deleted = sorted(text for creator, text in odt.deletions if creator == AUTHOR)
+    assert ours_deleted == sorted(expected_deleted)
+    assert odt.insertions.count(AUTHOR) == len(expected_deleted) == case.suggestions
+    if case.sample.name == "suggest.docx" and case.suggest:
+        assert case.suggestions == 5
+
+
+def test_libreoffice_keeps_the_existing_comment_and_revisions(cases: list[Case]) -> None:
+    for case in cases:
+        if case.sample.name != "existing.docx":
+            continue
+        odt = read_odt(case.odt)
+        theirs = [a for a in odt.annotations if a.creator != AUTHOR]
+        assert [(a.creator, a.paragraphs, a.anchored) for a in theirs] == [
+            ("Sagsbehandler", ["Husk at tjekke datoen"], "Vi har modtaget din ansøgning")
+        ]
+        assert ("Sagsbehandler", "skal ") in odt.deletions
+        assert "Sagsbehandler" in odt.insertions
