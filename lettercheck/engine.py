@@ -855,16 +855,16 @@ def _sort_key(finding: Finding) -> tuple:
 
 def _finding(rule: Rule, hit: Hit, document: Document, config: Config) -> Finding:
     options = {**rule.options, **config.options_for(rule)}
-    message = hit.message
-    if message is None:
-        values = {**options, "text": "", "suggestion": hit.suggestion or ""}
-        message = rule.message.format_map(values)
     part = text = None
     if hit.block is not None:
         block = document.blocks[hit.block]
         part = str(block.part) if block.part is not None else None
         if hit.start is not None and hit.end is not None:
             text = block.text[hit.start : hit.end]
+    message = hit.message
+    if message is None:
+        values = {**options, "text": text or "", "suggestion": hit.suggestion or ""}
+        message = rule.message.format_map(values)
     return Finding(
         rule=rule.name,
         code=rule.code,

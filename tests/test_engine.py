@@ -162,6 +162,7 @@ def test_finding_fields() -> None:
     assert (finding.block, finding.text, finding.suggestion) == (1, "Deres", None)
     assert finding.start == len("Vi har modtaget ") and finding.end == finding.start + 5
     assert finding.part == "body" and finding.why
+    assert finding.message.startswith("«Deres» er gammeldags De-form")
 
 
 def test_findings_sorted_whole_letter_first_then_block_and_offset() -> None:
