@@ -398,8 +398,10 @@ def _parse_rule(filename: str, node: Any) -> Rule:
         rule_kwargs["phrases"] = _parse_phrases(filename, value_node, match_mode)
     elif kind == "regex":
         rule_kwargs["items"] = _parse_regex(filename, value_node)
+        _check_item_messages(filename, value_node, rule_kwargs["items"], options)
     elif kind == "patterns":
         rule_kwargs["items"] = _parse_patterns(filename, value_node)
+        _check_item_messages(filename, value_node, rule_kwargs["items"], options)
     elif kind == "check":
         check_name = _scalar(filename, value_node, "check")
         if check_name not in CHECKS:
@@ -466,6 +468,14 @@ def _check_template(filename: str, node: Any, template: str, options: Mapping[st
                 f"{_where(filename, node)}: ukendt felt '{{{name}}}' i teksten "
                 f"(brug {', '.join('{' + a + '}' for a in sorted(allowed))})"
             )
+
+
+def _check_item_messages(
+    filename: str, node: Any, items: tuple[Item, ...], options: Mapping[str, Any]
+) -> None:
+    for item, item_node in zip(items, node.value if hasattr(node, "value") else (), strict=False):
+        if item.message is not None:
+            _check_template(filename, item_node, item.message, options)
 
 
 def _parse_phrases(filename: str, node: Any, match_mode: str) -> tuple[Phrase, ...]:
