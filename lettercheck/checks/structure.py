@@ -186,6 +186,12 @@ def find_legal_references(text: str, options: Mapping[str, Any]) -> list[tuple[i
     return spans
 
 
+def _address_heading(block: Block) -> bool:
+    """A heading that the part tagger left in the address block: a long subject line (over eight
+    words) is not taken for a subject, but it is still the letter's heading, read first."""
+    return block.part == LetterPart.ADDRESS and (block.kind == BlockKind.HEADING or block.bold)
+
+
 @check("legal-reference-early")
 def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Each legal reference placed before the letter's final legal section.
@@ -205,7 +211,7 @@ def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Ite
     for block in blocks:
         if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
             continue
-        if block.part not in _MESSAGE_PARTS:
+        if block.part not in _MESSAGE_PARTS and not _address_heading(block):
             continue
         if has_legal and block.index >= legal_start:
             continue
@@ -420,8 +426,9 @@ def _signature_lines(blocks: Sequence[Block]) -> list[tuple[Block, int, str]]:
     """(block, offset, line) of the signature: the lines after the closing formula.
 
     Signature blocks by part, plus the lines that follow "Med venlig hilsen" inside a closing
-    block (a soft line break keeps both in one paragraph). Untagged documents: every block after
-    the first closing formula.
+    block (a soft line break keeps both in one paragraph), plus closing-part blocks without the
+    formula (text boxes take the part of the paragraph anchoring them). Untagged documents:
+    every block after the first closing formula.
     """
     out: list[tuple[Block, int, str]] = []
     closing = _closing_index(blocks)
@@ -432,7 +439,9 @@ def _signature_lines(blocks: Sequence[Block]) -> list[tuple[Block, int, str]]:
         )
         lines = _lines(block.text)
         if block.part == LetterPart.CLOSING or (not tagged and i == closing):
-            seen_closing = False
+            # A block that takes the closing's part without holding the formula (a text box
+            # anchored after "Med venlig hilsen") is signature as a whole.
+            seen_closing = not _CLOSING_RE.search(block.text)
             for offset, line in lines:
                 if seen_closing:
                     out.append((block, offset, line))
@@ -455,7 +464,12 @@ def _looks_like_name(text: str, options: Mapping[str, Any], *, single: bool = Fa
     if not re.fullmatch(pattern, candidate):
         return False
     non_names = set(_option(options, "not-name-words"))
-    return not any(w.lower().rstrip(".") in non_names for w in candidate.split())
+    suffixes = tuple(_option(options, "not-name-suffixes"))
+    for word in candidate.lower().replace("-", " ").split():
+        word = word.rstrip(".")
+        if word in non_names or word.endswith(suffixes):
+            return False
+    return True
 
 
 def _name_in_signature(blocks: Sequence[Block], options: Mapping[str, Any]) -> bool:
@@ -471,32 +485,61 @@ def _name_in_signature(blocks: Sequence[Block], options: Mapping[str, Any]) -> b
     return False
 
 
-def _name_by_label(block: Block, options: Mapping[str, Any]) -> bool:
-    """A name introduced by a label or phrase: "Din sagsbehandler er Mette Hansen", "Jeg hedder …".
+#: What separates one item from the next on a letterhead or footer line ("Mette Frost · Jobcenter
+#: Ulvsted · Tlf. 40 41 42 43"): each piece is read as a line of its own.
+_ITEM_SEPARATORS = re.compile(r"\s*[\n·•|\t]\s*")
 
-    Also a role line alone ("Sagsbehandler") next to a name line in a sender block.
-    """
+
+def _name_after(text: str, start: int, options: Mapping[str, Any], *, single: bool) -> bool:
+    """Do the words from ``start`` to the end of the phrase form a person's name?"""
+    rest = _ITEM_SEPARATORS.split(text[start:], maxsplit=1)[0]
+    rest = re.split(r"[.,;:!?()]|\s+(?:og|på|i|fra|som|der|hos|via)\s+", rest, maxsplit=1)[0]
+    return _looks_like_name(rest, options, single=single)
+
+
+def _name_by_label(block: Block, options: Mapping[str, Any]) -> bool:
+    """A name introduced by a label or phrase: "Din sagsbehandler er Mette Hansen", "Jeg hedder …",
+    "Kontaktperson: Ole Berg" (a first name alone is enough), or a role word right before a full
+    name, as letterheads and footers write it ("Sagsbehandler Karin Lauesen · Jobcenter …")."""
     label = _compile_any(_option(options, "name-labels"))
     for match in label.finditer(block.text):
-        rest = block.text[match.end() :].split("\n", 1)[0]
-        rest = re.split(r"[.,;:!?()]|\s+(?:og|på|i|fra|som|der|hos|via)\s+", rest, maxsplit=1)[0]
-        if _looks_like_name(rest, options, single=True):
+        if _name_after(block.text, match.end(), options, single=True):
+            return True
+    prefix = _compile_any(_option(options, "name-role-prefixes"))
+    for match in prefix.finditer(block.text):
+        if _name_after(block.text, match.end(), options, single=False):
             return True
     return False
 
 
+def _is_role_line(line: str, role: re.Pattern[str]) -> bool:
+    """A short line that starts with a role ("Sagsbehandler", "Jobkonsulent, Jobcenter Solbæk")."""
+    match = role.search(line)
+    return bool(match) and match.start() <= 6 and len(line.split()) <= 6
+
+
 def _name_next_to_role(blocks: Sequence[Block], zone: set[int], options: Mapping[str, Any]) -> bool:
-    """A name line directly above or below a role line ("Sagsbehandler") outside the address."""
+    """A name beside a role outside the citizen's address: on the line above or below a role line
+    (a signature, a sender block, a two-column table "Sagsbehandler | Thomas Vang"), or on the
+    same line before it ("Thomas Vang, jobkonsulent")."""
     role = _compile_any(_option(options, "role-lines"))
     lines: list[str] = []
     for block in blocks:
         if block.index in zone:
             continue
-        lines.extend(line.strip() for _o, line in _lines(block.text) if line.strip())
+        lines.extend(item for item in _ITEM_SEPARATORS.split(block.text) if item.strip())
     for k, line in enumerate(lines):
-        if role.fullmatch(line) or re.fullmatch(r"(?:\S+\s+)?" + role.pattern, line, _FLAGS):
+        pieces = re.split(r"\s*[,(–]\s*|\s+-\s+", line, maxsplit=1)
+        head, rest = (pieces[0], pieces[1]) if len(pieces) == 2 else (line, "")
+        if rest and role.search(rest) and _looks_like_name(head, options, single=True):
+            return True
+        if _is_role_line(line, role):
             for other in (lines[k - 1] if k else "", lines[k + 1] if k + 1 < len(lines) else ""):
-                if other and _looks_like_name(other, options, single=True):
+                if (
+                    other
+                    and not _is_role_line(other, role)
+                    and _looks_like_name(other, options, single=True)
+                ):
                     return True
     return False
 
@@ -531,53 +574,70 @@ def missing_caseworker_name(analysis: Analysis, options: Mapping[str, Any]) -> I
 # --------------------------------------------------------------------------------------------
 
 
-def _body_sentences(analysis: Analysis) -> list[tuple[Block, int, int]]:
-    """The body's sentences in reading order: (block, start, end).
+def _body_paragraphs(analysis: Analysis) -> list[list[Block]]:
+    """The body's paragraphs in reading order, each a list of blocks.
 
-    The body is what follows the salutation up to the closing: blocks tagged BODY (headings
-    included, since a heading such as "Formålet med samtalen" can carry the purpose). Untagged
-    documents: the main text after the salutation ("Kære …") or from the start.
+    The body is what follows the salutation up to the closing: blocks tagged BODY. A heading is a
+    paragraph of its own (it can carry the purpose: "Formålet med samtalen"); the cells of one
+    table form one paragraph, since a "Tid | Sted" table reads as one item. Empty blocks are
+    skipped. Untagged documents: the main text after the salutation ("Kære …") or from the start.
     """
     blocks = _blocks(analysis)
-    tagged = _parts_tagged(blocks)
-    chosen: list[tuple[int, Block]] = []
-    if tagged:
-        chosen = [(i, b) for i, b in enumerate(blocks) if b.part == LetterPart.BODY]
+    chosen: list[Block] = []
+    if _parts_tagged(blocks):
+        chosen = [b for b in blocks if b.part == LetterPart.BODY]
     else:
         closing = _closing_index(blocks)
-        started = not any(re.match(r"\s*(?:kære|hej)\b", b.text, _FLAGS) for b in blocks)
+        salutation = re.compile(r"\s*(?:kære|hej)\b", _FLAGS)
+        started = not any(salutation.match(b.text) for b in blocks)
         for i, b in enumerate(blocks):
             if closing is not None and i >= closing:
                 break
             if b.kind in (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.TEXT_BOX):
                 continue
             if not started:
-                started = bool(re.match(r"\s*(?:kære|hej)\b", b.text, _FLAGS))
+                started = bool(salutation.match(b.text))
                 continue
-            chosen.append((i, b))
-    out = []
-    for i, block in chosen:
-        for start, end in _sentences(analysis, i, block):
-            out.append((block, start, end))
+            chosen.append(b)
+    paragraphs: list[list[Block]] = []
+    last_table: object = None
+    for block in chosen:
+        if not block.text.strip():
+            continue
+        table = (block.story, block.table[0]) if block.table else None
+        if table is not None and table == last_table:
+            paragraphs[-1].append(block)
+        else:
+            paragraphs.append([block])
+        last_table = table
+    return paragraphs
+
+
+def _early_paragraphs(analysis: Analysis, options: Mapping[str, Any]) -> list[list[Block]]:
+    """The body's paragraphs up to and including the ``early-paragraphs``-th one that is not a
+    heading (headings are read but not counted)."""
+    limit = int(options.get("early-paragraphs", 3))
+    out: list[list[Block]] = []
+    count = 0
+    for paragraph in _body_paragraphs(analysis):
+        if count >= limit:
+            break
+        out.append(paragraph)
+        if not all(b.kind == BlockKind.HEADING for b in paragraph):
+            count += 1
     return out
 
 
 def purpose_statement(
     analysis: Analysis, options: Mapping[str, Any]
 ) -> tuple[Block, int, int] | None:
-    """The first purpose statement among the body's first ``early-sentences`` sentences, if any."""
+    """The first purpose statement in the body's early paragraphs, if any."""
     regex = _compile_any(_option(options, "purpose-patterns"))
-    limit = int(options.get("early-sentences", 5))
-    count = 0
-    for block, start, end in _body_sentences(analysis):
-        sentence = block.text[start:end]
-        match = regex.search(sentence)
-        if match:
-            return block, start + match.start(), start + match.end()
-        if block.kind != BlockKind.HEADING:
-            count += 1
-        if count >= limit:
-            break
+    for paragraph in _early_paragraphs(analysis, options):
+        for block in paragraph:
+            match = regex.search(block.text)
+            if match:
+                return block, match.start(), match.end()
     return None
 
 
@@ -585,11 +645,12 @@ def purpose_statement(
 def missing_purpose(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
     """The letter does not say early why the citizen gets it or what the meeting is for.
 
-    "Early" means within the first ``early-sentences`` sentences of the body (default 5, hk.dk's
-    test: after the first five lines a reader can say what the letter is about and why). Headings
-    inside the body are read but not counted as sentences. Purpose phrases are data
-    (``purpose-patterns``): "Du får dette brev, fordi …", "Vi skriver til dig, fordi …",
-    "Formålet med … er …", "Samtalen handler om …".
+    "Early" means in the first ``early-paragraphs`` paragraphs of the body (default 3: about the
+    first five lines, hk.dk's test that after five lines a reader can say what the letter is about
+    and why). Headings in the body are read but not counted; a table counts as one paragraph.
+    Purpose phrases are data (``purpose-patterns``): "Du får dette brev, fordi …", "Vi skriver til
+    dig, fordi …", "Formålet med … er …", "Samtalen handler om …". A bare announcement ("Hermed
+    kvitteres for …", "Det meddeles, at …") is no purpose.
     """
     if purpose_statement(analysis, options) is None:
         yield Hit()
@@ -598,10 +659,12 @@ def missing_purpose(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[
 def is_activity_letter(analysis: Analysis, options: Mapping[str, Any]) -> bool:
     """Is the letter about an activity or course the citizen takes part in?
 
-    Decided on the letter's subject (the SUBJECT part, else the first heading) and the body's first
-    ``early-sentences`` sentences: an activity word (samtale, praktik, tilbud, forløb, plan, kursus,
-    mentor, uddannelse …) there makes it an activity letter, unless the subject marks a letter that
-    is about something else (kvittering, partshøring, ophør, ny sagsbehandler …).
+    Decided on the letter's subject (the SUBJECT part, else its first heading): an activity word
+    (samtale, praktik, tilbud, forløb, plan, kursus, mentor, uddannelse …) makes it an activity
+    letter, unless the subject marks a letter about something else (kvittering, partshøring, stop,
+    ny sagsbehandler …). A decision that grants an activity ("Du får et ressourceforløb") is about
+    it; a decision on a benefit that mentions a coming samtale in its body is not. Only a letter
+    without any heading is judged on its early body paragraphs.
     """
     activity = _compile_any(_option(options, "activity-patterns"))
     not_activity = _compile_any(_option(options, "not-activity-patterns"))
@@ -609,14 +672,10 @@ def is_activity_letter(analysis: Analysis, options: Mapping[str, Any]) -> bool:
     subject = [b.text for b in blocks if b.part == LetterPart.SUBJECT]
     if not subject:
         subject = [b.text for b in blocks if b.kind == BlockKind.HEADING][:1]
-    subject_text = " ".join(subject)
-    if not_activity.search(subject_text):
-        return False
-    if activity.search(subject_text):
-        return True
-    limit = int(options.get("early-sentences", 5))
-    early = [block.text[s:e] for block, s, e in _body_sentences(analysis)[:limit]]
-    text = " ".join(early)
+    if subject:
+        text = " ".join(subject)
+    else:
+        text = " ".join(b.text for p in _early_paragraphs(analysis, options) for b in p)
     return bool(activity.search(text)) and not not_activity.search(text)
 
 
