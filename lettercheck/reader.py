@@ -449,7 +449,11 @@ class _WordReader:
                 "Filen er for lang til at være et brev (over 50.000 afsnit eller 500.000 "
                 "tekststykker). Kontrollér, at det er den rigtige fil."
             )
-        self.links = {rid: target for rid, _t, target, _m in self.pkg.relationships(part) if target}
+        self.links = {
+            rid: target
+            for rid, _t, target, mode in self.pkg.relationships(part)
+            if mode == "External" and target
+        }
         self.fields: list[_Field] = []
         self.code_depth = 0
         container = root.find(W_BODY) if kind is None else root
