@@ -118,7 +118,7 @@ def parse_xml(data: bytes, part_name: str) -> etree._Element:
             f"Filen er beskadiget: {safe_part_label(part_name)} er ikke gyldig XML. "
             "Åbn brevet i Word, og gem det igen."
         ) from None
-    except (ValueError, MemoryError):
+    except (ValueError, MemoryError, etree.LxmlError):
         raise LetterError(
             f"Filen er beskadiget: {safe_part_label(part_name)} kan ikke læses. "
             "Åbn brevet i Word, og gem det igen."

@@ -232,14 +232,26 @@ class Package:
                     chunks.append(chunk)
         except LetterError:
             raise
+        except NotImplementedError:
+            raise LetterError(
+                "Filen bruger en ZIP-komprimering, som Word ikke bruger. " + _SAVE_AGAIN
+            ) from None
+        except RuntimeError:
+            # zipfile: "File ... is encrypted, password required for extraction"
+            raise LetterError(
+                "Filen er krypteret med en ZIP-adgangskode og kan ikke læses. "
+                "Gem brevet igen fra Word uden adgangskode."
+            ) from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error):
             raise LetterError(
                 f"Filen er beskadiget: {safe_part_label(info.filename)} kan ikke pakkes ud. "
                 + _SAVE_AGAIN
             ) from None
-        except NotImplementedError:
+        except Exception:
+            # Whatever else a hostile entry provokes inside zipfile is still a damaged file.
             raise LetterError(
-                "Filen bruger en ZIP-komprimering, som Word ikke bruger. " + _SAVE_AGAIN
+                f"Filen er beskadiget: {safe_part_label(info.filename)} kan ikke pakkes ud. "
+                + _SAVE_AGAIN
             ) from None
         self._total += size
         return b"".join(chunks)
@@ -384,9 +396,9 @@ def _open(path: Path, fp, size: int) -> Package:  # type: ignore[no-untyped-def]
     fp.seek(0)
     try:
         zf = zipfile.ZipFile(fp, "r")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error):
-        raise LetterError(_ERR_TRUNCATED if looks_like_zip else _ERR_NOT_ZIP) from None
-    except OSError:
+    except Exception:
+        # BadZipFile, but also ValueError/struct.error/UnicodeDecodeError/NotImplementedError
+        # from a hostile central directory: all mean the ZIP cannot be trusted.
         raise LetterError(_ERR_TRUNCATED if looks_like_zip else _ERR_NOT_ZIP) from None
     if len(zf.infolist()) > MAX_ENTRIES:
         zf.close()

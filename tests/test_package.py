@@ -514,3 +514,19 @@ def test_millions_of_tiny_paragraphs_are_refused_quickly(tmp_path: Path) -> None
     start = time.perf_counter()
     assert "for lang" in error_of(path)
     assert time.perf_counter() - start < 5
+
+
+def test_zip_level_password(tmp_path: Path) -> None:
+    """A ZIP entry marked encrypted (ZIP's own password, not Office's) is a clean error."""
+    src = good_docx(tmp_path / "god.docx")
+    data = bytearray(src.read_bytes())
+    name = b"word/document.xml"
+    for signature, flag_offset, name_offset in ((b"PK\x01\x02", 8, 46), (b"PK\x03\x04", 6, 30)):
+        pos = data.find(signature)
+        while pos != -1:
+            if data[pos + name_offset : pos + name_offset + len(name)] == name:
+                data[pos + flag_offset] |= 1
+            pos = data.find(signature, pos + 4)
+    path = tmp_path / "zipkode.docx"
+    path.write_bytes(bytes(data))
+    assert "adgangskode" in error_of(path)
