@@ -327,3 +327,62 @@ def test_rules_command_lists_every_rule_without_importing_spacy() -> None:
     assert done.returncode == 0, done.stderr
     for rule in engine.load_rules():
         assert rule.code in done.stdout and rule.name in done.stdout
+
+
+# ---------------------------------------------------------------- offsets, whatever the text
+
+_WORDS = [
+    "Vi",
+    "De",
+    "Dem",
+    "du",
+    "fremsendes",
+    "såfremt",
+    "jf.",
+    "evt.",
+    "udbetales",
+    "der",
+    "sendes",
+    "bliver",
+    "bevilget",
+    "foretage",
+    "en",
+    "justering",
+    "af",
+    "sygedagpengeopfølgningssamtalen",
+    "kl.",
+    "10.00",
+    "§",
+    "42,",
+    "stk.",
+    "2",
+    ".",
+    ",",
+    "«",
+    "»",
+    "?",
+    "mail@x.dk",
+]
+
+
+def test_findings_point_at_their_own_words() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    lines = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=40).map(" ".join)
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(lines, min_size=1, max_size=4))
+    def run(paragraphs: list[str]) -> None:
+        text = "\n".join(paragraphs) if len(paragraphs) > 1 else paragraphs[0] + "\n"
+        document = document_from_example(text)
+        tag_parts(document)
+        for finding in check(analyse(document)):
+            if finding.block is None:
+                assert finding.start is None and finding.text is None
+                continue
+            block = document.blocks[finding.block]
+            assert 0 <= finding.start < finding.end <= len(block.text)
+            assert finding.text == block.text[finding.start : finding.end]
+
+    run()

@@ -219,12 +219,14 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
 # nominalization
 
 
-def _verb_for(noun: str, options: Mapping[str, Any]) -> str | None:
-    """The verb a nominalisation hides: from the rule's list, or by taking the suffix off and
-    checking with the lemma table that the result is a verb ("justering" -> "justere")."""
+def _verb_for(noun: str, options: Mapping[str, Any], derive: bool = True) -> str | None:
+    """The verb a nominalisation hides: from the rule's list, or (``derive``) by taking the suffix
+    off and checking with the lemma table that the result is a verb ("justering" -> "justere")."""
     known = options.get("nouns", {})
     if noun in known:
         return known[noun]
+    if not derive or noun in options.get("not-nouns", ()):
+        return None
     for suffix, replacement in options.get("derive", {}).items():
         if noun.endswith(suffix) and len(noun) > len(suffix) + 2:
             candidate = noun[: -len(suffix)] + replacement
@@ -238,6 +240,8 @@ def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
     """A light verb + a noun in -else/-ing/-tion/-hed where the noun's verb would do:
     "foretage en justering af" -> "justere", "give dig tilladelse til" -> "tillade dig"."""
     light = set(options.get("light-verbs", ()))
+    known_only = set(options.get("known-only-verbs", ()))
+    light |= known_only
     fillers = set(options.get("fillers", ()))
     objects = set(options.get("objects", ()))
     drop_after = set(options.get("drop-after", ()))
@@ -250,7 +254,7 @@ def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
             for follower in doc[token.i + 1 : token.i + 5]:
                 noun = _lemma(follower.lower_)
                 if follower.is_alpha and noun.endswith(suffixes):
-                    verb = _verb_for(noun, options)
+                    verb = _verb_for(noun, options, derive=token.lemma_ not in known_only)
                     if verb is None:
                         break
                     end_token = follower
