@@ -126,6 +126,8 @@ _BUILTIN_LOWER = re.compile(
 _FIELD = re.compile(r'\s*(MERGEFIELD|DOCVARIABLE|HYPERLINK)\s+(?:"([^"]*)"|(\S+))?', re.I)
 _HYPERLINK_ANCHOR = re.compile(r'\\l\s+"([^"]*)"')
 _FALSE = frozenset({"0", "false", "off"})
+#: Namespaces of ISO 29500 Strict documents (Word's "Strict Open XML Document").
+_STRICT_PREFIX = "http://purl.oclc.org/ooxml/"
 #: Kinds that win over TABLE_CELL for a table nested inside them.
 _OUTER_KINDS = frozenset({BlockKind.HEADER, BlockKind.FOOTER, BlockKind.TEXT_BOX})
 
@@ -405,6 +407,11 @@ class _WordReader:
         pkg = self.pkg
         main = pkg.main_document
         root = pkg.read_xml(main)
+        if isinstance(root.tag, str) and root.tag.startswith("{" + _STRICT_PREFIX):
+            raise LetterError(
+                "Filen er gemt i formatet Strict Open XML, som ikke kan læses. Åbn den i Word, "
+                "og gem den som almindeligt Word-dokument (.docx)."
+            )
         headers, footers = self._header_footer_parts(main, root)
         for part in headers:
             self._story(part, pkg.read_xml(part), BlockKind.HEADER)

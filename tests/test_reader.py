@@ -690,3 +690,20 @@ def test_odd_header_references_are_read_once(tmp_path: Path) -> None:
     # the first section uses header1.xml as its footer; the final section's header reference to
     # the same part is not read again
     assert kinds_texts(doc) == [("paragraph", "Brødtekst"), ("footer", "Delt del")]
+
+
+def test_strict_open_xml_is_a_clean_error(tmp_path: Path) -> None:
+    path = tmp_path / "strict.docx"
+    write_docx(path, paragraph("Tekst"))
+    strict = tmp_path / "strict2.docx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(strict, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(
+                    b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                    b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+                )
+            zout.writestr(info, data)
+    with pytest.raises(LetterError, match="Strict Open XML"):
+        read_document(strict)
