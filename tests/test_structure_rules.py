@@ -646,3 +646,107 @@ def test_non_activity_letters_are_never_flagged(subject: str) -> None:
         Birgitte Holm
         """,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases beyond the corpus
+# ---------------------------------------------------------------------------------------------
+
+
+def test_hyphenated_law_name() -> None:
+    text = "Det følger af LAB-loven og af LAB-lovens § 5."
+    spans = find_legal_references(text, options("legal-reference-early"))
+    assert [text[s:e] for s, e in spans] == ["LAB-loven", "LAB-lovens § 5"]
+
+
+def test_long_subject_with_reference_is_flagged() -> None:
+    # A heading over eight words is left in the address block by the part tagger; it is still
+    # the letter's heading and read first.
+    found = texts(
+        "legal-reference-early",
+        """
+        Jørgen Madsen
+        Ahornvej 1
+        # Afgørelse om forlængelse af sygedagpenge efter sygedagpengelovens § 27, stk. 1, nr. 2
+        Kære Jørgen
+        Vi forlænger dine sygedagpenge.
+        Med venlig hilsen
+        Karin Lauesen
+        # Klagevejledning
+        Du kan klage.
+        """,
+    )
+    assert found == ["sygedagpengelovens § 27, stk. 1, nr. 2"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Vi indkalder dig til en samtale, fordi vi skal lægge en plan.",
+        "Du får brev fra os, fordi din sag er ændret.",
+        "Vi sender dig dette brev, fordi du har søgt om hjælp.",
+    ],
+)
+def test_more_purpose_phrases(sentence: str) -> None:
+    assert not run(
+        "missing-purpose",
+        f"# Samtale\nKære Ida\n{sentence}\nMed venlig hilsen\nBirgitte Holm",
+    )
+
+
+def test_purpose_in_third_paragraph_is_early_in_fourth_it_is_late() -> None:
+    head = "# Samtale\nKære Ida\nVi mødes mandag.\nHusk dit sygesikringskort.\n"
+    purpose = "Du får dette brev, fordi vi skal tale om din plan.\n"
+    tail = "Med venlig hilsen\nBirgitte Holm"
+    assert not run("missing-purpose", head + purpose + tail)
+    assert run("missing-purpose", head + "Tag gerne en bisidder med.\n" + purpose + tail)
+
+
+def test_a_table_counts_as_one_paragraph_for_early() -> None:
+    source = (
+        "# Samtale\nKære Ida\n| Tid | Mandag kl. 10 |\n| Sted | Torvet 3 |\nVi ses.\n"
+        "Du får dette brev, fordi vi skal tale om din plan.\nMed venlig hilsen\nBirgitte Holm"
+    )
+    assert not run("missing-purpose", source)
+
+
+def test_third_party_details_are_not_the_caseworkers() -> None:
+    base = "# Praktik\nKære Ida\n{line}\nMed venlig hilsen\nJobcenter Solbæk"
+    assert run("missing-caseworker-phone", base.format(line="Din mentor har tlf. 12 34 56 78."))
+    assert run("missing-caseworker-email", base.format(line="Skriv til din mentor på ob@firma.dk."))
+    assert run("missing-caseworker-name", base.format(line="Din mentor hedder Ole Berg."))
+    assert not run(
+        "missing-caseworker-phone",
+        base.format(line="Har du spørgsmål til din mentor, så ring til mig på 12 34 56 78."),
+    )
+
+
+def test_role_before_full_name_on_a_footer_line() -> None:
+    assert not run(
+        "missing-caseworker-name",
+        "[footer] Sagsbehandler Karin Lauesen · Jobcenter Solbæk · Tlf. 70 80 90 10\n"
+        "# Samtale\nKære Ida\nVi ses.\nMed venlig hilsen\nJobcenter Solbæk",
+    )
+
+
+@pytest.mark.parametrize(
+    "signature", ["Ydelseskontoret Egevang", "Fredericia Kommune", "Team Sygedagpenge"]
+)
+def test_organisation_signatures_name_no_one(signature: str) -> None:
+    assert run(
+        "missing-caseworker-name",
+        f"# Samtale\nKære Ida\nVi ses.\nMed venlig hilsen\n{signature}\nTelefon 44 55 66 77",
+    )
+
+
+def test_purpose_of_an_internship_is_not_a_goal() -> None:
+    goal = "Formålet med praktikken er at se, hvor mange timer du kan arbejde."
+    assert run("missing-goal", ACTIVITY.format(goal=goal))
+
+
+def test_benefit_decision_mentioning_a_samtale_is_not_an_activity_letter() -> None:
+    assert not run(
+        "missing-goal",
+        "# Du kan få sygedagpenge\nKære Ida\nDu får dette brev, fordi du kan få sygedagpenge. "
+        "Vi indkalder dig snart til en samtale.\nMed venlig hilsen\nBirgitte Holm",
+    )

@@ -319,6 +319,24 @@ def _citizen_labelled(block: Block, start: int, options: Mapping[str, Any]) -> b
     return bool(regex.search(line[: start - line_start + 1]))
 
 
+_SENDER_AGAIN = re.compile(r"\b(?:mig|os|jobcent\w*|sagsbehandler\w*)\b", _FLAGS)
+
+
+def _third_party(block: Block, start: int, options: Mapping[str, Any]) -> bool:
+    """Is the detail at ``start`` someone else's: the internship's contact, a mentor, a doctor?
+
+    Decided on the sentence (or line) before the detail: "Din mentor, Ole Berg, har tlf. …".
+    """
+    regex = _compile_any(_option(options, "third-party-labels"))
+    before = block.text[:start]
+    ends = [m.end() for m in re.finditer(r"\n|[.!?]\s+(?=[A-ZÆØÅ])", before)]
+    matches = list(regex.finditer(before, ends[-1] if ends else 0))
+    if not matches:
+        return False
+    # "… din mentor eller praktikken, så ring til mig på …": the detail is the sender's again.
+    return not _SENDER_AGAIN.search(before, matches[-1].end())
+
+
 def _contact_blocks(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Block]:
     """Every block that may hold the caseworker's details: all but the citizen's address block."""
     blocks = _blocks(analysis)
@@ -361,7 +379,11 @@ def find_phone_numbers(block: Block, options: Mapping[str, Any]) -> list[tuple[i
         before = text[max(0, match.start() - 40) : match.start()]
         if label.search(before) and not not_phone.search(before):
             spans.append(match.span())
-    return [s for s in spans if not _citizen_labelled(block, s[0], options)]
+    return [
+        s
+        for s in spans
+        if not _citizen_labelled(block, s[0], options) and not _third_party(block, s[0], options)
+    ]
 
 
 def find_emails(block: Block, options: Mapping[str, Any]) -> list[tuple[int, int]]:
@@ -369,7 +391,11 @@ def find_emails(block: Block, options: Mapping[str, Any]) -> list[tuple[int, int
     regex = _compile(_option(options, "email-pattern"))
     spans = [m.span() for m in regex.finditer(block.text)]
     spans += [(link.start, link.end) for link in block.links if link.target.startswith("mailto:")]
-    return [s for s in spans if not _citizen_labelled(block, s[0], options)]
+    return [
+        s
+        for s in spans
+        if not _citizen_labelled(block, s[0], options) and not _third_party(block, s[0], options)
+    ]
 
 
 @check("missing-caseworker-phone")
