@@ -22,6 +22,7 @@ The final ``w:sectPr`` references header/footer 1 as ``default``, 2 as ``first``
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -132,13 +133,16 @@ def _attr(value: str) -> str:
 
 
 def run(text: str, bold: bool = False) -> str:
-    """One ``w:r`` holding ``text`` (XML-escaped, spaces preserved); tabs become ``w:tab``."""
+    """One ``w:r`` holding ``text`` (XML-escaped, spaces preserved); tabs become ``w:tab`` and
+    newlines ``w:br`` (a line break inside the paragraph)."""
     rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
     pieces = []
-    for i, chunk in enumerate(text.split("\t")):
-        if i:
+    for chunk in re.split(r"(\t|\n)", text):
+        if chunk == "\t":
             pieces.append("<w:tab/>")
-        if chunk:
+        elif chunk == "\n":
+            pieces.append("<w:br/>")
+        elif chunk:
             pieces.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
     return f"<w:r>{rpr}{''.join(pieces)}</w:r>"
 

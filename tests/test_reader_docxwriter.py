@@ -66,3 +66,12 @@ def test_helpers_escape_text() -> None:
     assert run("a<b") == '<w:r><w:t xml:space="preserve">a&lt;b</w:t></w:r>'
     assert paragraph("") == "<w:p></w:p>"
     assert "<w:b/>" in paragraph("x", bold=True)
+
+
+def test_newline_becomes_a_line_break(tmp_path: Path) -> None:
+    from lettercheck.reader import read_document
+
+    path = tmp_path / "a.docx"
+    write_docx(path, paragraph("Jobcenter\nVestergade 1\tBy"))
+    assert "<w:br/>" in run("a\nb")
+    assert [b.text for b in read_document(path).blocks] == ["Jobcenter\nVestergade 1\tBy"]
