@@ -149,7 +149,16 @@ def check_command(
     if annotate_dir is not None:
         _refuse_overwriting_inputs(jobs_list, inputs)
 
-    severity = Severity(fail_on or "error")
+    # The configuration nearest the first path gives the default fail level; loading it here also
+    # reports a broken configuration once, as one line, before any letter is checked.
+    from lettercheck.config import ConfigError, load_config
+
+    try:
+        configured = load_config(paths[0])
+    except ConfigError as error:
+        click.echo(f"lettercheck: {error}", err=True)
+        sys.exit(2)
+    severity = Severity(fail_on) if fail_on else configured.fail_on
     show_progress = progress if progress is not None else sys.stderr.isatty()
     show_progress = show_progress and len(jobs_list) >= PROGRESS_MIN_FILES
     results = _run(jobs_list, jobs or os.cpu_count() or 1, show_progress)
