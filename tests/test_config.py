@@ -142,3 +142,22 @@ def test_bad_key_in_pyproject_names_pyproject(tmp_path: Path) -> None:
     _write(tmp_path / "pyproject.toml", "[tool.lettercheck]\nselekt = ['LC3']\n")
     with pytest.raises(ConfigError, match=r"pyproject\.toml: selekt: ukendt nøgle"):
         load_config(tmp_path / "brev.docx")
+
+
+def test_cli_takes_fail_on_from_config_and_reports_a_broken_config_once(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from lettercheck.cli import main
+
+    _write(tmp_path / "brev.txt", "Kære Anna\nVi fremsender brevet.\n")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--jobs", "1", str(tmp_path)]).exit_code == 0
+    _write(tmp_path / ".lettercheck.toml", 'fail-on = "warning"\n')
+    config_module._CONFIG_CACHE.clear()
+    assert runner.invoke(main, ["--jobs", "1", str(tmp_path)]).exit_code == 1
+    assert runner.invoke(main, ["--jobs", "1", "--fail-on", "error", str(tmp_path)]).exit_code == 0
+    _write(tmp_path / ".lettercheck.toml", 'fail-onn = "warning"\n')
+    config_module._CONFIG_CACHE.clear()
+    result = runner.invoke(main, ["--jobs", "1", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "fail-onn: ukendt nøgle" in result.output
