@@ -208,6 +208,10 @@ def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Ite
     closing = _closing_index(blocks)
     closing_index = blocks[closing].index if closing is not None else None
     has_legal = legal_start is not None
+    legal_title = ""
+    if has_legal:
+        title = next(b.text for b in blocks if b.index == legal_start).strip()
+        legal_title = title if len(title) <= 40 else "Regler"
     for block in blocks:
         if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
             continue
@@ -217,20 +221,26 @@ def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Ite
             continue
         if not has_legal and closing_index is not None and block.index >= closing_index:
             continue
-        where = "lovgrundlaget og klagevejledningen" if has_legal else "hilsenen"
         for start, end in find_legal_references(block.text, options):
             words = block.text[start:end]
+            if has_legal:
+                message = (
+                    f"Lovhenvisningen »{words}« står før afsnittet »{legal_title}«. "
+                    "Flyt den derned."
+                )
+            else:
+                message = (
+                    f"Lovhenvisningen »{words}« står midt i brevet. Saml lovhenvisningerne i et "
+                    "afsnit om regler sidst i brevet."
+                )
             yield Hit(
                 block=block.index,
                 start=start,
                 end=end,
-                message=(
-                    f"Lovhenvisningen »{words}« står midt i brevet. "
-                    f"Flyt den ned til {where} sidst i brevet."
-                ),
+                message=message,
                 suggestion=(
-                    "Skriv med almindelige ord, hvad reglen betyder for borgeren, og sæt "
-                    f"»{words}« i afsnittet om regler sidst i brevet."
+                    "Skriv her med almindelige ord, hvad reglen betyder for borgeren, og nævn "
+                    "paragraffen i afsnittet om regler."
                 ),
             )
 
