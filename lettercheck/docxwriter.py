@@ -124,6 +124,7 @@ _SECTION_LAYOUT = (
 )
 
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
+_STORED_EXTENSIONS = frozenset({"png", "jpeg", "jpg", "gif"})
 _HEADER_TYPES = ("default", "first", "even")
 
 
@@ -308,7 +309,10 @@ def write_docx(
     with zipfile.ZipFile(path, "w") as zf:
         for name, data in ordered.items():
             info = zipfile.ZipInfo(name, date_time=_FIXED_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # Already-compressed media is stored as is (deflating JPEG/PNG gains nothing).
+            stored = name.rsplit(".", 1)[-1].lower() in _STORED_EXTENSIONS
+            method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            info.compress_type = method
             info.create_system = 0
             info.external_attr = 0
-            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            zf.writestr(info, data, compress_type=method, compresslevel=None if stored else 6)
