@@ -72,7 +72,7 @@ th button{font:inherit;background:none;border:0;padding:0;cursor:pointer;color:i
 th[aria-sort=ascending] button::after{content:" ▲"}
 th[aria-sort=descending] button::after{content:" ▼"}
 td.num,th.num{text-align:right}
-.band{display:inline-block;padding:0 6px;border-radius:4px}
+.band{display:inline-block;padding:0 6px;border-radius:4px;white-space:nowrap}
 .sev-error{color:var(--err);font-weight:600}.sev-warning{color:var(--warn);font-weight:600}
 .sev-info{color:var(--info)}
 details summary{cursor:pointer}
@@ -84,15 +84,15 @@ svg text{font:12px system-ui,Arial,sans-serif;fill:var(--ink)}
 @media print{details{display:block}th button::after{content:none}}
 """
 
-_JS = """
+_JS = r"""
 (function () {
   function key(cell) {
     var v = cell.getAttribute('data-sort');
     return v === null ? cell.textContent.trim() : v;
   }
   function compare(a, b) {
-    var x = parseFloat(a), y = parseFloat(b);
-    if (!isNaN(x) && !isNaN(y) && String(x) === a && String(y) === b) return x - y;
+    var number = /^-?[0-9]+([.][0-9]+)?$/;
+    if (number.test(a) && number.test(b)) return parseFloat(a) - parseFloat(b);
     return a.localeCompare(b, 'da');
   }
   var tables = document.querySelectorAll('table.letters');
@@ -114,6 +114,17 @@ _JS = """
       });
     });
   });
+  // A link such as report.html#sort=1 opens the report sorted by that column (#sort=1-asc).
+  var wanted = /^#sort=(\d+)(-asc)?$/.exec(window.location.hash);
+  if (wanted) {
+    Array.prototype.forEach.call(tables, function (table) {
+      var th = table.tHead.rows[0].cells[Number(wanted[1])];
+      var button = th && th.querySelector('button');
+      if (!button) return;
+      button.click();
+      if (wanted[2]) button.click();
+    });
+  }
   document.documentElement.setAttribute('data-sortable', 'ready');
 })();
 """
