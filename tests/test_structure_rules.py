@@ -750,3 +750,27 @@ def test_benefit_decision_mentioning_a_samtale_is_not_an_activity_letter() -> No
         "# Du kan få sygedagpenge\nKære Ida\nDu får dette brev, fordi du kan få sygedagpenge. "
         "Vi indkalder dig snart til en samtale.\nMed venlig hilsen\nBirgitte Holm",
     )
+
+
+def test_name_on_the_closing_line_and_dashed_phone() -> None:
+    source = (
+        "# Samtale\nKære Ida\nDu får dette brev, fordi vi skal tale sammen.\n"
+        "Venlig hilsen Mette Hansen\nTlf. 72-10-60-12"
+    )
+    assert not run("missing-caseworker-name", source)
+    assert not run("missing-caseworker-phone", source)
+
+
+def test_time_range_and_date_are_not_phones() -> None:
+    assert run(
+        "missing-caseworker-phone",
+        "# Samtale\nKære Ida\nVi mødes kl. 10.00-12.00 den 12. 03. 2026.\n"
+        "Med venlig hilsen\nMette Hansen",
+    )
+
+
+def test_signature_content_control_counts_as_name() -> None:
+    assert not run(
+        "missing-caseworker-name",
+        "# Samtale\nKære Ida\nHej.\nMed venlig hilsen\n[[Underskrift:Klik her]]",
+    )

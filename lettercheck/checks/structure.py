@@ -481,8 +481,12 @@ def _signature_lines(blocks: Sequence[Block]) -> list[tuple[Block, int, str]]:
             for offset, line in lines:
                 if seen_closing:
                     out.append((block, offset, line))
-                elif _CLOSING_RE.search(line):
+                elif match := _CLOSING_RE.search(line):
                     seen_closing = True
+                    # "Venlig hilsen Mette Hansen": the name on the closing's own line.
+                    rest = line[match.end() :].lstrip(" ,.:-–")
+                    if rest.strip():
+                        out.append((block, offset + len(line) - len(rest), rest))
             continue
         if in_signature:
             out.extend((block, offset, line) for offset, line in lines)
