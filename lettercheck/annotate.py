@@ -420,11 +420,11 @@ def _make_span(
     if control is not None:
         # LibreOffice 7.4 turns the first paragraph of a block-level content control into an
         # input field and drops any comment mark inside it together with the text, so the
-        # comment goes around the whole control and quotes the words it is about.
+        # comment goes around the whole control and names the words it is about.
         span.start_field = span.end_field = control
         span.block_control = True
         if finding is not None and finding.text:
-            span.lines = [f"«{finding.text}»: {lines[0]}", *lines[1:]]
+            span.lines = [*lines, f"Gælder ordene «{_clean(finding.text)}»."]
     return span
 
 

@@ -26,6 +26,9 @@ _W_CSTART, _W_CEND, _W_CREF = (
 )
 _W_COMMENT, _W_P, _W_INITIALS = qn("w:comment"), qn("w:p"), qn("w:initials")
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+#: Author of lettercheck's comments and revisions (kept equal to ``annotate.AUTHOR``; not
+#: imported from there so this reader stays independent of the writer it checks).
+AUTHOR = "lettercheck"
 
 
 @dataclass(slots=True)
@@ -39,6 +42,7 @@ class Anchor:
     text: str = ""  # anchored text as shown with all changes accepted
     deleted: str = ""  # anchored text inside w:del (shown struck through)
     inserted: str = ""  # anchored text inside w:ins
+    original: str = ""  # anchored text as it was before lettercheck's own revisions
     started: bool = False
     ended: bool = False
     referenced: bool = False
@@ -106,16 +110,22 @@ def comment_anchors(path: str | Path) -> dict[str, Anchor]:
         elif walk.open and isinstance(tag, str) and el.getparent() is not None:
             if el.getparent().tag != _W_R:
                 continue
+            revision = next(el.iterancestors(_W_INS, _W_DEL), None)
+            ours = revision is not None and revision.get(_W_AUTHOR) == AUTHOR
             if tag == _W_DELTEXT:
                 for cid in walk.open:
                     anchors[cid].deleted += el.text or ""
+                    if ours:
+                        anchors[cid].original += el.text or ""
                 continue
             text = child_text(el)
             if not text:
                 continue
-            inserted = any(a.tag == _W_INS for a in el.iterancestors())
+            inserted = revision is not None and revision.tag == _W_INS
             for cid in walk.open:
                 anchors[cid].text += text
                 if inserted:
                     anchors[cid].inserted += text
+                if not (inserted and ours):
+                    anchors[cid].original += text
     return anchors

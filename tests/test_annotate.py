@@ -10,6 +10,7 @@ and read back with lxml (``annotate_verify``) and python-docx.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 import zipfile
@@ -61,12 +62,6 @@ def _annotate(
     return source, target, findings, result
 
 
-def _message(first_line: str) -> str:
-    """A comment's message without the «words»: quote put before it when the comment had to go
-    around a whole block-level content control."""
-    return first_line.split("»: ", 1)[1] if first_line.startswith("«") else first_line
-
-
 @pytest.mark.parametrize("suggest", [False, True], ids=["comments", "suggest"])
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
 def test_every_comment_is_anchored_on_its_words(
@@ -74,7 +69,7 @@ def test_every_comment_is_anchored_on_its_words(
 ) -> None:
     source, target, findings, result = _annotate(sample, tmp_path, suggest=suggest)
     anchors = [a for a in comment_anchors(target).values() if a.author == AUTHOR]
-    by_message = {_message(a.paragraphs[0]): a for a in anchors}
+    by_message = {a.paragraphs[0]: a for a in anchors}
     assert result.unanchored == []
     assert result.comments == len(anchors) == len(sample.marks) + len(sample.relocated) + 1
     for anchor in anchors:
@@ -84,8 +79,10 @@ def test_every_comment_is_anchored_on_its_words(
     suggested = 0
     for mark, finding in zip(sample.marks, findings, strict=False):
         anchor = by_message[mark.message]
-        assert _message(anchor.paragraphs[0]) == finding.message
-        assert anchor.paragraphs[1:] == comment_text(finding)[1:]
+        lines = comment_text(finding)
+        assert anchor.paragraphs[: len(lines)] == lines
+        if mark.expect and anchor.paragraphs[len(lines) :]:  # widened around a content control
+            assert anchor.paragraphs[len(lines) :] == [f"Gælder ordene «{mark.words}»."]
         if suggest and is_replaceable(finding):
             suggested += 1
             # the comment covers the struck-through original and the inserted replacement
@@ -399,3 +396,73 @@ def test_speed_at_least_twenty_letters_per_second(tmp_path: Path) -> None:
         best = min(best, (time.perf_counter() - started) / 10)
     print(f"annotate: {best * 1000:.1f} ms per letter")
     assert best < 1 / 20, f"{best * 1000:.1f} ms per letter"
+
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def match_findings(findings: list[dict], anchors: list) -> list[str]:
+    """Pair every finding (JSON shape) with one of lettercheck's comments; return what is wrong.
+
+    A located finding needs a comment with its message whose text before lettercheck's own
+    revisions is exactly the finding's words (or, when the span had to be widened to a whole
+    merge field or content control, contains them), or a comment on the first paragraph that
+    names it (findings in headers, footers and text boxes). What is left must be the summary.
+    """
+    problems = []
+    left = list(anchors)
+    for finding in sorted(findings, key=lambda f: f["block"] is None):
+        if finding["block"] is None:
+            continue
+        message, text = finding["message"], finding["text"]
+        relocated = f"(«{text}»): {message}"
+        for way in ("exact", "relocated", "widened"):
+            found = next(
+                (
+                    a
+                    for a in left
+                    if (way == "exact" and a.paragraphs[0] == message and a.original == text)
+                    or (way == "relocated" and a.paragraphs[0].endswith(relocated))
+                    or (way == "widened" and a.paragraphs[0] == message and text in a.original)
+                ),
+                None,
+            )
+            if found is not None:
+                left.remove(found)
+                break
+        else:
+            problems.append(f"no comment on {text!r}: {message}")
+    whole = [f["message"] for f in findings if f["block"] is None]
+    summaries = [a for a in left if a.paragraphs[0].startswith("LIX ")]
+    if len(summaries) != 1 or len(left) != 1:
+        problems.append(f"expected one summary comment, left: {[a.paragraphs for a in left]}")
+    elif [p.split(" Hvorfor:")[0] for p in summaries[0].paragraphs[1:]] != whole:
+        problems.append(f"summary lines differ: {summaries[0].paragraphs}")
+    return problems
+
+
+def test_cli_annotates_every_corpus_letter_on_the_right_words(tmp_path: Path) -> None:
+    """The issue's done-when: ``lettercheck --annotate out/ corpus/`` (here with --suggest),
+    every letter copied with every finding a comment on its words, the inputs untouched."""
+    from click.testing import CliRunner
+
+    from lettercheck.cli import main
+
+    letters = sorted(p for p in CORPUS.iterdir() if p.suffix in {".docx", ".dotx", ".docm"})
+    assert len(letters) >= 30
+    before = {p.name: _sha(p) for p in letters}
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    args = ["--annotate", str(out), "--suggest", "--format", "json", "--output", str(report)]
+    result = CliRunner().invoke(main, [*args, str(CORPUS)])
+    assert result.exit_code in (0, 1), result.output
+    files = {Path(f["path"]).name: f for f in json.loads(report.read_text("utf-8"))["files"]}
+    problems = []
+    for letter in letters:
+        assert _sha(letter) == before[letter.name]
+        entry = files[letter.name]
+        assert entry["error"] is None, entry["error"]
+        copy = out / letter.name
+        anchors = [a for a in comment_anchors(copy).values() if a.author == AUTHOR]
+        assert all(a.started and a.ended and a.referenced for a in anchors), letter.name
+        problems += [f"{letter.name}: {p}" for p in match_findings(entry["findings"], anchors)]
+    assert not problems, "\n".join(problems)

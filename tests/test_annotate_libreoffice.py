@@ -28,6 +28,7 @@ from lxml import etree
 
 from lettercheck.annotate import AUTHOR, annotate_file, is_replaceable
 from lettercheck.annotate_samples import SAMPLES, Sample, findings_for
+from lettercheck.annotate_verify import comment_anchors
 from lettercheck.findings import Finding, Readability
 from lettercheck.model import MAIN_TEXT_KINDS
 from lettercheck.reader import read_document
@@ -155,8 +156,27 @@ def read_odt(path: Path) -> Odt:
     return odt
 
 
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+#: Corpus letters that go through LibreOffice too: templates (.dotx, .docm) with merge fields,
+#: fldSimple and content controls, a table, revisions (kept few: each costs LibreOffice time).
+CORPUS_LETTERS = (
+    "template_contentcontrols_bad.dotx",
+    "template_invitation_fldsimple_bad.dotx",
+    "template_docm_formel.docm",
+    "partshoering_kontanthjaelp_tabel.docx",
+    "virksomhedspraktik_rettelser.docx",
+    "invitation_samtale_bad.docx",
+)
+
+
+@dataclass
+class Converted:
+    cases: list[Case]
+    corpus: list[tuple[Path, Path]]  # (annotated copy, its ODT)
+
+
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
+def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
     soffice = _soffice()
     root = tmp_path_factory.mktemp("lo")
     inputs, outputs = root / "in", root / "annotated"
@@ -192,6 +212,23 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
                 odt,
             )
         )
+    from lettercheck.pipeline import check_file
+
+    corpus: list[tuple[Path, Path]] = []
+    for name in CORPUS_LETTERS:
+        checked = check_file(CORPUS / name)
+        assert checked.document is not None, checked.result.error
+        target = outputs / f"corpus-{name}"
+        annotate_file(
+            CORPUS / name,
+            target,
+            checked.document,
+            checked.result.findings or [],
+            checked.result.readability,
+            suggest=True,
+            date=DATE,
+        )
+        corpus.append((target, root / "odt" / f"corpus-{Path(name).stem}.odt"))
     completed = subprocess.run(
         [
             soffice,
@@ -204,6 +241,7 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
             "--outdir",
             str(root / "odt"),
             *[str(outputs / (("suggest-" if c.suggest else "") + c.sample.name)) for c in result],
+            *[str(copy) for copy, _odt in corpus],
         ],
         capture_output=True,
         text=True,
@@ -211,12 +249,14 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
         check=False,
     )
     missing = [c.odt.name for c in result if not c.odt.exists()]
+    missing += [odt.name for _copy, odt in corpus if not odt.exists()]
     assert not missing, f"LibreOffice did not convert {missing}: {completed.stderr[-2000:]}"
-    return result
+    return Converted(result, corpus)
 
 
-def _message(first_line: str) -> str:
-    return first_line.split("»: ", 1)[1] if first_line.startswith("«") else first_line
+@pytest.fixture(scope="module")
+def cases(converted: Converted) -> list[Case]:
+    return converted.cases
 
 
 def _ids(cases_: list[Case]) -> list[str]:
@@ -233,7 +273,7 @@ def test_libreoffice_shows_every_comment_on_its_words(cases: list[Case], index: 
     odt = read_odt(case.odt)
     ours = [a for a in odt.annotations if a.creator == AUTHOR]
     assert len(ours) == case.comments
-    by_message = {_message(a.paragraphs[0]): a for a in ours}
+    by_message = {a.paragraphs[0]: a for a in ours}
     assert all(a.ended for a in ours), "a comment lost its range end"
 
     expected_deleted = []
@@ -272,3 +312,20 @@ def test_libreoffice_keeps_the_existing_comment_and_revisions(cases: list[Case])
         ]
         assert ("Sagsbehandler", "skal ") in odt.deletions
         assert "Sagsbehandler" in odt.insertions
+
+
+@pytest.mark.parametrize("name", CORPUS_LETTERS)
+def test_libreoffice_shows_corpus_comments_where_word_has_them(
+    converted: Converted, name: str
+) -> None:
+    """Every comment of an annotated corpus letter is in the ODT, on the same text as in the
+    DOCX (read as Word shows it, suggestions accepted)."""
+    copy, odt_path = next(pair for pair in converted.corpus if pair[0].name == f"corpus-{name}")
+    in_word = sorted(
+        (a.paragraphs[0], a.text) for a in comment_anchors(copy).values() if a.author == AUTHOR
+    )
+    odt = read_odt(odt_path)
+    ours = [a for a in odt.annotations if a.creator == AUTHOR]
+    assert all(a.ended for a in ours), "a comment lost its range end"
+    assert sorted((a.paragraphs[0], a.anchored) for a in ours) == in_word
+    assert in_word  # at least the summary
