@@ -286,6 +286,7 @@ class _Para:
 
     __slots__ = (
         "all_bold",
+        "before",
         "controls",
         "index",
         "length",
@@ -308,6 +309,7 @@ class _Para:
         self.visible = False  # any non-whitespace character yet
         self.all_bold = True  # every non-whitespace character so far is bold
         self.index: int | None = None  # block index once emitted
+        self.before = 0  # number of blocks emitted before this paragraph began
 
     def add(self, text: str, run: int, offset: int, bold: bool) -> None:
         start = self.length
@@ -520,6 +522,7 @@ class _WordReader:
     # paragraphs
     def _paragraph(self, p: etree._Element, ctx: _Ctx) -> None:
         para = _Para()
+        para.before = len(self.blocks)
         style_id = None
         own = _Style()
         ppr = p.find(W_PPR)
@@ -705,7 +708,7 @@ class _WordReader:
         if slot[which] is None:
             slot[which] = pos
 
-    def _place(self, pos: tuple | None) -> tuple[int, int] | None:
+    def _place(self, pos: tuple | None, which: int) -> tuple[int, int] | None:
         if pos is None:
             return None
         if pos[0] is None:
@@ -714,9 +717,15 @@ class _WordReader:
                 return None
             return index, len(self.blocks[index].text) if offset == -1 else offset
         para, offset = pos
-        if para.index is None:
-            return None
-        return para.index, offset
+        if para.index is not None:
+            return para.index, offset
+        # A marker in a paragraph without text (an empty line selected along with the text):
+        # a start moves to the beginning of the next block, an end to the end of the previous.
+        if which == 0:
+            return (para.before, 0) if para.before < len(self.blocks) else None
+        if para.before > 0:
+            return para.before - 1, len(self.blocks[para.before - 1].text)
+        return None
 
     def _comments(self, main: str) -> list[Comment]:
         parts = self.pkg.related(main, "comments")
@@ -732,7 +741,7 @@ class _WordReader:
             start = end = None
             slot = self.anchors.get(cid)
             if slot is not None:
-                start, end = self._place(slot[0]), self._place(slot[1])
+                start, end = self._place(slot[0], 0), self._place(slot[1], 1)
                 if start is None or end is None:
                     start = end = None
             comments.append(

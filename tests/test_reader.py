@@ -707,3 +707,17 @@ def test_strict_open_xml_is_a_clean_error(tmp_path: Path) -> None:
             zout.writestr(info, data)
     with pytest.raises(LetterError, match="Strict Open XML"):
         read_document(strict)
+
+
+def test_comment_anchored_on_empty_paragraphs_moves_to_the_text(tmp_path: Path) -> None:
+    body = (
+        paragraph("Første")
+        + '<w:p><w:commentRangeStart w:id="3"/></w:p>'
+        + paragraph("Midten")
+        + '<w:p><w:commentRangeEnd w:id="3"/></w:p>'
+        + paragraph("Sidste")
+    )
+    doc = read(tmp_path, body, comments=[("3", "A", "Omkring midten")])
+    c = doc.comments[0]
+    assert (c.start_block, c.start, c.end_block, c.end) == (1, 0, 1, 6)
+    assert doc.blocks[1].text == "Midten"
