@@ -123,3 +123,45 @@ def test_unusable_baseline_gives_a_danish_error(tmp_path: Path, content: str | N
         base_file.write_text(content, encoding="utf-8")
     with pytest.raises(baseline.BaselineError, match="--write-baseline"):
         baseline.load(base_file)
+
+
+# ---------------------------------------------------------------- through the CLI, on real letters
+
+
+def test_cli_baseline_lets_old_findings_pass_and_catches_new_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from click.testing import CliRunner
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _batch_letters import BAD, write_letter
+
+    from lettercheck.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    write_letter(tmp_path / "letters" / "gammel.docx", BAD)
+    runner = CliRunner()
+    before = runner.invoke(main, ["--fail-on", "warning", "--jobs", "1", "letters"])
+    assert before.exit_code == 1, before.output
+    wrote = runner.invoke(
+        main, ["--write-baseline", "lettercheck-baseline.json", "--jobs", "1", "letters"]
+    )
+    assert wrote.exit_code == 0, wrote.output
+    args = ["--baseline", "lettercheck-baseline.json", "--fail-on", "warning", "--jobs", "1"]
+
+    # An edit elsewhere moves every old finding: still nothing new.
+    moved = [BAD[0], ("Vi har fået ny adresse.", None), *BAD[1:]]
+    write_letter(tmp_path / "letters" / "gammel.docx", moved)
+    again = runner.invoke(main, [*args, "--format", "json", "letters"])
+    assert again.exit_code == 0, again.output
+    assert '"findings": []' in again.output
+
+    # A new formal "Dem" is a new finding and fails the run.
+    added = [*moved[:4], ("Vi beder Dem ringe til os.", None), *moved[4:]]
+    write_letter(tmp_path / "letters" / "gammel.docx", added)
+    new = runner.invoke(main, [*args, "--format", "json", "letters"])
+    assert new.exit_code == 1, new.output
+    assert '"text": "Dem"' in new.output
+    assert '"text": "Deres"' not in new.output

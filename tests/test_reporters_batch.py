@@ -229,3 +229,57 @@ def test_html_lists_at_most_max_findings_per_letter(tmp_path: Path) -> None:
 def test_html_of_nothing_still_renders(tmp_path: Path) -> None:
     report = html.render([], rules=RULES, base=tmp_path)
     assert "Ingen fund" in report and report.rstrip().endswith("</html>")
+
+
+# ---------------------------------------------------------------- the audit command, end to end
+
+
+def test_audit_command_writes_both_reports_in_parallel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from click.testing import CliRunner
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _batch_letters import BAD, GOOD, write_letter
+
+    from lettercheck.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    for i in range(3):
+        write_letter(tmp_path / "breve" / "a" / f"god{i}.docx", GOOD)
+        write_letter(tmp_path / "breve" / "b" / f"slem{i}.docx", BAD)
+    (tmp_path / "breve" / "b" / "ødelagt.docx").write_bytes(b"not a zip")
+    done = CliRunner().invoke(
+        main,
+        ["audit", "breve", "--html", "ud/rapport.html", "--csv", "ud/rapport.csv", "--jobs", "2"],
+    )
+    assert done.exit_code == 2, done.output  # one file could not be read
+    assert "7 breve gennemgået" in done.output
+    rows = _csv_rows((tmp_path / "ud" / "rapport.csv").read_text("utf-8"))
+    assert [r[0] for r in rows[1:]] == [
+        "a/god0.docx",
+        "a/god1.docx",
+        "a/god2.docx",
+        "b/slem0.docx",
+        "b/slem1.docx",
+        "b/slem2.docx",
+        "b/ødelagt.docx",
+    ]
+    header = rows[0]
+    slem = dict(zip(header, rows[4], strict=True))
+    assert slem["legal-reference-early"] == "1" and slem["missing-caseworker-phone"] == "1"
+    assert rows[7][-1] != ""  # the broken file's error
+    report = (tmp_path / "ud" / "rapport.html").read_text("utf-8")
+    assert re.search(r'data-rule="missing-caseworker-phone">.*?3 af 6</td>', report)
+    assert "ødelagt.docx" in report.split("Filer der ikke kunne læses")[1]
+
+
+def test_audit_needs_a_report_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from lettercheck.cli import main
+
+    done = CliRunner().invoke(main, ["audit", str(tmp_path)])
+    assert done.exit_code == 2 and "--html" in done.output

@@ -139,3 +139,34 @@ def test_unreadable_file_is_a_notification_not_a_result(log: dict) -> None:
 
 def test_empty_run_is_valid() -> None:
     jsonschema.validate(json.loads(sarif.render([], rules=[])), SCHEMA)
+
+
+def test_cli_sarif_of_real_letters_is_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from click.testing import CliRunner
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _batch_letters import BAD, GOOD, write_letter
+
+    from lettercheck.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    write_letter(tmp_path / "breve" / "god.docx", GOOD)
+    write_letter(tmp_path / "breve" / "slem.docx", BAD)
+    done = CliRunner().invoke(main, ["--format", "sarif", "--jobs", "1", "breve"])
+    log = json.loads(done.output)
+    jsonschema.validate(log, SCHEMA)
+    run = log["runs"][0]
+    assert {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    } == {"breve/slem.docx"}
+    rule_ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    assert {"legal-reference-early", "missing-caseworker-phone", "formal-address"} <= rule_ids
+    assert any(
+        r["ruleId"] == "legal-reference-early"
+        and "§ 42" in r["locations"][0]["physicalLocation"]["region"]["snippet"]["text"]
+        for r in run["results"]
+    )
