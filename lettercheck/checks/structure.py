@@ -41,7 +41,11 @@ __all__ = [
 _FLAGS = re.IGNORECASE | re.UNICODE
 
 #: Parts that carry the letter's message; a legal reference there comes "early".
-_MESSAGE_PARTS = frozenset({LetterPart.SUBJECT, LetterPart.SALUTATION, LetterPart.BODY, None})
+#: The address part counts too: a subject line that the part tagger did not take for a heading
+#: (too long, or plain text) stays there, and it is read first.
+_MESSAGE_PARTS = frozenset(
+    {LetterPart.ADDRESS, LetterPart.SUBJECT, LetterPart.SALUTATION, LetterPart.BODY, None}
+)
 
 #: Closing formulas, used when the letter parts were not tagged (plain test documents) and to find
 #: the signature lines that follow a closing inside the same block.
@@ -186,19 +190,14 @@ def find_legal_references(text: str, options: Mapping[str, Any]) -> list[tuple[i
     return spans
 
 
-def _address_heading(block: Block) -> bool:
-    """A heading that the part tagger left in the address block: a long subject line (over eight
-    words) is not taken for a subject, but it is still the letter's heading, read first."""
-    return block.part == LetterPart.ADDRESS and (block.kind == BlockKind.HEADING or block.bold)
-
-
 @check("legal-reference-early")
 def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Each legal reference placed before the letter's final legal section.
 
     "Final legal section" is the run of blocks tagged ``LetterPart.LEGAL`` ("Regler",
-    "Lovgrundlag", "Klagevejledning", "Sådan klager du" …). A reference in the subject, salutation
-    or body before that section is early; one inside it, after it, in the signature or in the
+    "Lovgrundlag", "Klagevejledning", "Sådan klager du" …). A reference in the address block (where
+    a long or plain-text subject line stays), subject, salutation or body before that section is
+    early; one inside it, after it, in the signature or in the
     attachments list is in its place. A letter with no legal section has its references early when
     they stand before the closing ("Med venlig hilsen"). Headers and footers are not part of the
     reading order and are never flagged.
@@ -215,7 +214,7 @@ def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Ite
     for block in blocks:
         if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
             continue
-        if block.part not in _MESSAGE_PARTS and not _address_heading(block):
+        if block.part not in _MESSAGE_PARTS:
             continue
         if has_legal and block.index >= legal_start:
             continue
