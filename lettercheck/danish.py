@@ -4,12 +4,12 @@ Why not spaCy's own pieces:
 
 * ``spacy.blank("da")`` already has the right tokenizer: it keeps ~1,200 Danish abbreviations
   ("kl.", "bl.a.", "stk.", "jf.") and the ordinals "1." to "31." as single tokens. spaCy's
-  rule-based ``sentencizer`` then ends a sentence after every such token that ends in a period,
-  or never, depending on the punctuation set, and cannot tell "Mødet er kl. 10. Du skal …" (two
-  sentences) from "d. 12. marts kl. 10.00" (one). ``danish_sentences`` below decides this from
-  the token's kind (abbreviation that usually continues, abbreviation that often ends a
-  sentence, ordinal, initial) and the next word (lower case, digit, month name, a word that
-  only starts sentences, …).
+  rule-based ``sentencizer`` splits only after tokens that are punctuation on their own, so it
+  never ends a sentence after such a token ("Mødet er kl. 10. Du skal …", "… 500 kr. Pengene …"
+  stay one sentence), and it ignores ":" and ";". The ``lettercheck_sentences`` component
+  (``segment``) decides from the token's kind (abbreviation that usually continues, other
+  abbreviation, ordinal, initial) and the next word (lower case, digit, month name, a merge
+  field, a word that only starts sentences such as "Du" or "Hvis").
 * spaCy's ``lemmatizer`` pipe in lookup mode loads spacy-lookups-data's Danish table (550,000
   entries) through ``Lookups`` and takes ~2 s to initialise: more than the rest of a check.
   We keep the same table as a sorted, memory-mapped file in the user's cache directory (built
@@ -312,36 +312,92 @@ def _is_number_period(text: str) -> bool:
     return len(text) > 1 and text[-1] == "." and text[:-1].isdigit()
 
 
-def _period_continues(doc: Doc, i: int, j: int) -> bool:
+class _Tokens:
+    """The token texts and trailing-space flags of a Doc as plain lists.
+
+    The rules below look at neighbouring tokens many times; reading them once through
+    ``Doc.to_array`` avoids creating a spaCy ``Token`` object per look (which made the
+    segmenter several times slower than the tokenizer).
+    """
+
+    __slots__ = ("_offsets", "_text", "n", "space", "texts")
+
+    def __init__(self, texts: list[str], space: list[int]) -> None:
+        self.texts = texts
+        self.space = space
+        self.n = len(texts)
+        self._offsets: list[int] | None = None
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The Doc's text, rebuilt from the lists (``Doc.text`` is slow: a Token per token)."""
+        if self._text is None:
+            self._text = "".join(t + " " * s for t, s in zip(self.texts, self.space, strict=True))
+        return self._text
+
+    def idx(self, k: int) -> int:
+        """Character offset of token ``k`` (computed on first use; rarely needed)."""
+        if self._offsets is None:
+            offsets, pos = [], 0
+            for t, s in zip(self.texts, self.space, strict=True):
+                offsets.append(pos)
+                pos += len(t) + s
+            self._offsets = offsets
+        return self._offsets[k]
+
+    def is_space(self, k: int) -> bool:
+        return self.texts[k].isspace()
+
+    def previous_word(self, i: int) -> str | None:
+        k = i - 1
+        while k >= 0 and self.texts[k].isspace():
+            k -= 1
+        return self.texts[k].lower() if k >= 0 else None
+
+    def skip_closers(self, k: int) -> int:
+        """Index of the first token from ``k`` on that is not a closing bracket, an attached
+        closing quote or space."""
+        texts, space, n = self.texts, self.space, self.n
+        while k < n:
+            text = texts[k]
+            if text in _CLOSERS or text.isspace():
+                k += 1
+            elif text in _QUOTES and not space[k - 1]:
+                k += 1  # 'morgen."' / 'Kom.«' — the quote sticks to the period: it closes
+            else:
+                break
+        return k
+
+
+def _period_continues(toks: _Tokens, i: int, j: int) -> bool:
     """Whether token ``i`` (a word ending in '.', e.g. "kl.", "10.", "K.", "osv.") does NOT end
     its sentence. ``j`` is the first token after it that is not space, quote or bracket."""
-    n = len(doc)
-    if j >= n:
+    if j >= toks.n:
         return False  # end of block
-    nxt = doc[j].text
+    nxt = toks.texts[j]
     first = nxt[0]
-    if first == "«" and _MERGE_FIELD.match(doc.text, doc[j].idx):
+    if first == "«" and _MERGE_FIELD.match(toks.text, toks.idx(j)):
         return True  # "kl. «MoedeTid»", "Tlf. «SagsbehandlerTelefon»": a field holds the value
     if first.isdigit() or first in "§%,;:-–/&+":
-        # "kl. 10", "stk. 2", "ca. 20", "jf. § 3", "kr. 1.500" — but a list like
-        # "1. 2." keeps going too; a number rarely starts a Danish sentence in a letter.
+        # "kl. 10", "stk. 2", "ca. 20", "jf. § 3", "kr. 1.500"; a Danish sentence in a letter
+        # rarely starts with a number.
         return True
     if not first.isalpha():
         return False
     if first.islower():
         return True  # "d. 12. marts", "bl.a. er", "osv. og", "1. januar"
     # The next word is capitalised.
-    word = doc[i].text
-    lower = word.lower()
-    next_lower = doc[j].lower_
+    word = toks.texts[i]
+    next_lower = nxt.lower()
     if next_lower in MONTHS:
         return True  # "d. 12. September", "1. Januar"
     if next_lower in STARTERS:
         return False
     if _is_number_period(word):
-        prev = _previous_word(doc, i)
-        return prev is not None and prev in _ORDINAL_CONTEXT
-    if lower in CONTINUING:
+        # "på Torvet 3. Formålet" ends; "under 2. Verdenskrig", "den 3. Division" go on.
+        return toks.previous_word(i) in _ORDINAL_CONTEXT
+    if word.lower() in CONTINUING:
         return True
     # An initial ("Jens K. Hansen", "d. A.") continues. Every other abbreviation — those that
     # often end a sentence ("osv.", "mv.", "m.fl.", "kr.", "mio.", "pct.", "p.t.", "tlf.") and
@@ -349,71 +405,46 @@ def _period_continues(doc: Doc, i: int, j: int) -> bool:
     return len(word) == 2 and word[0].isalpha() and word[0].isupper()
 
 
-def _previous_word(doc: Doc, i: int) -> str | None:
-    k = i - 1
-    while k >= 0 and doc[k].is_space:
-        k -= 1
-    return doc[k].lower_ if k >= 0 else None
-
-
-def _skip_closers(doc: Doc, k: int) -> int:
-    """Index of the first token from ``k`` on that is not a closing bracket or an attached
-    closing quote (or space)."""
-    n = len(doc)
-    while k < n:
-        tok = doc[k]
-        text = tok.text
-        if text in _CLOSERS or tok.is_space:
-            k += 1
-        elif text in _QUOTES and not doc[k - 1].whitespace_:
-            k += 1  # 'morgen."' / 'Kom.«' — the quote sticks to the period: it closes
-        else:
-            break
-    return k
-
-
-def sentence_ends(doc: Doc) -> list[int]:
+def _starts(toks: _Tokens) -> list[int]:
     """Token indices where a new sentence starts (excluding 0), by the Danish rules above."""
+    texts, space, n = toks.texts, toks.space, toks.n
     starts: list[int] = []
-    n = len(doc)
     i = 0
     while i < n:
-        tok = doc[i]
-        text = tok.text
+        text = texts[i]
         end_here = False
         if text in _ENDERS:
             end_here = True
-            if text == "." and i > 0 and not doc[i - 1].whitespace_ and i + 1 < n:
-                nxt = doc[i + 1].text if doc[i].whitespace_ else ""
+            if text == "." and i > 0 and not space[i - 1] and i + 1 < n:
+                nxt = texts[i + 1] if space[i] else ""
                 if nxt[:1].isdigit():
                     # "Sagsnr. 2026-1234", "Journalnr. 12": an abbreviation the tokenizer does
                     # not know, then a number; a Danish sentence rarely starts with digits.
                     end_here = False
-                elif doc[i - 1].text.isdigit() and nxt[:1].islower():
+                elif texts[i - 1].isdigit() and nxt[:1].islower():
                     end_here = False  # "den 100. dag": an ordinal the tokenizer split off
         elif text in _ELLIPSES:
-            j = _skip_closers(doc, i + 1)
-            end_here = j >= n or not doc[j].text[:1].islower()
-        elif tok.is_space and "\n" in text:
+            j = toks.skip_closers(i + 1)
+            end_here = j >= n or not texts[j][:1].islower()
+        elif "\n" in text and text.isspace():
             # A line break inside a paragraph (Shift+Enter) ends a sentence unless the next
             # line continues it in lower case.
             j = i + 1
-            while j < n and doc[j].is_space:
+            while j < n and texts[j].isspace():
                 j += 1
-            if j < n and not doc[j].text[:1].islower():
+            if j < n and not texts[j][:1].islower():
                 starts.append(j)
             i = j
             continue
-        elif len(text) > 1 and text[-1] == "." and not tok.is_punct:
-            j = _skip_closers(doc, i + 1)
-            end_here = not _period_continues(doc, i, j)
+        elif len(text) > 1 and text[-1] == "." and any(ch.isalnum() for ch in text):
+            end_here = not _period_continues(toks, i, toks.skip_closers(i + 1))
         if end_here:
-            # Absorb further enders ("?!", '."') and closers, then the next sentence starts.
+            # Absorb further enders ("?!", "mv.).") and closers; the next sentence starts after.
             k = i + 1
             while True:
-                k = _skip_closers(doc, k)
-                if k < n and (doc[k].text in _ENDERS or doc[k].text in _ELLIPSES):
-                    k += 1  # "mv.)." / "?!" / 'morgen."' — still the same sentence end
+                k = toks.skip_closers(k)
+                if k < n and (texts[k] in _ENDERS or texts[k] in _ELLIPSES):
+                    k += 1
                 else:
                     break
             if k < n:
@@ -424,27 +455,74 @@ def sentence_ends(doc: Doc) -> list[int]:
     return starts
 
 
+#: Characters without which a block is one sentence (the common case: headings, list items).
+_SPLIT_CHARS = re.compile(r"[.!?:;…\n]")
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """Token indices (after 0) where the Danish rules start a new sentence in ``doc``."""
+    if len(doc) < 2:
+        return []
+    from spacy.attrs import ORTH, SPACY
+
+    arr = doc.to_array([ORTH, SPACY])
+    strings = doc.vocab.strings
+    texts = [strings[orth] for orth in arr[:, 0].tolist()]
+    if not _SPLIT_CHARS.search("".join(texts)):
+        return []
+    return _starts(_Tokens(texts, arr[:, 1].tolist()))
+
+
 def segment(doc: Doc) -> Doc:
-    """Set ``is_sent_start`` on every token of ``doc`` by ``sentence_ends``."""
+    """Set ``is_sent_start`` on every token of ``doc`` (True at a sentence start, else False)."""
     n = len(doc)
     if n == 0:
         return doc
-    starts = set(sentence_ends(doc))
-    doc[0].is_sent_start = True
-    for k in range(1, n):
-        doc[k].is_sent_start = k in starts
+    import numpy
+    from spacy.attrs import SENT_START
+
+    values = numpy.full((n, 1), -1, dtype=numpy.int64)
+    values[0, 0] = 1
+    for k in sentence_starts(doc):
+        values[k, 0] = 1
+    doc.from_array([SENT_START], values.astype(numpy.uint64))
     return doc
 
 
+class LemmaSetter:
+    """Sets ``token.lemma`` to the lower-case lookup lemma; remembers, per vocabulary, the
+    lemma hash of every lower-case form it has seen, so a warm letter costs one dict lookup per
+    token and one ``Doc.from_array``."""
+
+    def __init__(self, vocab: spacy.Vocab) -> None:
+        self.strings = vocab.strings
+        self.cache: dict[int, int] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        import numpy
+        from spacy.attrs import LEMMA, LOWER
+
+        cache, strings = self.cache, self.strings
+        lowers = doc.to_array([LOWER]).tolist()
+        lemmas = []
+        for key in lowers:
+            found = cache.get(key)
+            if found is None:
+                found = strings.add(lemma(strings[key]))
+                if len(cache) < 500_000:
+                    cache[key] = found
+            lemmas.append(found)
+        doc.from_array([LEMMA], numpy.array(lemmas, dtype=numpy.uint64).reshape(-1, 1))
+        return doc
+
+
 def set_lemmas(doc: Doc) -> Doc:
-    """Set ``token.lemma_`` to the lower-case lookup lemma of every token."""
-    cache = _LEMMAS
+    """Set ``token.lemma_`` to the lower-case lookup lemma of every token (simple form of
+    ``LemmaSetter`` for a Doc made outside ``get_nlp()``)."""
     for tok in doc:
-        lower = tok.lower_
-        found = cache.get(lower)
-        if found is None:
-            found = lemma(lower)
-        tok.lemma_ = found
+        tok.lemma_ = lemma(tok.lower_)
     return doc
 
 
@@ -459,7 +537,7 @@ def _register() -> None:
     if not Language.has_factory(SENTENCES_PIPE):
         Language.component(SENTENCES_PIPE, func=segment)
     if not Language.has_factory(LEMMAS_PIPE):
-        Language.component(LEMMAS_PIPE, func=set_lemmas)
+        Language.factory(LEMMAS_PIPE, func=lambda nlp, name: LemmaSetter(nlp.vocab))
 
 
 def get_nlp() -> spacy.Language:

@@ -68,6 +68,13 @@ def band(lix: float) -> str:
     return "meget svær"
 
 
+def _letters(word: str) -> int:
+    return len(_NOT_LETTER.sub("", word))
+
+
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+
+
 def iter_words(
     text: str, placeholders: Sequence[tuple[int, int]] = ()
 ) -> Iterable[tuple[int, int, bool]]:
@@ -86,9 +93,10 @@ def iter_words(
             continue  # inside a merge field: counted once below
         kind = match.lastgroup
         if kind == "word":
-            token = match.group()
-            letters = sum(1 for ch in token if ch.isalpha())
-            yield start, match.end(), letters > LONG_WORD_LETTERS
+            end = match.end()
+            # Only a word of seven characters or more can have seven letters.
+            long = end - start > LONG_WORD_LETTERS and _letters(match.group()) > LONG_WORD_LETTERS
+            yield start, end, long
         else:
             yield start, match.end(), False  # addresses and merge fields are never long
     for start, end in spans:
@@ -128,8 +136,20 @@ def score(words: int, sentences: int, long_words: int) -> Readability:
 
 
 def doc_sentence_spans(doc: Doc) -> list[tuple[int, int]]:
-    """Character spans of the sentences the segmenter set on ``doc``."""
-    return [(sent.start_char, sent.end_char) for sent in doc.sents] if len(doc) else []
+    """Character spans ``[start, next start)`` of the sentences the segmenter set on ``doc``.
+
+    Read through ``Doc.to_array`` rather than ``doc.sents``, which builds a Span (and Token
+    objects) per sentence: this runs for every block of every letter.
+    """
+    n = len(doc)
+    if not n:
+        return []
+    from spacy.attrs import IDX, SENT_START
+
+    arr = doc.to_array([IDX, SENT_START]).tolist()
+    starts = [0] + [idx for idx, start in arr[1:] if start == 1]
+    end = arr[-1][0] + len(doc[-1].text_with_ws)
+    return list(zip(starts, [*starts[1:], end], strict=True))
 
 
 def split_paragraphs(text: str) -> list[str]:
