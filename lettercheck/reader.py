@@ -388,6 +388,23 @@ def _find_textboxes(el: etree._Element, out: list[etree._Element]) -> None:
             _find_textboxes(child, out)
 
 
+def _fields_balanced(root: etree._Element) -> bool:
+    """Whether every complex field of a story has a begin and a matching end, in order.
+
+    A stray ``begin`` would put the rest of the story into "field code" and hide it; for such a
+    (damaged) story, field characters are ignored and all text except w:instrText is shown."""
+    depth = 0
+    for el in root.iter(W_FLDCHAR):
+        kind = el.get(W_FLDCHARTYPE)
+        if kind == "begin":
+            depth += 1
+        elif kind == "end":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 # -- the Word reader -----------------------------------------------------------------------------
 class _WordReader:
     def __init__(self, pkg: Package) -> None:
@@ -465,6 +482,7 @@ class _WordReader:
         }
         self.fields: list[_Field] = []
         self.code_depth = 0
+        self.fields_balanced = _fields_balanced(root)
         container = root.find(W_BODY) if kind is None else root
         if container is None:
             return
@@ -663,6 +681,8 @@ class _WordReader:
 
     # fields
     def _fld_char(self, kind: str | None, para: _Para) -> None:
+        if not self.fields_balanced:
+            return  # a broken field structure would hide the rest of the story; show it all
         if kind == "begin":
             self.fields.append(_Field())
             self.code_depth += 1

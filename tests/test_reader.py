@@ -721,3 +721,17 @@ def test_comment_anchored_on_empty_paragraphs_moves_to_the_text(tmp_path: Path) 
     c = doc.comments[0]
     assert (c.start_block, c.start, c.end_block, c.end) == (1, 0, 1, 6)
     assert doc.blocks[1].text == "Midten"
+
+
+def test_unclosed_field_does_not_hide_the_rest_of_the_letter(tmp_path: Path) -> None:
+    body = (
+        "<w:p>"
+        + run("Hej ")
+        + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        + "<w:r><w:instrText> MERGEFIELD Navn </w:instrText></w:r>"
+        + run("Navn")
+        + "</w:p>"
+        + paragraph("Resten af brevet")
+    )
+    doc = read(tmp_path, body)
+    assert kinds_texts(doc) == [("paragraph", "Hej Navn"), ("paragraph", "Resten af brevet")]
