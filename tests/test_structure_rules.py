@@ -774,3 +774,21 @@ def test_signature_content_control_counts_as_name() -> None:
         "missing-caseworker-name",
         "# Samtale\nKære Ida\nHej.\nMed venlig hilsen\n[[Underskrift:Klik her]]",
     )
+
+
+def test_case_number_label_does_not_hide_the_phone_next_to_it() -> None:
+    assert not run(
+        "missing-caseworker-phone",
+        "[header] Sagsnr. 15.02.00-G01-118-26 · Tlf. 72 10 60 12\n"
+        "# Samtale\nKære Ida\nVi ses.\nMed venlig hilsen\nMette Hansen",
+    )
+
+
+def test_citizen_address_in_a_text_box_is_the_citizens() -> None:
+    source = (
+        "[textbox] Ida Jensen\n[textbox] Vestergade 4\n[textbox] Tlf. 61 62 63 64\n"
+        "# Samtale\nKære Ida\nVi ses.\nMed venlig hilsen\nJobcenter Solbæk"
+    )
+    assert run("missing-caseworker-phone", source)
+    sender_box = source.replace("[textbox] Ida Jensen", "[textbox] Jobcenter Solbæk")
+    assert not run("missing-caseworker-phone", sender_box)

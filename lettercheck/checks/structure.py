@@ -1,7 +1,7 @@
 """Letter-structure rules: legal references last, caseworker contact details, purpose and goal.
 
 These rules need logic that a phrase list cannot express: *where* in the letter something stands
-(before the final legal section, in the signature, in the first sentences of the body) and *whose*
+(before the final legal section, in the signature, in the first paragraphs of the body) and *whose*
 detail a phone number is (the caseworker's or the citizen's). The patterns themselves are data:
 every check reads its regular expressions and word lists from the rule's ``options`` in
 rules/structure.yaml, so a communication team can extend them without touching Python.
@@ -50,7 +50,8 @@ _MESSAGE_PARTS = frozenset(
 #: Closing formulas, used when the letter parts were not tagged (plain test documents) and to find
 #: the signature lines that follow a closing inside the same block.
 _CLOSING_RE = re.compile(
-    r"^\s*(?:med\s+)?(?:venlig(?:st)?|mange|de\s+bedste|kærlig)\s+hilsen?(?:er)?\b|^\s*mvh\b",
+    r"^\s*(?:med\s+)?(?:venlig(?:e|st)?|mange|de\s+bedste|kærlig(?:e)?)\s+hils(?:en|ner)\b"
+    r"|^\s*mvh\b|^\s*hilsen\b",
     _FLAGS,
 )
 
@@ -180,14 +181,8 @@ def find_legal_references(text: str, options: Mapping[str, Any]) -> list[tuple[i
                 last[2] = last[2] or strong
                 continue
         groups.append([start, end, strong])
-    spans = []
-    for start, end, strong in groups:
-        if not strong:
-            continue
-        # Trailing punctuation that closes a sentence is not part of the reference, but the
-        # period of an abbreviation ("stk.", "nr.") is; patterns never end on a sentence period.
-        spans.append((int(start), int(end)))
-    return spans
+    # The patterns end on the period of "stk."/"nr." but never on a sentence's full stop.
+    return [(int(start), int(end)) for start, end, strong in groups if strong]
 
 
 @check("legal-reference-early")
@@ -195,12 +190,12 @@ def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Ite
     """Each legal reference placed before the letter's final legal section.
 
     "Final legal section" is the run of blocks tagged ``LetterPart.LEGAL`` ("Regler",
-    "Lovgrundlag", "Klagevejledning", "Sådan klager du" …). A reference in the address block (where
-    a long or plain-text subject line stays), subject, salutation or body before that section is
-    early; one inside it, after it, in the signature or in the
-    attachments list is in its place. A letter with no legal section has its references early when
-    they stand before the closing ("Med venlig hilsen"). Headers and footers are not part of the
-    reading order and are never flagged.
+    "Lovgrundlag", "Klagevejledning", "Sådan klager du" …). A reference in the address block
+    (where a long or plain-text subject line stays), subject, salutation or body before that
+    section is early; one inside it, after it, in the signature or in the attachments list is in
+    its place. A letter with no legal section has its references early when they stand before the
+    closing ("Med venlig hilsen"). Headers and footers are not part of the reading order and are
+    never flagged.
     """
     blocks = _blocks(analysis)
     legal_start = next((b.index for b in blocks if b.part == LetterPart.LEGAL), None)
@@ -264,7 +259,7 @@ def _citizen_zone(blocks: Sequence[Block], options: Mapping[str, Any]) -> set[in
     tagged = _parts_tagged(blocks)
     top: list[Block] = []
     if tagged:
-        top = [b for b in blocks if b.part == LetterPart.ADDRESS and b.kind != BlockKind.TEXT_BOX]
+        top = [b for b in blocks if b.part == LetterPart.ADDRESS]
     else:
         for block in blocks:
             if block.kind in (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.TEXT_BOX):
@@ -276,11 +271,22 @@ def _citizen_zone(blocks: Sequence[Block], options: Mapping[str, Any]) -> set[in
         if len(top) == len(flow):
             return set()  # no subject or salutation found: do not guess
     zone: set[int] = set()
-    # Group table cells by (table, column): a column is one address block.
+    # Group table cells by (table, column): a column is one address block; so is a text box (the
+    # address window of an envelope letter), i.e. a run of consecutive text-box blocks.
     groups: dict[object, list[Block]] = {}
+    boxes = 0
+    previous: Block | None = None
     for block in top:
-        key: object = (block.table[0], block.table[2]) if block.table else "paragraphs"
+        if block.kind == BlockKind.TEXT_BOX:
+            if previous is None or previous.kind != BlockKind.TEXT_BOX:
+                boxes += 1
+            key: object = ("box", boxes)
+        elif block.table:
+            key = (block.story, block.table[0], block.table[2])
+        else:
+            key = "paragraphs"
         groups.setdefault(key, []).append(block)
+        previous = block
     for key, members in groups.items():
         if key == "paragraphs":
             for b in members:
@@ -364,6 +370,15 @@ def _has_field(analysis: Analysis, options: Mapping[str, Any], spec_key: str) ->
     return False
 
 
+def _item_before(text: str, start: int, limit: int) -> str:
+    """Up to ``limit`` characters before ``start``, within the same item of a line: a letterhead
+    "Sagsnr. 15.02.00-G01 · Tlf. 72 10 60 12" holds two items, and the case-number label of the
+    first must not disqualify the phone number of the second."""
+    before = text[max(0, start - limit) : start]
+    cut = max(before.rfind(sep) for sep in ("\n", "·", "|", "•", "\t", ";"))
+    return before[cut + 1 :]
+
+
 def find_phone_numbers(block: Block, options: Mapping[str, Any]) -> list[tuple[int, int]]:
     """Spans of phone numbers in a block that are not labelled as something else or the citizen's.
 
@@ -378,14 +393,12 @@ def find_phone_numbers(block: Block, options: Mapping[str, Any]) -> list[tuple[i
     spans: list[tuple[int, int]] = []
     text = block.text
     for match in formatted.finditer(text):
-        before = text[max(0, match.start() - 30) : match.start()]
-        if not_phone.search(before):
-            continue
-        spans.append(match.span())
+        if not not_phone.search(_item_before(text, match.start(), 30)):
+            spans.append(match.span())
     for match in bare.finditer(text):
         if any(s <= match.start() < e for s, e in spans):
             continue
-        before = text[max(0, match.start() - 40) : match.start()]
+        before = _item_before(text, match.start(), 40)
         if label.search(before) and not not_phone.search(before):
             spans.append(match.span())
     return [
