@@ -70,6 +70,24 @@ def warm_up() -> None:
         load_rules()
     except Exception:
         pass
+    # Check one tiny letter: imports the reader and rules modules and fills the caches they fill
+    # lazily (compiled patterns, matchers), so forked workers inherit them instead of each
+    # paying for them on its first letter.
+    try:
+        import tempfile
+
+        from lettercheck.pipeline import check_file
+
+        with tempfile.TemporaryDirectory() as folder:
+            letter = Path(folder) / "opvarmning.txt"
+            letter.write_text(
+                "Kære Anna\n\nDu får dette brev, fordi vi vil tale med dig jf. § 42, stk. 2.\n\n"
+                "Med venlig hilsen\nMette Hansen, tlf. 72 10 60 12, mette@eksempel.dk\n",
+                encoding="utf-8",
+            )
+            check_file(letter)
+    except Exception:
+        pass
 
 
 def _unexpected(exc: BaseException) -> str:
