@@ -142,8 +142,7 @@ def run(
         return
     jobs = max(1, min(jobs, total))
     if jobs == 1:
-        if initializer is not None and total > 1:
-            initializer()
+        # No warm-up: in one process the first letter loads what it needs anyway.
         for done, path in enumerate(paths, 1):
             try:
                 result = work(path)
