@@ -470,7 +470,10 @@ class _Editor:
         self.ids = ids
         self.date = date
         self.pieces: dict[int, list[tuple[int, int, etree._Element]]] = {}
+        # A comment that starts or ends inside a replacement covers all of it: its deletions
+        # (first one) through its insertion.
         self.del_to_ins: dict[etree._Element, etree._Element] = {}
+        self.del_to_first: dict[etree._Element, etree._Element] = {}
 
     def split(self, spans: Sequence[_Span]) -> None:
         cuts: dict[int, set[int]] = {}
@@ -507,6 +510,10 @@ class _Editor:
             return False
         pieces = span.pieces
         if not pieces or any(id(p) in taken for p in pieces):
+            return False
+        # One container only: a replacement reaching into or out of a hyperlink or a content
+        # control would put the inserted words on one side of its edge, arbitrarily.
+        if any(p.getparent() is not pieces[0].getparent() for p in pieces):
             return False
         if any(self.story.fields(index) for index, _, _ in span.parts):
             return False
@@ -552,12 +559,13 @@ class _Editor:
         dels[-1].addnext(ins)
         for wrapper in dels:
             self.del_to_ins[wrapper] = ins
+            self.del_to_first[wrapper] = dels[0]
         return True
 
     # -- comment anchors ---------------------------------------------------------------------
     def _before(self, node: etree._Element) -> etree._Element:
         parent = node.getparent()
-        return parent if parent in self.del_to_ins else node
+        return self.del_to_first.get(parent, node)
 
     def _after(self, node: etree._Element) -> etree._Element:
         parent = node.getparent()

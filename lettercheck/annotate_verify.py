@@ -25,6 +25,8 @@ _W_CSTART, _W_CEND, _W_CREF = (
     qn("w:commentReference"),
 )
 _W_COMMENT, _W_P, _W_INITIALS = qn("w:comment"), qn("w:p"), qn("w:initials")
+_W_TXBX = qn("w:txbxContent")
+_MC_FALLBACK = qn("mc:Fallback")
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 #: Author of lettercheck's comments and revisions (kept equal to ``annotate.AUTHOR``; not
 #: imported from there so this reader stays independent of the writer it checks).
@@ -53,6 +55,7 @@ class Anchor:
 class _Walk:
     anchors: dict[str, Anchor]
     open: set[str] = field(default_factory=set)
+    box: dict[str, object] = field(default_factory=dict)  # comment id -> its text box, if any
 
 
 def _main_and_comments(zf: zipfile.ZipFile) -> tuple[str, str | None]:
@@ -98,6 +101,7 @@ def comment_anchors(path: str | Path) -> dict[str, Anchor]:
             anchor.started = True
             anchor.story = main
             walk.open.add(anchor.id)
+            walk.box[anchor.id] = next(el.iterancestors(_W_TXBX), None)
         elif tag == _W_CEND:
             cid = el.get(_W_ID) or ""
             walk.open.discard(cid)
@@ -110,10 +114,16 @@ def comment_anchors(path: str | Path) -> dict[str, Anchor]:
         elif walk.open and isinstance(tag, str) and el.getparent() is not None:
             if el.getparent().tag != _W_R:
                 continue
+            # A text box inside the range is a story of its own (and mc:Fallback repeats
+            # mc:Choice): its text is not part of the anchored text, as in Word.
+            if next(el.iterancestors(_MC_FALLBACK), None) is not None:
+                continue
+            box = next(el.iterancestors(_W_TXBX), None)
+            targets = [cid for cid in walk.open if walk.box.get(cid) is box]
             revision = next(el.iterancestors(_W_INS, _W_DEL), None)
             ours = revision is not None and revision.get(_W_AUTHOR) == AUTHOR
             if tag == _W_DELTEXT:
-                for cid in walk.open:
+                for cid in targets:
                     anchors[cid].deleted += el.text or ""
                     if ours:
                         anchors[cid].original += el.text or ""
@@ -122,7 +132,7 @@ def comment_anchors(path: str | Path) -> dict[str, Anchor]:
             if not text:
                 continue
             inserted = revision is not None and revision.tag == _W_INS
-            for cid in walk.open:
+            for cid in targets:
                 anchors[cid].text += text
                 if inserted:
                     anchors[cid].inserted += text

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 import lettercheck.annotate as annotate_module
@@ -466,3 +468,88 @@ def test_cli_annotates_every_corpus_letter_on_the_right_words(tmp_path: Path) ->
         assert all(a.started and a.ended and a.referenced for a in anchors), letter.name
         problems += [f"{letter.name}: {p}" for p in match_findings(entry["findings"], anchors)]
     assert not problems, "\n".join(problems)
+
+
+_PROPERTY_LETTERS: dict[str, tuple[Path, object]] = {}
+
+
+def _letter_for_property(sample: Sample, folder: Path):  # type: ignore[no-untyped-def]
+    if sample.name not in _PROPERTY_LETTERS:
+        path = folder / sample.name
+        sample.build(path)
+        _PROPERTY_LETTERS[sample.name] = (path, read_document(path))
+    return _PROPERTY_LETTERS[sample.name]
+
+
+@settings(
+    max_examples=int(os.environ.get("ANNOTATE_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    sample=st.sampled_from(SAMPLES),
+    spans=st.lists(
+        st.tuples(st.integers(0, 10_000), st.integers(0, 10_000), st.integers(1, 60)),
+        min_size=1,
+        max_size=12,
+    ),
+    suggest=st.booleans(),
+)
+def test_any_spans_anchor_on_exactly_their_characters(
+    tmp_path_factory: pytest.TempPathFactory, sample: Sample, spans: list, suggest: bool
+) -> None:
+    """Random, overlapping spans anywhere in the main text: each comment's text (before
+    lettercheck's own revisions) is the span's characters, or contains them when the span
+    touches a merge field or a block-level content control and had to be widened."""
+    folder = tmp_path_factory.getbasetemp() / "property"
+    folder.mkdir(exist_ok=True)
+    source, document = _letter_for_property(sample, folder)
+    blocks = [b for b in document.blocks if b.kind in MAIN_TEXT_KINDS and b.text]
+    findings = []
+    for number, (pick, begin, length) in enumerate(spans):
+        block = blocks[pick % len(blocks)]
+        start = begin % len(block.text)
+        end = min(len(block.text), start + length)
+        words = block.text[start:end]
+        findings.append(
+            Finding(
+                "abbreviation" if number % 2 else "long-word", "LC1", Severity.INFO,
+                f"Fund {number}", block=block.index, start=start, end=end, text=words,
+                suggestion=f"erstatning {number}",
+            )
+        )  # fmt: skip
+    target = folder / f"out-{os.getpid()}-{time.perf_counter_ns()}{source.suffix}"
+    result = annotate_file(source, target, document, findings, None, suggest=suggest)
+    assert result.unanchored == []
+    anchors = {a.paragraphs[0]: a for a in comment_anchors(target).values() if a.author == AUTHOR}
+    by_index = {b.index: b for b in document.blocks}
+    # Replacements actually made: a comment that ends inside one grows to cover all of it.
+    replaced = [
+        f
+        for f in findings
+        if suggest
+        and is_replaceable(f)
+        and anchors[f.message].deleted == f.text
+        and anchors[f.message].inserted
+    ]
+    for finding in findings:
+        anchor = anchors[finding.message]
+        assert finding.text in anchor.original, (finding, anchor)
+        block = by_index[finding.block]
+        widened = len(anchor.paragraphs) > len(comment_text(finding)) or any(
+            p.start < finding.end and finding.start < p.end  # type: ignore[operator]
+            for p in block.placeholders
+        )
+        if widened:
+            continue
+        start, end = finding.start, finding.end
+        grown = True
+        while grown:
+            grown = False
+            for other in replaced:
+                overlaps = other.block == finding.block and other.start < end and start < other.end
+                if overlaps and (other.start < start or other.end > end):
+                    start, end = min(start, other.start), max(end, other.end)
+                    grown = True
+        assert anchor.original == block.text[start:end], (finding, anchor)
+    target.unlink()
