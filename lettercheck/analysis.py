@@ -33,5 +33,12 @@ def analyse(document: Document) -> Analysis:
     from lettercheck.lix import readability
 
     nlp = get_nlp()
+    # spaCy refuses texts over ``max_length`` (1,000,000) because its parser and NER need ~1 GB
+    # per 100,000 characters; this pipeline has neither (tokenizer, sentences, lemmas: linear and
+    # small), so a genuine paragraph of a million characters must not be refused. The letter's
+    # total size is bounded before this, in ``pipeline.check_file``.
+    longest = max((len(block.text) for block in document.blocks), default=0)
+    if longest >= nlp.max_length:
+        nlp.max_length = longest + 1
     docs = list(nlp.pipe(block.text for block in document.blocks))
     return Analysis(document=document, docs=docs, readability=readability(document, docs))
