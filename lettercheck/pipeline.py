@@ -19,6 +19,10 @@ from lettercheck.model import Document, LetterError
 WORD_SUFFIXES = frozenset({".docx", ".dotx", ".docm", ".dotm"})
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 SUPPORTED_SUFFIXES = WORD_SUFFIXES | TEXT_SUFFIXES | {".doc", ".dot"}
+#: Most characters of text a letter may have. A long letter is ~20,000; a million-character
+#: paragraph is checked in seconds, but a crafted file of tens of millions would cost minutes and
+#: gigabytes in the Danish analysis, so it is refused with a clear line instead.
+MAX_TEXT_CHARS = 3_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,12 @@ def check_file(path: Path, config=None) -> CheckedFile:
         from lettercheck.reader import read_document
 
         document = read_document(path)
+        if sum(len(block.text) for block in document.blocks) > MAX_TEXT_CHARS:
+            raise LetterError(
+                "Filen indeholder for meget tekst til at være et brev "
+                f"(over {MAX_TEXT_CHARS // 1_000_000} mio. tegn), og den er ikke kontrolleret. "
+                "Del teksten op i flere filer."
+            )
         if not any(block.text.strip() for block in document.blocks):
             raise LetterError(
                 "Filen indeholder ingen tekst, så der er intet at kontrollere. "
