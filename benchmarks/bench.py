@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -94,10 +95,21 @@ def make_letters(folder: Path, count: int, sources: list[Path]) -> list[Path]:
 # ---------------------------------------------------------------- measuring
 
 
+#: CPU seconds (user + system) of the last ``timed`` command and all its workers.
+LAST_CPU = [0.0]
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(command: list[str], cwd: Path) -> float:
+    cpu = _children_cpu()
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
+    LAST_CPU[0] = _children_cpu() - cpu
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return elapsed
@@ -202,7 +214,10 @@ def main() -> None:
         rows.append((name, value, target))
         print(f"  {name:<48} {value:>18}  {target}", flush=True)
 
-    print(f"lettercheck benchmark · {os.cpu_count()} CPUs · {len(sources)} source letters · {work}")
+    print(
+        f"lettercheck benchmark · {os.cpu_count()} CPUs · load average {os.getloadavg()[0]:.1f} · "
+        f"{len(sources)} source letters · {work}"
+    )
     letters = make_letters(work / "letters", args.letters, sources)
     one = letters[0]
 
@@ -236,10 +251,11 @@ def main() -> None:
             target = {("JSON check", 1): "≥ 50/s", ("--annotate", 1): "≥ 20/s"}.get(
                 (label, jobs), ""
             )
+            numbers[f"{key}_cpu_s"] = LAST_CPU[0]
             row(
                 f"{label} --jobs {jobs} ({len(letters)} letters)",
                 f"{rate:.0f}/s (net {net:.0f}/s)",
-                target,
+                f"{target} [{LAST_CPU[0]:.1f} CPU-s for {seconds:.1f} s]".strip(),
             )
         speedup = rates[2] / rates[1]
         numbers[f"{'json' if not extra else 'annotate'}_speedup"] = speedup
@@ -287,6 +303,7 @@ def main() -> None:
             "target < 500 MB",
         )
 
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     if args.json:
         args.json.write_text(json.dumps(numbers, indent=2) + "\n", encoding="utf-8")
 
