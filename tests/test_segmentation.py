@@ -211,3 +211,65 @@ def test_lemma_matcher_works_on_our_docs() -> None:
     matcher.add("bevilge", [[{"LEMMA": "bevilge"}]])
     doc = nlp("Vi har bevilget dig hjælp, og vi bevilger mere.")
     assert [doc[s:e].text for _, s, e in matcher(doc)] == ["bevilget", "bevilger"]
+
+
+# --- the compiled lemma table ----------------------------------------------------------------
+def _source(path, table: dict[str, str]):
+    import gzip
+    import json
+
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        json.dump(table, fh)
+    return path
+
+
+def test_lemma_table_is_built_once_and_reused(tmp_path) -> None:
+    from lettercheck.danish import load_table
+
+    # Keys are lower-cased; an entry that is lower case already wins over a capitalised one.
+    entries = {"Lukker": "Lukker", "lukker": "lukke", "huse": "hus", "Aarhus": "Aarhus"}
+    src = _source(tmp_path / "da_lemma_lookup.json.gz", entries)
+    cache = tmp_path / "cache"
+    table = load_table(src, [cache])
+    assert table.get("lukker") == "lukke"
+    assert (table.get("huse"), table.get("aarhus"), table.get("hus")) == ("hus", "aarhus", None)
+    built = list(cache.glob("da_lemma-*.bin"))
+    assert len(built) == 1
+    mtime = built[0].stat().st_mtime_ns
+    assert load_table(src, [cache]).get("huse") == "hus"
+    assert built[0].stat().st_mtime_ns == mtime  # opened, not rebuilt
+
+
+def test_lemma_table_rebuilt_when_source_changes_or_cache_is_corrupt(tmp_path) -> None:
+    import os
+
+    from lettercheck.danish import load_table
+
+    src = _source(tmp_path / "da_lemma_lookup.json.gz", {"huse": "hus"})
+    cache = tmp_path / "cache"
+    load_table(src, [cache])
+    _source(src, {"huse": "hus", "biler": "bil"})
+    os.utime(src, ns=(1_000_000_000_000, 1_000_000_000_000))
+    assert load_table(src, [cache]).get("biler") == "bil"
+    (only,) = cache.glob("da_lemma-*.bin")  # the stale table was removed
+    only.write_bytes(only.read_bytes()[:-3])  # truncated by a crash or a full disk
+    assert load_table(src, [cache]).get("biler") == "bil"
+
+
+def test_lemma_table_works_without_a_writable_cache(tmp_path) -> None:
+    from lettercheck.danish import load_table
+
+    src = _source(tmp_path / "da_lemma_lookup.json.gz", {"huse": "hus"})
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    assert load_table(src, [blocker / "cache"]).get("huse") == "hus"
+
+
+def test_cache_dirs_respect_xdg(monkeypatch, tmp_path) -> None:
+    from lettercheck.danish import cache_dirs
+
+    monkeypatch.delenv("LETTERCHECK_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_dirs()[0] == tmp_path / "lettercheck"
+    monkeypatch.setenv("LETTERCHECK_CACHE_DIR", str(tmp_path / "x"))
+    assert cache_dirs()[0] == tmp_path / "x"
