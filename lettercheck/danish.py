@@ -304,6 +304,10 @@ _ORDINAL_CONTEXT = _words(
 )
 
 
+#: Abbreviations the tokenizer splits ("Sagsnr" + ".") that stand before a number; any word
+#: ending in "nr" counts too.
+_NUMBER_LABELS = _words("ad cvr cpr reg konto mob mobil tlf telefon sag journal ref")
+
 #: A merge field as Word shows it: «SagsbehandlerNavn».
 _MERGE_FIELD = re.compile(r"«[^«»\n]{1,80}»")
 
@@ -417,9 +421,10 @@ def _starts(toks: _Tokens) -> list[int]:
             end_here = True
             if text == "." and i > 0 and not space[i - 1] and i + 1 < n:
                 nxt = texts[i + 1] if space[i] else ""
-                if nxt[:1].isdigit():
-                    # "Sagsnr. 2026-1234", "Journalnr. 12": an abbreviation the tokenizer does
-                    # not know, then a number; a Danish sentence rarely starts with digits.
+                prev = texts[i - 1].lower()
+                if nxt[:1].isdigit() and (prev.endswith("nr") or prev in _NUMBER_LABELS):
+                    # "Sagsnr. 2026-1234", "Cpr.nr. 010101-1234": an abbreviation the tokenizer
+                    # does not know, then its number. ("… Jobcenter. 761 borgere …" ends.)
                     end_here = False
                 elif texts[i - 1].isdigit() and nxt[:1].islower():
                     end_here = False  # "den 100. dag": an ordinal the tokenizer split off

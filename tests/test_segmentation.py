@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lettercheck.danish import get_nlp, lemma
 
@@ -47,6 +49,7 @@ ENDS = [
     ("Det skete i 2010. Vi husker det.", None),
     ("Se pkt. 2.1. Det er vigtigt.", None),
     ("Bilag A. Du skal udfylde det.", None),
+    ("Spørgeskemaet gik til 1.700 borgere i Jobcenteret. 761 borgere svarede.", None),
 ]
 
 
@@ -76,6 +79,7 @@ ONE_SENTENCE = [
     "Jens K. Hansen er din sagsbehandler.",
     "Det er den 100. dag i dit forløb.",
     "Sagsnr. 2026-1234 skal stå på dit svar.",
+    "Cpr.nr. 010101-1234 og Journalnr. 12 står øverst.",
     "Du har ret til ca. 5.000 kr. pr. md. i perioden.",
     "Under 2. Verdenskrig skete det.",
     "Ved Reskript af 30. September d. A. har Kongen bestemt det.",
@@ -273,3 +277,22 @@ def test_cache_dirs_respect_xdg(monkeypatch, tmp_path) -> None:
     assert cache_dirs()[0] == tmp_path / "lettercheck"
     monkeypatch.setenv("LETTERCHECK_CACHE_DIR", str(tmp_path / "x"))
     assert cache_dirs()[0] == tmp_path / "x"
+
+
+# --- any text: no crash, sentences tile the tokens ----------------------------------------------
+_ALPHABET = "abcæøå ABCÆØÅ 0123456789 .,:;!?…-–'\"»«()§@/ \n\t"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=80))
+def test_any_text_segments_into_tiling_sentences(text: str) -> None:
+    from lettercheck.lix import count_text, doc_sentence_spans
+
+    doc = get_nlp()(text)
+    assert doc.text == text
+    sentences = list(doc.sents) if len(doc) else []
+    assert sum(len(s) for s in sentences) == len(doc)
+    assert all(len(s) for s in sentences)
+    words, n_sentences, long_words = count_text(text, doc_sentence_spans(doc))
+    assert 0 <= long_words <= words
+    assert n_sentences <= len(sentences) and (n_sentences > 0) == (words > 0)
