@@ -149,7 +149,10 @@ def test_cli_takes_fail_on_from_config_and_reports_a_broken_config_once(tmp_path
 
     from lettercheck.cli import main
 
-    _write(tmp_path / "brev.txt", "Kære Anna\nVi fremsender brevet.\n")
+    _write(
+        tmp_path / "brev.txt",
+        "Kære Anna\nVi fremsender brevet.\nRing til mig på 72 10 60 12 eller skriv til lars@jobcenter.dk.\n",
+    )
     runner = CliRunner()
     assert runner.invoke(main, ["--jobs", "1", str(tmp_path)]).exit_code == 0
     _write(tmp_path / ".lettercheck.toml", 'fail-on = "warning"\n')

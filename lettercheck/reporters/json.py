@@ -11,7 +11,7 @@ from lettercheck.reporters.summary import Summary
 
 
 def file_to_json(result: FileResult) -> dict:
-    data: dict = {"path": result.path.as_posix()}
+    data: dict = {"path": result.path.as_posix(), "readability": None}
     if result.readability is not None:
         r = result.readability
         data["readability"] = {
