@@ -153,14 +153,18 @@ def doc_sentence_spans(doc: Doc) -> list[tuple[int, int]]:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """Paragraphs of a plain text: blocks separated by blank lines; inside a block every line
-    break also ends a sentence unless the next line starts in lower case (see ``danish``)."""
-    return [p for p in re.split(r"\n[ \t\r\f\v]*\n", text.replace("\r\n", "\n")) if p.strip()]
+    """Paragraphs of a plain text: blocks separated by blank lines. Inside a block a line break
+    ends a sentence unless the next line starts in lower case (see ``danish``), so a text with one
+    paragraph per line and a hard-wrapped text ("… må begge parter selvsagt være\nvillige til
+    …") both count right. (``reader`` makes one block per line of a .txt; the two agree unless a
+    line break falls inside a sentence.)"""
+    paragraphs = re.split(r"\n[ \t\r\f\v]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [p.strip() for p in paragraphs if p.strip()]
 
 
 def lix_for_text(text: str) -> Readability:
-    """LIX of a plain text such as a .txt speech: each paragraph (blank-line block or line)
-    ends a sentence."""
+    """LIX of a plain text such as a .txt speech: paragraphs are blank-line blocks (or lines,
+    see ``split_paragraphs``), and the end of a paragraph ends a sentence."""
     from lettercheck.danish import get_nlp
 
     nlp = get_nlp()

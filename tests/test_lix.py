@@ -141,8 +141,10 @@ def test_paragraph_end_ends_a_sentence() -> None:
     text = "Indkaldelse til samtale\n\nDu skal komme i morgen\n\nVi ses"
     result = lix_for_text(text)
     assert (result.words, result.sentences) == (10, 3)
-    # A .txt with one paragraph per line counts each line as a sentence too.
+    # A .txt with one paragraph per line counts each line as a sentence too; a hard-wrapped
+    # sentence (the next line starts in lower case) stays one.
     assert lix_for_text("Første linje\nAnden linje\nTredje linje").sentences == 3
+    assert lix_for_text("Her må begge parter være\nvillige til at give sig.").sentences == 1
 
 
 def _block(index: int, kind: BlockKind, text: str, **kw) -> Block:
@@ -224,3 +226,14 @@ def test_corpus_letters_match_the_independent_reference_counts() -> None:
         if ours != expected:
             differences.append(f"{row['file']}: reference {expected}, lettercheck {ours}")
     assert not differences, "\n".join(differences)
+
+
+def test_lix_for_text_agrees_with_reading_a_txt_file(tmp_path: Path) -> None:
+    """The reader makes a block of every line; lix_for_text reads blank-line blocks and ends a
+    sentence at a line break before a capital. Where no sentence is hard-wrapped they agree."""
+    from lettercheck.reader import read_document
+
+    text = LETTER_PARAGRAPH + "\n\nIndkaldelse\nDu skal komme kl. 10.\nVi ses\n"
+    path = tmp_path / "brev.txt"
+    path.write_text(text, encoding="utf-8")
+    assert analyse(read_document(path)).readability == lix_for_text(text)
