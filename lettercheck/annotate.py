@@ -17,7 +17,11 @@ What LibreOffice accepts decided some placements (tested in tests/test_annotate_
 * anchors inside a field result (``w:fldSimple`` or between ``fldChar separate`` and ``end``)
   collapse to an empty range in LibreOffice, which shows a merge field as one unit. A span that
   touches a field result is therefore widened to the whole field; HYPERLINK fields, whose result
-  is ordinary text, are the exception.
+  is ordinary text, are the exception. Smart tags and custom XML elements (old Word files) are
+  covered whole too: LibreOffice 7.4 drops a comment whose range mark sits inside one.
+* the first paragraph of a block-level content control becomes an input field in LibreOffice
+  7.4, which loses both a comment inside it and the text; such comments go around the control
+  (see ``_make_span`` and ``_reference_beside``).
 * comments in headers and footers make LibreOffice refuse the file, so findings located there (and
   in text boxes) become comments on the letter's first paragraph, saying where they belong.
 * the reference mark run (``w:commentReference``) goes directly in the paragraph, after the
@@ -97,6 +101,7 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 _REVISION_TAGS = frozenset({W_INS, W_DEL, W_MOVEFROM, W_MOVETO})
 _BLOCK_TAGS = frozenset({W_P, W_TBL, W_SDT})
+_UNIT_TAGS = frozenset({W_FLDSIMPLE, qn("w:smartTag"), qn("w:customXml")})
 _ID_PATTERN = re.compile(rb':id="(\d{1,9})"')
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ALTERNATIVES = re.compile(r"[/()\[\]…]|\beller\b|\n")
@@ -126,6 +131,9 @@ class AnnotationResult:
     relocated: int = 0  # findings from headers, footers and text boxes put on the first paragraph
     summary: bool = False  # whether the summary comment (LIX, whole-letter findings) was placed
     unanchored: list[Unanchored] = field(default_factory=list)
+    #: findings whose comment covers a whole merge field, smart tag or content control (Word and
+    #: LibreOffice keep a comment only around such a unit), so possibly more than their words
+    widened: list[Finding] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------
@@ -308,13 +316,15 @@ class _Story:
         return result
 
 
-def _outer_simple_field(node: etree._Element) -> etree._Element | None:
-    """The outermost ``w:fldSimple`` holding ``node`` inside its paragraph."""
+def _outer_unit(node: etree._Element) -> etree._Element | None:
+    """The outermost element holding ``node`` inside its paragraph that a comment can only
+    cover whole: ``w:fldSimple`` (LibreOffice shows a field as one unit), ``w:smartTag`` and
+    ``w:customXml`` (LibreOffice 7.4 drops a comment with a range mark inside them)."""
     found = None
     for ancestor in node.iterancestors():
         if ancestor.tag == W_P:
             break
-        if ancestor.tag == W_FLDSIMPLE:
+        if ancestor.tag in _UNIT_TAGS:
             found = ancestor
     return found
 
@@ -448,13 +458,14 @@ def _block_control(paragraph: etree._Element) -> etree._Element | None:
 
 def _field_boundary(story: _Story, index: int, *, first: bool) -> etree._Element | None:
     """The element a span must start before (``first``) or end after, when its first/last run
-    lies in a field result that LibreOffice shows as one unit; ``None`` for ordinary text."""
+    lies in a field result that LibreOffice shows as one unit, or in a smart tag or custom XML
+    element (see ``_outer_unit``); ``None`` for ordinary text."""
     node = None
     for fld in story.fields(index):
         if not fld.is_hyperlink and fld.end is not None:
             node = fld.begin if first else fld.end
             break  # outermost non-hyperlink field
-    simple = _outer_simple_field(node if node is not None else story.runs[index])
+    simple = _outer_unit(node if node is not None else story.runs[index])
     if simple is not None:
         node = simple
     return node
@@ -521,7 +532,7 @@ class _Editor:
         for piece in pieces:
             if any(c.tag != W_T for c in piece if c.tag != W_RPR):
                 return False
-            if _outer_simple_field(piece) is not None:
+            if _outer_unit(piece) is not None:
                 return False
             if any(a.tag in _REVISION_TAGS for a in piece.iterancestors()):
                 return False
@@ -744,6 +755,8 @@ def _annotate_package(
             continue
         if suggest and is_replaceable(finding):
             span.replacement = _replacement(finding)
+        if span.start_field is not None or span.end_field is not None:
+            result.widened.append(finding)
         spans.append(span)
 
     # The summary and the relocated findings go on the first body paragraph that has text.

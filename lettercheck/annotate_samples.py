@@ -400,6 +400,66 @@ _SUGGEST_MARKS = (
 )
 
 
+def _oddities_letter(path: Path) -> None:
+    """Nested fields, a field spanning two paragraphs, smart tags, custom XML, bidi wrappers,
+    runs with several text pieces and breaks, and a bookmark across the span."""
+    nested = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> IF </w:instrText></w:r>'
+        + _complex_field("MERGEFIELD Køn", _r("«Køn»"))
+        + '<w:r><w:instrText xml:space="preserve"> = "K" "Kære" "Hej" </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + _r("Kære")
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    body = (
+        _HEADING
+        + "<w:p>"
+        + nested
+        + _r(" borger, vi skriver til dig.")
+        + "</w:p>"
+        + "<w:p>"
+        + _r("Datoen er ")
+        + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> DOCVARIABLE Mødetekst </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + _r("første del")
+        + "</w:p><w:p>"
+        + _r("anden del")
+        + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        + _r(" og så videre.")
+        + "</w:p>"
+        + "<w:p>"
+        + '<w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="place">'
+        + _r("Fjordhavn")
+        + "</w:smartTag>"
+        + '<w:customXml w:element="adresse">'
+        + _r(" Havnegade 3")
+        + "</w:customXml>"
+        + '<w:dir w:val="ltr">'
+        + _r(" og resten")
+        + "</w:dir>"
+        + '<w:bookmarkStart w:id="0" w:name="Mærke"/>'
+        + '<w:r><w:t xml:space="preserve">Et</w:t><w:t xml:space="preserve"> løb</w:t><w:br/>'
+        '<w:t>med</w:t><w:noBreakHyphen/><w:t xml:space="preserve">stykker.</w:t></w:r>'
+        + '<w:bookmarkEnd w:id="0"/>'
+        + "</w:p>"
+    )
+    write_docx(path, body)
+
+
+_ODDITIES_MARKS = (
+    Mark("Kære borger", "Indlejret felt"),
+    Mark("første del", "Felt over to afsnit", expect="første delanden del"),
+    Mark("anden del og", "Slutningen af feltet", expect="første delanden del og"),
+    Mark("Fjordhavn Havnegade", "Smart tag og custom XML", expect="Fjordhavn Havnegade 3"),
+    Mark("havn", "Inde i smart tag", expect="Fjordhavn"),
+    Mark("resten", "I dir"),
+    Mark("løb\nmed-styk", "Flere tekststykker i et løb"),
+    Mark("Et løb", "Bogmærke"),
+)
+
+
 def _textbox_letter(path: Path) -> None:
     body = (
         _HEADING
@@ -425,6 +485,7 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("existing.docx", _existing_letter, _EXISTING_MARKS, relocated=_EXISTING_RELOCATED),
     Sample("suggest.docx", _suggest_letter, _SUGGEST_MARKS),
     Sample("textbox.docx", _textbox_letter, (), relocated=_TEXTBOX_RELOCATED),
+    Sample("oddities.docx", _oddities_letter, _ODDITIES_MARKS),
 )
 
 

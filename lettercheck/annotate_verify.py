@@ -26,6 +26,7 @@ _W_CSTART, _W_CEND, _W_CREF = (
 )
 _W_COMMENT, _W_P, _W_INITIALS = qn("w:comment"), qn("w:p"), qn("w:initials")
 _W_TXBX = qn("w:txbxContent")
+_W_FLDCHAR, _W_FLDCHARTYPE = qn("w:fldChar"), qn("w:fldCharType")
 _MC_FALLBACK = qn("mc:Fallback")
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 #: Author of lettercheck's comments and revisions (kept equal to ``annotate.AUTHOR``; not
@@ -92,9 +93,18 @@ def comment_anchors(path: str | Path) -> dict[str, Anchor]:
                 )
         root = parse_xml(zf.read(main), main)
     walk = _Walk(anchors)
+    fields: list[bool] = []  # open complex fields: True once past "separate" (showing result)
     for el in root.iter():
         tag = el.tag
-        if tag == _W_CSTART:
+        if tag == _W_FLDCHAR and next(el.iterancestors(_MC_FALLBACK), None) is None:
+            kind = el.get(_W_FLDCHARTYPE)
+            if kind == "begin":
+                fields.append(False)
+            elif kind == "separate" and fields:
+                fields[-1] = True
+            elif kind == "end" and fields:
+                fields.pop()
+        elif tag == _W_CSTART:
             anchor = anchors.setdefault(
                 el.get(_W_ID) or "", Anchor(el.get(_W_ID) or "", "", "", [])
             )
@@ -112,8 +122,8 @@ def comment_anchors(path: str | Path) -> dict[str, Anchor]:
             if cid in anchors:
                 anchors[cid].referenced = True
         elif walk.open and isinstance(tag, str) and el.getparent() is not None:
-            if el.getparent().tag != _W_R:
-                continue
+            if el.getparent().tag != _W_R or not all(fields):
+                continue  # not run content, or inside a field's code (Word shows the result)
             # A text box inside the range is a story of its own (and mc:Fallback repeats
             # mc:Choice): its text is not part of the anchored text, as in Word.
             if next(el.iterancestors(_MC_FALLBACK), None) is not None:

@@ -123,9 +123,11 @@ def read_odt(path: Path) -> Odt:
     open_: dict[str, Annotation] = {}
 
     def add(text: str) -> None:
-        # LibreOffice 7.4 shows a block-level content control as an input field ending in \r
+        # LibreOffice 7.4 shows a block-level content control as an input field ending in \r,
+        # and a w:noBreakHyphen as U+2011 where the reader (and Word's text) has "-".
+        text = text.replace("\r", "").replace("\u2011", "-")
         for annotation in open_.values():
-            annotation.anchored += text.replace("\r", "")
+            annotation.anchored += text
 
     def walk(el: etree._Element) -> None:
         tag = el.tag
