@@ -353,6 +353,15 @@ class _Tokens:
     def is_space(self, k: int) -> bool:
         return self.texts[k].isspace()
 
+    def at_line_start(self, i: int) -> bool:
+        """Whether only spaces stand between token ``i`` and the start of its line."""
+        k = i - 1
+        while k >= 0 and self.texts[k].isspace():
+            if "\n" in self.texts[k]:
+                return True
+            k -= 1
+        return k < 0
+
     def previous_word(self, i: int) -> str | None:
         k = i - 1
         while k >= 0 and self.texts[k].isspace():
@@ -393,12 +402,15 @@ def _period_continues(toks: _Tokens, i: int, j: int) -> bool:
         return True  # "d. 12. marts", "bl.a. er", "osv. og", "1. januar"
     # The next word is capitalised.
     word = toks.texts[i]
+    number = _is_number_period(word)
+    if number and toks.at_line_start(i):
+        return True  # "1. Du skal …" at the start of a line is a list number
     next_lower = nxt.lower()
     if next_lower in MONTHS:
         return True  # "d. 12. September", "1. Januar"
     if next_lower in STARTERS:
         return False
-    if _is_number_period(word):
+    if number:
         # "på Torvet 3. Formålet" ends; "under 2. Verdenskrig", "den 3. Division" go on.
         return toks.previous_word(i) in _ORDINAL_CONTEXT
     if word.lower() in CONTINUING:
@@ -426,8 +438,11 @@ def _starts(toks: _Tokens) -> list[int]:
                     # "Sagsnr. 2026-1234", "Cpr.nr. 010101-1234": an abbreviation the tokenizer
                     # does not know, then its number. ("… Jobcenter. 761 borgere …" ends.)
                     end_here = False
-                elif texts[i - 1].isdigit() and nxt[:1].islower():
-                    end_here = False  # "den 100. dag": an ordinal the tokenizer split off
+                elif nxt[:1].islower() and prev[-1:].isalnum():
+                    # "den 100. dag" (an ordinal the tokenizer split off), "ml. kl. 9",
+                    # "man.-fre. kl. 9-15" (abbreviations it does not know): a lower-case word
+                    # after a period attached to a word continues the sentence.
+                    end_here = False
         elif text in _ELLIPSES:
             j = toks.skip_closers(i + 1)
             end_here = j >= n or not texts[j][:1].islower()

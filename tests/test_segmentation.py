@@ -88,6 +88,12 @@ ONE_SENTENCE = [
     "Indkaldelse til samtale om din sygemelding",
     "Samtalen er «MoedeDato» kl. «MoedeTid» i Jobcenter Lyngå.",
     "Tlf. «SagsbehandlerTelefon»",
+    "Ring ml. kl. 9 og 12.",
+    "Åbent man.-fre. kl. 9-15.",
+    "1. Du skal møde op.",
+    "Mødet er d. 3. Marts 2026 kl. 10.",
+    "Det er en ret iflg. Serviceloven.",
+    "Kontakt evt. Borgerservice.",
 ]
 
 # --- quotes, parentheses, lists, osv./mv./m.fl. at the end of a sentence --------------------
@@ -131,6 +137,17 @@ PUNCTUATION = [
     ("Se borger.dk. Der står det.", ["Se borger.dk.", "Der står det."]),
     ("Jens Hansen\nSagsbehandler", ["Jens Hansen", "Sagsbehandler"]),
     ("Med venlig hilsen\n\nJens Hansen", ["Med venlig hilsen", "Jens Hansen"]),
+    ("Se § 2. Stk. 3 siger noget andet.", ["Se § 2.", "Stk. 3 siger noget andet."]),
+    ("Der er 3 mdr. Det er kort.", ["Der er 3 mdr.", "Det er kort."]),
+    ("Reglerne (jf. § 5). Vi ses.", ["Reglerne (jf. § 5).", "Vi ses."]),
+    (
+        "Vi har modtaget din ansøgning d. 1.3.2026. Vi behandler den.",
+        ["Vi har modtaget din ansøgning d. 1.3.2026.", "Vi behandler den."],
+    ),
+    (
+        "Opgaver:\n1. Du skal ringe.\n2. Du skal skrive.",
+        ["Opgaver:", "1. Du skal ringe.", "2. Du skal skrive."],
+    ),
 ]
 
 
