@@ -72,9 +72,9 @@ def run_audit(
     rules = rule_catalog()
     base = html_reporter.common_base(results) if base is None else base
     if html_path is not None:
-        _write(html_path, html_reporter.render(results, rules=rules, base=base), newline="\n")
+        _write(html_path, html_reporter.iter_render(results, rules=rules, base=base), newline="\n")
     if csv_path is not None:
-        _write(csv_path, csv_reporter.render(results, rules=rules, base=base), newline="")
+        _write(csv_path, [csv_reporter.render(results, rules=rules, base=base)], newline="")
     return AuditOutcome(
         letters=len(results),
         unreadable=sum(1 for r in results if r.error is not None),
@@ -82,9 +82,10 @@ def run_audit(
     )
 
 
-def _write(path: Path, text: str, newline: str) -> None:
+def _write(path: Path, pieces: Iterable[str], newline: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w", encoding="utf-8", newline=newline) as out:
-        out.write(text)
+        for piece in pieces:
+            out.write(piece)
     tmp.replace(path)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -318,7 +318,7 @@ _TABLE_HEAD = (
 )
 
 
-def render(
+def iter_render(
     results: list[FileResult],
     *,
     rules: Iterable[Any] | None = None,
@@ -326,8 +326,9 @@ def render(
     title: str = "Gennemgang af breve",
     generated: _dt.datetime | None = None,
     **_: Any,
-) -> str:
-    """The whole report as one HTML string (UTF-8 text; write it as such)."""
+) -> Iterator[str]:
+    """The report in pieces, to write as they come: a report of 10,000 letters is tens of MB
+    of text, which need not sit in memory twice."""
     from lettercheck import __version__
 
     catalog = catalog_with_findings(rule_catalog(rules), results)
@@ -347,7 +348,7 @@ def render(
     mean_lix = sum(r.readability.lix for r in readable) / n if n else None  # type: ignore[union-attr]
     clean = sum(1 for r in readable if not r.findings)
 
-    out: list[str] = [
+    yield from [
         "<!DOCTYPE html><html lang=da><head><meta charset=utf-8>"
         '<meta name=viewport content="width=device-width, initial-scale=1">'
         "<meta http-equiv=Content-Security-Policy "
@@ -379,17 +380,17 @@ def render(
                 f"<td class=num>{ok} af {n}</td><td><span class=meter>"
                 f'<span style="width:{100 * share:.0f}%"></span></span> {_pct(ok, n)}</td>'
             )
-        out.append(
+        yield (
             f'<tr data-rule="{escape(rule)}"><td>{escape(label)}</td><td>{escape(source)}</td>'
             f"{cells}</tr>"
         )
-    out.append("</tbody></table>")
+    yield ("</tbody></table>")
 
-    out.append(
+    yield (
         "<h2>LIX-fordeling</h2><p class=muted>Antal breve pr. LIX-interval; farverne viser "
         "niveauerne (≤24 meget let, 25–34 let, 35–44 middel, 45–54 svær, ≥55 meget svær).</p>"
     )
-    out.append(histogram_svg([r.readability.lix for r in readable]))  # type: ignore[union-attr]
+    yield (histogram_svg([r.readability.lix for r in readable]))  # type: ignore[union-attr]
 
     rows = [
         (rule, findings_per_rule[rule.name], letters_per_rule[rule.name])
@@ -397,13 +398,13 @@ def render(
         if findings_per_rule[rule.name]
     ]
     rows.sort(key=lambda row: (-row[1], row[0].code))
-    out.append("<h2>Fund pr. regel</h2>")
+    yield ("<h2>Fund pr. regel</h2>")
     if rows:
-        out.append(rules_svg(rows))
+        yield (rules_svg(rows))
     else:
-        out.append("<p>Ingen fund i de kontrollerede breve.</p>")
+        yield ("<p>Ingen fund i de kontrollerede breve.</p>")
 
-    out.append(
+    yield (
         "<h2>Breve</h2><p class=muted>Værste breve først i hver mappe. Klik på en kolonne for at "
         "sortere; klik på et brev for at se fundene.</p>"
     )
@@ -414,24 +415,28 @@ def render(
     for folder in sorted(by_folder, key=lambda f: (f != ".", f.casefold())):
         letters = sorted(by_folder[folder], key=lambda item: (_score(item[0]), str(item[1])))
         heading = "(øverste mappe)" if folder == "." else folder
-        out.append(
+        yield (
             f'<section class=folder data-folder="{escape(folder)}"><h3>{escape(heading)} '
             f"<span class=muted>({len(letters)} breve)</span></h3>"
             f"<table class=letters>{_TABLE_HEAD}<tbody>"
         )
-        out.extend(_letter_row(result, rel) for result, rel in letters)
-        out.append("</tbody></table></section>")
+        yield from (_letter_row(result, rel) for result, rel in letters)
+        yield ("</tbody></table></section>")
 
     if unreadable:
-        out.append(
+        yield (
             "<h2>Filer der ikke kunne læses</h2><table class=errors><thead><tr><th>Fil</th>"
             "<th>Hvad er galt</th></tr></thead><tbody>"
         )
         for result in unreadable:
-            out.append(
+            yield (
                 f"<tr><td>{escape(_relative(result.path, base).as_posix())}</td>"
                 f"<td>{escape(result.error or 'Ukendt fejl')}</td></tr>"
             )
-        out.append("</tbody></table>")
-    out.append(f"<script>{_JS}</script></body></html>\n")
-    return "".join(out)
+        yield ("</tbody></table>")
+    yield (f"<script>{_JS}</script></body></html>\n")
+
+
+def render(results: list[FileResult], **kw: Any) -> str:
+    """The whole report as one HTML string (UTF-8 text; write it as such)."""
+    return "".join(iter_render(results, **kw))
