@@ -8,6 +8,7 @@ one line for the user, and the next file is checked.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,7 @@ def check_file(path: Path, config=None) -> CheckedFile:
         from lettercheck.parts import tag_parts
         from lettercheck.reader import read_document
 
+        _require_regular_file(path)
         document = read_document(path)
         if sum(len(block.text) for block in document.blocks) > MAX_TEXT_CHARS:
             raise LetterError(
@@ -73,6 +75,35 @@ def check_file(path: Path, config=None) -> CheckedFile:
         if os.environ.get("LETTERCHECK_DEBUG"):
             raise
         return CheckedFile(result=FileResult(path=path, error=internal_error(error)))
+
+
+def _require_regular_file(path: Path) -> None:
+    """Refuse anything but a regular file before a reader opens it: opening a named pipe blocks
+    until someone writes to it, and a device such as /dev/zero (or a link to one) never ends."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise LetterError(
+            "Filen findes ikke (eller er et link til en fil, der ikke findes). Kontrollér stien."
+        ) from None
+    except OSError:
+        raise LetterError(
+            "Filen kan ikke åbnes. Kontrollér, at den findes, og at du har adgang til den."
+        ) from None
+    if stat.S_ISDIR(mode):
+        try:
+            os.scandir(path).close()
+        except OSError:
+            raise LetterError(
+                "Mappen kan ikke åbnes (ingen adgang), så brevene i den er ikke kontrolleret. "
+                "Giv læseadgang til mappen, og prøv igen."
+            ) from None
+        raise LetterError("Stien er en mappe, ikke en fil. Angiv mappen som sti i stedet.")
+    if not stat.S_ISREG(mode):
+        raise LetterError(
+            "Stien er ikke en almindelig fil (men fx en pipe eller en enhed). "
+            "Angiv et Word-dokument (.docx) eller en tekstfil."
+        )
 
 
 def run_job(job: Job) -> FileResult:
