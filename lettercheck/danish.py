@@ -196,11 +196,23 @@ def _write_atomically(path: Path, data: bytes) -> bool:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         return False
-    for stale in path.parent.glob("da_lemma-*.bin"):  # tables built from an older source
-        if stale.name != path.name:
-            with contextlib.suppress(OSError):
-                stale.unlink()
+    _prune(path.parent)
     return True
+
+
+def _prune(directory: Path, keep: int = 3) -> None:
+    """Remove all but the ``keep`` newest tables. Not just "all but mine": two installations
+    with different spacy-lookups-data may share one cache directory and must not keep
+    deleting each other's table."""
+    try:
+        tables = sorted(
+            directory.glob("da_lemma-*.bin"), key=lambda p: p.stat().st_mtime_ns, reverse=True
+        )
+    except OSError:
+        return
+    for stale in tables[keep:]:
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def load_table(source: Path | None = None, dirs: Iterable[Path] | None = None) -> LemmaTable:

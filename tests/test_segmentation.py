@@ -272,8 +272,8 @@ def test_lemma_table_rebuilt_when_source_changes_or_cache_is_corrupt(tmp_path) -
     _source(src, {"huse": "hus", "biler": "bil"})
     os.utime(src, ns=(1_000_000_000_000, 1_000_000_000_000))
     assert load_table(src, [cache]).get("biler") == "bil"
-    (only,) = cache.glob("da_lemma-*.bin")  # the stale table was removed
-    only.write_bytes(only.read_bytes()[:-3])  # truncated by a crash or a full disk
+    newest = max(cache.glob("da_lemma-*.bin"), key=lambda p: p.stat().st_mtime_ns)
+    newest.write_bytes(newest.read_bytes()[:-3])  # truncated by a crash or a full disk
     assert load_table(src, [cache]).get("biler") == "bil"
 
 
@@ -313,3 +313,16 @@ def test_any_text_segments_into_tiling_sentences(text: str) -> None:
     words, n_sentences, long_words = count_text(text, doc_sentence_spans(doc))
     assert 0 <= long_words <= words
     assert n_sentences <= len(sentences) and (n_sentences > 0) == (words > 0)
+
+
+def test_old_tables_are_pruned_but_not_the_newest_three(tmp_path) -> None:
+    import os
+
+    from lettercheck.danish import _prune
+
+    for k in range(5):
+        path = tmp_path / f"da_lemma-{k}.bin"
+        path.write_bytes(b"x")
+        os.utime(path, ns=(k * 10**9, k * 10**9))
+    _prune(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"da_lemma-{k}.bin" for k in (2, 3, 4)]
