@@ -532,7 +532,7 @@ def test_any_spans_anchor_on_exactly_their_characters(
         if suggest
         and is_replaceable(f)
         and anchors[f.message].deleted == f.text
-        and anchors[f.message].inserted
+        and anchors[f.message].inserted.lower() == (f.suggestion or "").lower()
     ]
     for finding in findings:
         anchor = anchors[finding.message]
