@@ -291,9 +291,9 @@ MONTHS = _words(
 CONTINUING = _words(
     """
     hr. fr. frk. dr. prof. skt. st. sdr. ndr. gl. jf. jfr. jvf. cf. bl.a. f.eks. fx. iflg. ifm.
-    ift. iht. pga. vedr. ang. att. mrk. inkl. ekskl. evt. ca. c. dvs. d.v.s. mht. m.h.t. hhv.
+    ift. iht. pga. vedr. ang. att. mrk. inkl. ekskl. evt. ca. dvs. d.v.s. mht. m.h.t. hhv.
     vha. pr. d. kl. nr. stk. pkt. kap. afd. adr. vedl. cand. stud. fhv. tidl. nuv. j.nr. jnr.
-    lb.nr. ph.d. mag. sml. if. i.e. e.g. bl. ll. ovf. nedenst. ovenst. ref. ff. t.o.m. f.o.m.
+    lb.nr. ph.d. mag. sml. if. i.e. e.g. bl. ovf. nedenst. ovenst. ref. t.o.m. f.o.m.
     """
 )
 
@@ -361,9 +361,6 @@ class _Tokens:
                 pos += len(t) + s
             self._offsets = offsets
         return self._offsets[k]
-
-    def is_space(self, k: int) -> bool:
-        return self.texts[k].isspace()
 
     def at_line_start(self, i: int) -> bool:
         """Whether only spaces stand between token ``i`` and the start of its line."""
