@@ -47,6 +47,7 @@ _CONTACT_TITLE = re.compile(
     re.IGNORECASE,
 )
 _MAX_TITLE_WORDS = 8
+_MAX_SUBJECT_WORDS = 25
 
 
 def tag_parts(document: Document) -> None:
@@ -72,7 +73,11 @@ def _tag_flow(flow: list[Block]) -> None:
     texts = [b.text.strip() for b in flow]
     salutation = _first(i for i, t in enumerate(texts) if _is_salutation(t))
     headings = [i for i, b in enumerate(flow) if _is_heading(b)]
-    subject = _first(i for i in headings if salutation is None or i < salutation)
+    subject = _first(
+        i
+        for i, b in enumerate(flow)
+        if (salutation is None or i < salutation) and (i in headings or _is_subject_line(b))
+    )
     closing = _last(i for i, t in enumerate(texts) if _CLOSING.match(t) and len(t) < 40)
 
     start = _first(x for x in (subject, salutation) if x is not None)
@@ -140,6 +145,13 @@ def _is_heading(block: Block) -> bool:
         or bool(_ATTACHMENTS.match(text))
         or (text[-1] in ":?" and not _is_salutation(text))
     )
+
+
+def _is_subject_line(block: Block) -> bool:
+    """A subject may be longer than other headings ("Overgang til jobafklaringsforløb, jf. § 68 b
+    i lov om aktiv beskæftigelsesindsats"), but it is set apart like one: by style or bold."""
+    words = len(block.text.split())
+    return 0 < words <= _MAX_SUBJECT_WORDS and (block.kind is BlockKind.HEADING or block.bold)
 
 
 def _is_legal_title(text: str) -> bool:

@@ -133,3 +133,15 @@ def test_header_footer_text_box_and_attachments():
 def test_closing_forms(closing):
     doc = letter("Kære Ali", "Tak for snakken.", closing, "Lars")
     assert parts(doc) == [G, B, C, SIG]
+
+
+def test_a_long_bold_subject_line_after_the_date_is_the_subject():
+    doc = letter(
+        "Anette Lauridsen",
+        "Kløverup, den 4. maj 2026",
+        "Overgang til jobafklaringsforløb, jf. § 68 b i lov om aktiv beskæftigelsesindsats",
+        "Kære Anette Lauridsen",
+        "Du overgår til jobafklaringsforløb.",
+    )
+    doc.blocks[2].bold = True
+    assert parts(doc) == [A, A, S, G, B]
