@@ -16,6 +16,7 @@ without really running them.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import subprocess
 import zipfile
@@ -29,7 +30,7 @@ from lxml import etree
 from lettercheck.annotate import AUTHOR, annotate_file, is_replaceable
 from lettercheck.annotate_samples import SAMPLES, Sample, findings_for
 from lettercheck.annotate_verify import comment_anchors
-from lettercheck.findings import Finding, Readability
+from lettercheck.findings import Finding, Readability, Severity
 from lettercheck.model import MAIN_TEXT_KINDS
 from lettercheck.reader import read_document
 
@@ -171,10 +172,14 @@ CORPUS_LETTERS = (
 )
 
 
+#: Samples that also get 16 random overlapping findings (with --suggest) each.
+RANDOM_SAMPLES = ("body.docx", "table.docx", "links.docx", "controls.docx", "oddities.docx")
+
+
 @dataclass
 class Converted:
     cases: list[Case]
-    corpus: list[tuple[Path, Path]]  # (annotated copy, its ODT)
+    corpus: list[tuple[Path, Path]]  # (annotated copy, its ODT): corpus and random letters
 
 
 @pytest.fixture(scope="module")
@@ -216,6 +221,32 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
         )
     from lettercheck.pipeline import check_file
 
+    # Random, overlapping spans on some samples (seeded, so a failure can be replayed).
+    randomised: list[tuple[Path, Path]] = []
+    rng = random.Random(int(os.environ.get("ANNOTATE_SEED", "4")))
+    for sample in SAMPLES:
+        if sample.name not in RANDOM_SAMPLES:
+            continue
+        source = inputs / sample.name
+        document = read_document(source)
+        blocks = [b for b in document.blocks if b.kind in MAIN_TEXT_KINDS and b.text]
+        findings = []
+        for number in range(16):
+            block = rng.choice(blocks)
+            start = rng.randrange(len(block.text))
+            end = min(len(block.text), start + rng.randint(1, 30))
+            findings.append(
+                Finding(
+                    "abbreviation" if number % 3 == 0 else "long-word", "LC1",
+                    Severity.INFO, f"Tilfældigt fund {number}", block=block.index,
+                    start=start, end=end, text=block.text[start:end],
+                    suggestion=f"ord {number}",
+                )
+            )  # fmt: skip
+        target = outputs / f"random-{sample.name}"
+        annotate_file(source, target, document, findings, None, suggest=True, date=DATE)
+        randomised.append((target, root / "odt" / f"random-{Path(sample.name).stem}.odt"))
+
     corpus: list[tuple[Path, Path]] = []
     for name in CORPUS_LETTERS:
         checked = check_file(CORPUS / name)
@@ -244,6 +275,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
             str(root / "odt"),
             *[str(outputs / (("suggest-" if c.suggest else "") + c.sample.name)) for c in result],
             *[str(copy) for copy, _odt in corpus],
+            *[str(copy) for copy, _odt in randomised],
         ],
         capture_output=True,
         text=True,
@@ -251,9 +283,9 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
         check=False,
     )
     missing = [c.odt.name for c in result if not c.odt.exists()]
-    missing += [odt.name for _copy, odt in corpus if not odt.exists()]
+    missing += [odt.name for _copy, odt in corpus + randomised if not odt.exists()]
     assert not missing, f"LibreOffice did not convert {missing}: {completed.stderr[-2000:]}"
-    return Converted(result, corpus)
+    return Converted(result, corpus + randomised)
 
 
 @pytest.fixture(scope="module")
@@ -316,13 +348,15 @@ def test_libreoffice_keeps_the_existing_comment_and_revisions(cases: list[Case])
         assert "Sagsbehandler" in odt.insertions
 
 
-@pytest.mark.parametrize("name", CORPUS_LETTERS)
-def test_libreoffice_shows_corpus_comments_where_word_has_them(
-    converted: Converted, name: str
-) -> None:
-    """Every comment of an annotated corpus letter is in the ODT, on the same text as in the
-    DOCX (read as Word shows it, suggestions accepted)."""
-    copy, odt_path = next(pair for pair in converted.corpus if pair[0].name == f"corpus-{name}")
+@pytest.mark.parametrize(
+    "name",
+    [f"corpus-{n}" for n in CORPUS_LETTERS] + [f"random-{n}" for n in RANDOM_SAMPLES],
+)
+def test_libreoffice_shows_comments_where_word_has_them(converted: Converted, name: str) -> None:
+    """Every comment of an annotated corpus letter (and of letters with random overlapping
+    findings) is in the ODT, on the same text as in the DOCX (read as Word shows it,
+    suggestions accepted)."""
+    copy, odt_path = next(pair for pair in converted.corpus if pair[0].name == name)
     in_word = sorted(
         (a.paragraphs[0], a.text) for a in comment_anchors(copy).values() if a.author == AUTHOR
     )
