@@ -10,6 +10,7 @@ and read back with lxml (``annotate_verify``) and python-docx.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import time
@@ -551,3 +552,50 @@ def test_any_spans_anchor_on_exactly_their_characters(
                     grown = True
         assert anchor.original == block.text[start:end], (finding, anchor)
     target.unlink()
+
+
+class _Unseekable(io.RawIOBase):
+    """A write-only stream without seek, so zipfile writes data descriptors (as streaming
+    tools do); the copier must still produce plain, valid entries."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:  # type: ignore[no-untyped-def,override]
+        self.data += b
+        return len(b)
+
+
+def test_zip_copy_keeps_untouched_entries_byte_for_byte() -> None:
+    from lettercheck.annotate_zip import _raw_entry, copy_zip
+
+    stream = _Unseekable()
+    with zipfile.ZipFile(stream, "w") as zf:
+        zf.writestr("[Content_Types].xml", b"<Types/>" * 50, zipfile.ZIP_DEFLATED)
+        zf.writestr("word/", b"")
+        zf.writestr("word/document.xml", b"<w:document/>" * 50, zipfile.ZIP_DEFLATED)
+        zf.writestr("word/media/billede æøå.png", os.urandom(500), zipfile.ZIP_STORED)
+        zf.writestr("docProps/app.xml", b"<Properties/>" * 20, zipfile.ZIP_DEFLATED)
+    source = io.BytesIO(bytes(stream.data))
+    with zipfile.ZipFile(source) as zf:
+        assert any(i.flag_bits & 0x08 for i in zf.infolist())  # really has data descriptors
+        original = {i.filename: zf.read(i) for i in zf.infolist()}
+    out = io.BytesIO()
+    copy_zip(source, out, {"word/document.xml": b"<w:document>ny</w:document>"}, [("n.xml", b"x")])
+    out.seek(0)
+    with zipfile.ZipFile(out) as copy, zipfile.ZipFile(source) as zin:
+        assert copy.testzip() is None
+        names = [i.filename for i in copy.infolist()]
+        assert names == [*original, "n.xml"]
+        assert copy.read("word/document.xml") == b"<w:document>ny</w:document>"
+        assert copy.read("n.xml") == b"x"
+        for info in zin.infolist():
+            if info.filename == "word/document.xml":
+                continue
+            out_info = copy.getinfo(info.filename)
+            assert copy.read(out_info) == original[info.filename]
+            assert out_info.compress_type == info.compress_type
+            assert _raw_entry(out, out_info) == _raw_entry(source, info)
