@@ -324,6 +324,17 @@ _NUMBER_LABELS = _words("ad cvr cpr reg konto mob mobil tlf telefon sag journal 
 _MERGE_FIELD = re.compile(r"«[^«»\n]{1,80}»")
 
 
+def _is_ender_cluster(text: str) -> bool:
+    """A token of punctuation only that holds a sentence end, as the tokenizer sometimes
+    leaves them: "):" in "Mobil (også sms): 5213 4657", ")." """
+    return (
+        len(text) > 1
+        and text not in _ELLIPSES
+        and any(ch in ".!?:;" for ch in text)
+        and not any(ch.isalnum() for ch in text)
+    )
+
+
 def _is_number_period(text: str) -> bool:
     return len(text) > 1 and text[-1] == "." and text[:-1].isdigit()
 
@@ -438,12 +449,14 @@ def _starts(toks: _Tokens) -> list[int]:
     while i < n:
         text = texts[i]
         end_here = False
-        if text in _ENDERS:
+        if text in _ENDERS or _is_ender_cluster(text):
             end_here = True
             if text == "." and i > 0 and not space[i - 1] and i + 1 < n:
                 nxt = texts[i + 1] if space[i] else ""
                 prev = texts[i - 1].lower()
-                if nxt[:1].isdigit() and (prev.endswith("nr") or prev in _NUMBER_LABELS):
+                if texts[i + 1] == ",":
+                    end_here = False  # "2. mf., 2999 Kløverup": an abbreviation before a comma
+                elif nxt[:1].isdigit() and (prev.endswith("nr") or prev in _NUMBER_LABELS):
                     # "Sagsnr. 2026-1234", "Cpr.nr. 010101-1234": an abbreviation the tokenizer
                     # does not know, then its number. ("… Jobcenter. 761 borgere …" ends.)
                     end_here = False
@@ -472,7 +485,9 @@ def _starts(toks: _Tokens) -> list[int]:
             k = i + 1
             while True:
                 k = toks.skip_closers(k)
-                if k < n and (texts[k] in _ENDERS or texts[k] in _ELLIPSES):
+                if k < n and (
+                    texts[k] in _ENDERS or texts[k] in _ELLIPSES or _is_ender_cluster(texts[k])
+                ):
                     k += 1
                 else:
                     break

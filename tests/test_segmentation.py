@@ -94,6 +94,7 @@ ONE_SENTENCE = [
     "Mødet er d. 3. Marts 2026 kl. 10.",
     "Det er en ret iflg. Serviceloven.",
     "Kontakt evt. Borgerservice.",
+    "Sydvej 7, 2. mf., 2999 Kløverup",
 ]
 
 # --- quotes, parentheses, lists, osv./mv./m.fl. at the end of a sentence --------------------
@@ -137,6 +138,7 @@ PUNCTUATION = [
     ("Se borger.dk. Der står det.", ["Se borger.dk.", "Der står det."]),
     ("Jens Hansen\nSagsbehandler", ["Jens Hansen", "Sagsbehandler"]),
     ("Med venlig hilsen\n\nJens Hansen", ["Med venlig hilsen", "Jens Hansen"]),
+    ("Mobil (også sms): 5213 4657", ["Mobil (også sms):", "5213 4657"]),
     ("Se § 2. Stk. 3 siger noget andet.", ["Se § 2.", "Stk. 3 siger noget andet."]),
     ("Der er 3 mdr. Det er kort.", ["Der er 3 mdr.", "Det er kort."]),
     ("Reglerne (jf. § 5). Vi ses.", ["Reglerne (jf. § 5).", "Vi ses."]),
