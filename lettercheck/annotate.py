@@ -156,8 +156,8 @@ def comment_text(finding: Finding) -> list[str]:
 
 
 def _format_lix(readability: Readability) -> str:
-    value = f"{readability.lix:.1f}".replace(".", ",").removesuffix(",0")
-    return f"LIX {value} ({readability.band})"
+    """``LIX 42 (middel)``: rounded as the text report shows it, so staff see the same number."""
+    return f"LIX {readability.lix:.0f} ({readability.band})"
 
 
 def _summary_text(readability: Readability | None, findings: Sequence[Finding]) -> list[str]:
