@@ -29,7 +29,10 @@ if TYPE_CHECKING:  # pragma: no cover
 #: A long word has more than this many letters (digits do not count).
 LONG_WORD_LETTERS = 6
 
-_TLDS = "dk|com|org|net|eu|nu|info|gov|edu|int|io|se|no|de|uk|fo|gl|is|fi"
+#: Top-level domains that make "borger.dk" an address without "www." or "https://". Domains that
+#: are also Danish words ("se", "de", "is", "nu") are left out, so a missing space after a period
+#: ("… loven.se …") does not glue two words into an address.
+_TLDS = "dk|com|org|net|eu|info|gov|edu|io|uk"
 _WORD_RE = re.compile(
     r"""
     (?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
@@ -52,7 +55,7 @@ BANDS: tuple[tuple[int, str], ...] = (
 
 
 def _round_half_up(value: float, digits: int = 0) -> float:
-    """Round half away from zero (Python's round() rounds half to even: 24.5 -> 24)."""
+    """Round half up (Python's round() rounds half to even: round(24.5) == 24)."""
     scale = 10**digits
     return math.floor(value * scale + 0.5) / scale
 
