@@ -416,7 +416,14 @@ def _block_span(
 
 
 def _make_span(
-    story: _Story, block: Block, start: int, end: int, finding: Finding | None, lines: list[str]
+    story: _Story,
+    block: Block,
+    start: int,
+    end: int,
+    finding: Finding | None,
+    lines: list[str],
+    *,
+    own: bool,
 ) -> _Span | str:
     located = _block_span(story, block, start, end)
     if isinstance(located, str):
@@ -433,7 +440,7 @@ def _make_span(
         # comment goes around the whole control and names the words it is about.
         span.start_field = span.end_field = control
         span.block_control = True
-        if finding is not None and finding.text:
+        if own and finding is not None and finding.text:
             span.lines = [*lines, f"Gælder ordene «{_clean(finding.text)}»."]
     return span
 
@@ -749,7 +756,7 @@ def _annotate_package(
                 Unanchored(finding, "Stedet i teksten er tomt eller ugyldigt.")
             )
             continue
-        span = _make_span(story, block, start, end, finding, comment_text(finding))
+        span = _make_span(story, block, start, end, finding, comment_text(finding), own=True)
         if isinstance(span, str):
             result.unanchored.append(Unanchored(finding, span))
             continue
@@ -775,7 +782,7 @@ def _annotate_package(
                         result.unanchored.append(Unanchored(item, reason))
                 continue
             block, start, end = home
-            span = _make_span(story, block, start, end, finding, lines)
+            span = _make_span(story, block, start, end, finding, lines, own=False)
             assert not isinstance(span, str)  # _first_paragraph only returns spans that resolve
             spans.append(span)
             if is_summary:

@@ -309,6 +309,19 @@ _CONTROLS_MARKS = (
 )
 
 
+def _control_first_letter(path: Path) -> None:
+    """A template whose first paragraph is a content control: the summary and the footer's
+    finding go around it."""
+    body = _sdt("Emne", paragraph("Indkaldelse til samtale", style="Heading1")) + paragraph(
+        "Vi holder et møde med dig om din plan."
+    )
+    write_docx(path, body, footers=[paragraph("Ring på 72 10 60 12")])
+
+
+_CONTROL_FIRST_MARKS = (Mark("Indkaldelse", "Fund i kontrollen", expect="Indkaldelse til samtale"),)
+_CONTROL_FIRST_RELOCATED = (Mark("72 10 60 12", "Fund i sidefoden"),)
+
+
 _IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 
 
@@ -486,6 +499,13 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("suggest.docx", _suggest_letter, _SUGGEST_MARKS),
     Sample("textbox.docx", _textbox_letter, (), relocated=_TEXTBOX_RELOCATED),
     Sample("oddities.docx", _oddities_letter, _ODDITIES_MARKS),
+    Sample(
+        "control-first.docx",
+        _control_first_letter,
+        _CONTROL_FIRST_MARKS,
+        whole=("Ingen telefon.",),
+        relocated=_CONTROL_FIRST_RELOCATED,
+    ),
 )
 
 

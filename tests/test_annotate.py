@@ -111,6 +111,7 @@ def test_every_comment_is_anchored_on_its_words(
     for mark in sample.relocated:
         (anchor,) = [a for a in relocated if a.paragraphs[0].endswith(mark.message)]
         assert f"«{mark.words}»" in anchor.paragraphs[0]
+        assert not any(p.startswith("Gælder ordene") for p in anchor.paragraphs)
         assert anchor.text == heading
     # the summary: LIX with band, one line per whole-letter finding, on the first paragraph
     summary = by_message["LIX 42 (middel)"]
