@@ -7,6 +7,7 @@ inside the commands, never at import time, so ``lettercheck --help`` answers at 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -130,7 +131,8 @@ def check_command(
     found = list(
         find_letters(
             paths,
-            exclude=[annotate_dir] if annotate_dir else [],
+            # Our own outputs are not letters, also when they sit inside the input folder.
+            exclude=[p for p in (annotate_dir, output, write_baseline) if p is not None],
             follow_symlinks=follow_symlinks,
         )
     )
@@ -162,7 +164,31 @@ def check_command(
     show_progress = progress if progress is not None else sys.stderr.isatty()
     show_progress = show_progress and len(jobs_list) >= PROGRESS_MIN_FILES
     results = _run(jobs_list, jobs or os.cpu_count() or 1, show_progress)
+    try:
+        _finish(results, fmt, output, severity, baseline, write_baseline)
+    except KeyboardInterrupt:
+        # Ctrl-C: stop the workers (each finishes the letter in hand, so no annotated copy is
+        # left half-written) and say so in one line instead of a traceback.
+        results.close()
+        click.echo(
+            "Afbrudt (Ctrl-C). Kopier og rapporter, der ikke var færdige, er ikke skrevet.",
+            err=True,
+        )
+        sys.exit(130)
+    except OSError as error:
+        # Only writing our own outputs can fail here (reading letters never raises): a read-only
+        # folder, a full disk. The temporary file is gone; say where and what to do.
+        target = output or write_baseline or "standard output"
+        click.echo(
+            f"{target}: kunne ikke skrives ({error.strerror or type(error).__name__}). "
+            "Vælg en anden placering, eller frigør plads.",
+            err=True,
+        )
+        sys.exit(2)
 
+
+def _finish(results, fmt, output, severity, baseline, write_baseline) -> None:
+    """Report the results (or write the baseline) and exit with the report's exit code."""
     if write_baseline is not None:
         from lettercheck import baseline as baseline_module
 
@@ -338,20 +364,29 @@ class _open_output:
         self.path = path
 
     def __enter__(self):
+        # A file name that is not valid UTF-8 (Latin-1 bytes from an old share) is a lone
+        # surrogate in Python; write it as a \udcXX escape instead of failing the whole report.
         if self.path is None:
-            return click.get_text_stream("stdout")
+            stream = click.get_text_stream("stdout")
+            with contextlib.suppress(AttributeError, ValueError):
+                stream.reconfigure(errors="backslashreplace")
+            return stream
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        self.file = open(self.tmp, "w", encoding="utf-8", newline="\n")
+        self.file = open(self.tmp, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
         return self.file
 
     def __exit__(self, kind, value, traceback) -> None:
         if self.path is None:
             return
-        self.file.close()
-        if kind is None:
-            os.replace(self.tmp, self.path)
-        else:
+        try:
+            self.file.close()  # may fail too: the last buffer is written here (disk full)
+            if kind is None:
+                os.replace(self.tmp, self.path)
+        except BaseException:
+            self.tmp.unlink(missing_ok=True)
+            raise
+        if kind is not None:
             self.tmp.unlink(missing_ok=True)
 
 
