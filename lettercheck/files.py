@@ -35,7 +35,10 @@ def find_letters(
     exclude: Iterable[Path] = (),
     follow_symlinks: bool = False,
 ) -> Iterator[Found]:
-    """Yield each letter once. ``exclude`` are folders not to enter (the annotation output)."""
+    """Yield each letter once. ``exclude`` are folders not to enter (the annotation output) and
+    files not to check (the report), so a run's outputs inside its input are not checked again.
+    A folder that cannot be listed is yielded itself: checking it gives a clear error line, so its
+    letters are not lost in silence."""
     excluded = {_real(p) for p in exclude}
     seen: set[Path] = set()
     for path in paths:
@@ -64,7 +67,8 @@ def _walk(root: Path, excluded: set[Path], follow_symlinks: bool) -> Iterator[Pa
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
-            continue  # an unreadable sub-folder: nothing in it can be listed
+            yield folder  # cannot be listed: reported as that folder's error, not lost in silence
+            continue
         subfolders = []
         for entry in entries:
             if entry.name.startswith((".", "~$")):
@@ -75,6 +79,8 @@ def _walk(root: Path, excluded: set[Path], follow_symlinks: bool) -> Iterator[Pa
                 if entry.is_dir():
                     subfolders.append(Path(entry.path))
                 elif entry.is_file() and _is_letter_name(entry.name):
+                    if excluded and _real(Path(entry.path)) in excluded:
+                        continue  # our own report (rapport.txt) inside the input folder
                     yield Path(entry.path)
             except OSError:
                 continue
