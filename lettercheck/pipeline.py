@@ -108,6 +108,10 @@ def _require_regular_file(path: Path) -> None:
 
 def run_job(job: Job) -> FileResult:
     """Check one file and write its annotated copy if the job asks for one."""
+    if os.environ.get("LETTERCHECK_TEST_CRASH_ON") == job.path.name:
+        # Test hook (tests/test_hostile_fs.py): die the way a segfault in a C extension or the OOM
+        # killer ends a worker, without a Python exception, to test that only this file fails.
+        os._exit(70)
     checked = check_file(job.path)
     if job.annotate_to is None or checked.document is None:
         return checked.result
