@@ -636,3 +636,65 @@ def assert_one_clean_error_line(output: str, path: Path, *keywords: str) -> str:
     if keywords:
         assert any(k.lower() in message.lower() for k in keywords), (keywords, line)
     return line
+
+
+# --- Privileges and limits for the file-system tests ---------------------------------------------
+
+#: Linux capabilities that let root ignore file modes (capability.h): without them, root is
+#: refused by a chmod 000 file it owns like any other user. PR_CAPBSET_DROP is prctl option 24.
+_CAP_DAC_OVERRIDE = 1
+_CAP_DAC_READ_SEARCH = 2
+_PR_CAPBSET_DROP = 24
+
+
+def running_as_root() -> bool:
+    return os.geteuid() == 0
+
+
+def drop_file_mode_override() -> None:
+    """``preexec_fn``: remove the two capabilities from the child's bounding set before exec, so
+    the CLI runs as root yet subject to file modes (CI runs as root, and ``nobody`` cannot run a
+    Python that lives under /root)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
+        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+def unprivileged() -> dict:
+    """``subprocess`` keyword arguments that make a CLI run subject to file modes."""
+    if not running_as_root():
+        return {}
+    return {"preexec_fn": drop_file_mode_override}
+
+
+def file_size_limit(limit: int):
+    """A ``preexec_fn`` that caps the size of any file the child writes (RLIMIT_FSIZE), the way a
+    full disk stops a write half-way (Python ignores SIGXFSZ, so the write fails with EFBIG)."""
+    import resource
+
+    def limit_child() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_child
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary or hidden files left in an output folder (a half-written file would be one)."""
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.name.startswith(".") or p.name.endswith((".tmp", ".part", "~"))
+    )
+
+
+def assert_complete_zips(folder: Path) -> int:
+    """Every .docx under ``folder`` is a complete ZIP (CRCs checked); returns how many."""
+    count = 0
+    for file in folder.rglob("*.docx"):
+        with zipfile.ZipFile(file) as zf:
+            assert zf.testzip() is None, file
+        count += 1
+    return count

@@ -1,0 +1,329 @@
+"""The file system around the letters: links, permissions, odd names, many files, outputs inside
+inputs, read-only and full output locations, Ctrl-C, a worker that dies.
+
+Everything runs the real CLI in a child process with a hard timeout (a hang fails the test instead
+of stalling CI). Permission cases need a process that file modes apply to: the tests run as root in
+CI, so those children run without the capabilities that let root ignore file modes (see
+``hostile.unprivileged``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+import hostile as h
+import pytest
+
+
+def report(result: subprocess.CompletedProcess) -> dict:
+    h.assert_no_traceback(result.stdout, result.stderr)
+    return json.loads(result.stdout)
+
+
+def names(rep: dict) -> list[str]:
+    return [Path(entry["path"]).name for entry in rep["files"]]
+
+
+# --- Symbolic links -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def linked(tmp_path) -> Path:
+    """letters/ with a loop, a link out of the folder, a dangling link and a link to a device."""
+    outside = tmp_path / "udenfor"
+    outside.mkdir()
+    h.good_letter(outside / "udenfor.docx")
+    letters = tmp_path / "breve"
+    (letters / "a" / "b").mkdir(parents=True)
+    h.good_letter(letters / "a" / "god.docx")
+    (letters / "a" / "b" / "loekke").symlink_to(letters / "a", target_is_directory=True)
+    (letters / "op").symlink_to(letters, target_is_directory=True)
+    (letters / "ud").symlink_to(outside, target_is_directory=True)
+    (letters / "ud.docx").symlink_to(outside / "udenfor.docx")
+    (letters / "vaek.docx").symlink_to(tmp_path / "findes-ikke.docx")
+    (letters / "nul.txt").symlink_to("/dev/zero")
+    return letters
+
+
+def test_links_in_a_folder_are_not_followed_by_default(linked):
+    result = h.run_cli("--format", "json", "--jobs", "1", linked, timeout=60)
+    assert names(report(result)) == ["god.docx"]
+    assert result.returncode in (0, 1)
+
+
+def test_follow_symlinks_terminates_and_checks_each_letter_once(linked):
+    result = h.run_cli("--format", "json", "--jobs", "1", "--follow-symlinks", linked, timeout=60)
+    found = names(report(result))
+    # udenfor.docx is reachable as ud.docx and as ud/udenfor.docx: one file, checked once.
+    assert len(found) == 2 and "god.docx" in found, found
+    assert {"ud.docx", "udenfor.docx"} & set(found), found
+    assert result.returncode in (0, 1), result.stdout
+
+
+def test_a_link_or_device_named_on_the_command_line_is_one_clean_line(linked):
+    """A named file is always checked; a dangling link or a device must not hang or crash (a link
+    to /dev/zero read naively is an endless file)."""
+    result = h.run_cli("--jobs", "1", linked / "vaek.docx", linked / "nul.txt", timeout=60)
+    h.assert_no_traceback(result.stdout, result.stderr)
+    assert result.returncode == 2
+    h.assert_one_clean_error_line(result.stdout, linked / "nul.txt")
+    h.assert_one_clean_error_line(result.stdout, linked / "vaek.docx")
+
+
+def test_a_fifo_never_hangs(tmp_path):
+    """Opening a named pipe blocks until someone writes to it; lettercheck must not open one."""
+    fifo = tmp_path / "roer.txt"
+    os.mkfifo(fifo)
+    good = h.good_text_letter(tmp_path / "god.txt")
+    result = h.run_cli("--jobs", "1", fifo, good, timeout=60)
+    h.assert_no_traceback(result.stdout, result.stderr)
+    h.assert_one_clean_error_line(result.stdout, fifo)
+    assert "god.txt  LIX" in result.stdout
+    folder = h.run_cli("--format", "json", "--jobs", "1", tmp_path, timeout=60)
+    assert names(report(folder)) == ["god.txt"], "a FIFO in a folder is not a letter"
+
+
+# --- Permissions --------------------------------------------------------------------------------
+
+
+def test_unreadable_file_is_one_clean_line(tmp_path):
+    good = h.good_letter(tmp_path / "god.docx")
+    locked = h.good_letter(tmp_path / "laast.docx")
+    locked_txt = h.good_text_letter(tmp_path / "laast.txt")
+    for path in (locked, locked_txt):
+        path.chmod(0)
+    result = h.run_cli("--jobs", "1", tmp_path, timeout=120, **h.unprivileged())
+    h.assert_no_traceback(result.stdout, result.stderr)
+    assert result.returncode == 2, result.stdout + result.stderr
+    for path in (locked, locked_txt):
+        h.assert_one_clean_error_line(result.stdout, path, "adgang")
+    (line,) = h.lines_naming(result.stdout, good)
+    assert "LIX" in line
+
+
+def test_annotate_into_a_read_only_folder_is_a_clean_error(tmp_path):
+    letters = tmp_path / "breve"
+    letters.mkdir()
+    for n in range(3):
+        h.good_letter(letters / f"brev{n}.docx")
+    out = tmp_path / "ud"
+    out.mkdir()
+    out.chmod(0o555)
+    before = h.tree_hashes(letters)
+    result = h.run_cli("--annotate", out, "--jobs", "1", letters, timeout=120, **h.unprivileged())
+    h.assert_no_traceback(result.stdout, result.stderr)
+    assert result.returncode == 2, result.stdout + result.stderr
+    for n in range(3):
+        h.assert_one_clean_error_line(result.stdout, letters / f"brev{n}.docx", "--annotate")
+    assert list(out.iterdir()) == []
+    assert h.tree_hashes(letters) == before
+
+
+def test_report_to_a_read_only_folder_is_a_clean_error(tmp_path):
+    good = h.good_letter(tmp_path / "god.docx")
+    locked = tmp_path / "laast"
+    locked.mkdir()
+    locked.chmod(0o555)
+    result = h.run_cli(
+        "--format", "json", "--output", locked / "rapport.json", good, **h.unprivileged()
+    )
+    h.assert_no_traceback(result.stdout, result.stderr)
+    assert result.returncode == 2
+    assert "rapport.json" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert list(locked.iterdir()) == []
+
+
+def test_full_disk_while_writing_the_report_leaves_no_partial_file(tmp_path):
+    letters = tmp_path / "breve"
+    letters.mkdir()
+    for n in range(12):
+        h.good_text_letter(letters / f"brev{n:02}.txt")
+    out = tmp_path / "rapport"
+    out.mkdir()
+    result = h.run_cli("--output", out / "rapport.txt", letters, preexec_fn=h.file_size_limit(1000))
+    h.assert_no_traceback(result.stdout, result.stderr)
+    assert result.returncode == 2
+    assert "rapport.txt" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert list(out.iterdir()) == [], "no partial report, no temporary file"
+
+
+def test_full_disk_while_annotating_leaves_no_partial_copy(tmp_path):
+    letters = tmp_path / "breve"
+    letters.mkdir()
+    for n in range(3):
+        h.good_letter(letters / f"brev{n}.docx")
+    before = h.tree_hashes(letters)
+    out = tmp_path / "ud"
+    result = h.run_cli(
+        "--annotate", out, "--jobs", "1", letters, preexec_fn=h.file_size_limit(2000)
+    )
+    h.assert_no_traceback(result.stdout, result.stderr)
+    assert result.returncode == 2
+    for n in range(3):
+        h.assert_one_clean_error_line(result.stdout, letters / f"brev{n}.docx", "--annotate")
+    assert not out.exists() or [p for p in out.rglob("*") if p.is_file()] == []
+    assert h.tree_hashes(letters) == before
+
+
+# --- Names --------------------------------------------------------------------------------------
+
+ODD_NAMES = ["æøå brev.docx", "brev med  mellemrum.docx", "-brev.docx", "--help.docx", "Ærø.TXT"]
+
+
+def test_odd_names_in_a_folder_and_after_double_dash(tmp_path):
+    letters = tmp_path / "breve med æøå"
+    letters.mkdir()
+    for name in ODD_NAMES:
+        if name.endswith(".TXT"):
+            h.good_text_letter(letters / name)
+        else:
+            h.good_letter(letters / name)
+    result = h.run_cli("--format", "json", "--jobs", "1", letters, timeout=120)
+    assert sorted(names(report(result))) == sorted(ODD_NAMES)
+    assert result.returncode in (0, 1)
+    # Named one by one, relative to the folder, after "--" (a leading dash is not an option).
+    result = h.run_cli("--jobs", "1", "--", *ODD_NAMES, cwd=letters, timeout=120)
+    h.assert_no_traceback(result.stdout, result.stderr)
+    for name in ODD_NAMES:
+        (line,) = h.lines_naming(result.stdout, letters / name)
+        assert "LIX" in line, line
+
+
+def test_names_that_are_not_utf8_or_hold_a_newline(tmp_path):
+    """A name from an old Samba share (Latin-1 bytes) or with a newline must neither crash the
+    report nor break the one-line-per-file rule."""
+    letters = tmp_path / "breve"
+    letters.mkdir()
+    latin1 = os.fsdecode(b"\xe6bleskr\xf8d.docx")  # "æbleskrød" in Latin-1: not valid UTF-8
+    h.good_letter(letters / latin1)
+    h.empty(letters / "tom\nfalsk linje.docx")
+    for fmt in ("text", "json"):
+        result = h.run_cli("--format", fmt, "--jobs", "1", letters, timeout=120)
+        h.assert_no_traceback(result.stdout, result.stderr)
+        assert result.returncode == 2, result.stdout + result.stderr
+        if fmt == "json":
+            assert len(report(result)["files"]) == 2
+        else:
+            assert "falsk linje" not in [line.strip() for line in result.stdout.splitlines()]
+            assert (
+                len([line for line in result.stdout.splitlines() if "kan ikke læses" in line]) == 1
+            )
+
+
+# --- Many files, outputs inside inputs ----------------------------------------------------------
+
+
+def test_a_folder_of_ten_thousand_files(tmp_path):
+    """10,000 files (20 letters among non-letters) in nested folders: found, counted, in time."""
+    letters = tmp_path / "arkiv"
+    suffixes = [".pdf", ".png", ".xlsx", "", ".msg", ".docx.bak"]
+    for n in range(10_000):
+        folder = letters / f"mappe{n % 50:02}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if n % 500 == 0:
+            h.good_text_letter(folder / f"brev{n:05}.txt")
+        else:
+            (folder / f"fil{n:05}{suffixes[n % len(suffixes)]}").write_bytes(b"x")
+    start = time.monotonic()
+    result = h.run_cli("--format", "json", letters, timeout=120)
+    assert time.monotonic() - start < 60
+    rep = report(result)
+    assert len(rep["files"]) == 20
+    assert all(entry["error"] is None for entry in rep["files"])
+    assert sorted(names(rep)) == [f"brev{n:05}.txt" for n in range(0, 10_000, 500)]
+
+
+def test_outputs_inside_the_input_folder_are_not_checked_again(tmp_path):
+    letters = tmp_path / "breve"
+    letters.mkdir()
+    h.good_letter(letters / "brev.docx")
+    out = letters / "kommenteret"
+    rapport = letters / "rapport.txt"
+    for run in range(2):
+        args = ["--annotate", out, "--output", rapport, "--jobs", "1", letters]
+        result = h.run_cli(*(["--force"] if run else []), *args, timeout=120)
+        h.assert_no_traceback(result.stdout, result.stderr)
+        assert result.returncode in (0, 1), (run, result.stdout, result.stderr)
+        text = rapport.read_text(encoding="utf-8")
+        assert "1 brev kontrolleret" in text, text
+        assert "rapport.txt" not in text and "kommenteret/" not in text, text
+    assert (out / "brev.docx").is_file()
+
+
+# --- Ctrl-C and dying workers -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_during_annotate_leaves_no_partial_files(tmp_path, jobs):
+    letters = tmp_path / "breve"
+    letters.mkdir()
+    for n in range(80):
+        h.good_letter(letters / f"brev{n:03}.docx")
+    before = h.tree_hashes(letters)
+    out = tmp_path / "ud"
+    proc = subprocess.Popen(
+        h.cli_command("--annotate", out, "--jobs", jobs, letters),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=h.cli_env(),
+        start_new_session=True,  # its own process group, like a terminal's foreground job
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if out.is_dir() and len(list(out.glob("*.docx"))) >= 3:
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, "finished before Ctrl-C: make the batch bigger"
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    h.assert_no_traceback(stdout, stderr)
+    assert proc.returncode == 130, (proc.returncode, stderr)
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    assert h.leftovers(out) == []
+    assert h.assert_complete_zips(out) < 80
+    assert h.tree_hashes(letters) == before
+
+
+def test_a_worker_that_dies_is_that_files_error(tmp_path):
+    """A worker process killed on one letter (like a segfault in a C extension): that letter gets
+    one line, the others are checked. The crash is triggered by the test-only hook
+    LETTERCHECK_TEST_CRASH_ON in ``pipeline.run_job``."""
+    letters = tmp_path / "breve"
+    letters.mkdir()
+    for n in range(8):
+        h.good_letter(letters / f"brev{n}.docx")
+    env = h.cli_env(LETTERCHECK_TEST_CRASH_ON="brev3.docx")
+    result = h.run_cli("--jobs", "2", letters, env=env, timeout=120)
+    h.assert_no_traceback(result.stdout, result.stderr)
+    assert result.returncode == 2, result.stdout + result.stderr
+    (line,) = h.lines_naming(result.stdout, letters / "brev3.docx")
+    assert "kan ikke læses" in line
+    for n in (0, 1, 2, 4, 5, 6, 7):
+        (line,) = h.lines_naming(result.stdout, letters / f"brev{n}.docx")
+        assert "LIX" in line, line
+
+
+def test_unreadable_subfolder_is_reported_not_skipped_silently(tmp_path):
+    """A folder that cannot be listed would otherwise lose its letters without a word."""
+    h.good_letter(tmp_path / "god.docx")
+    locked = tmp_path / "laast"
+    locked.mkdir()
+    h.good_letter(locked / "skjult-for-os.docx")
+    locked.chmod(0)
+    result = h.run_cli("--jobs", "1", tmp_path, timeout=120, **h.unprivileged())
+    h.assert_no_traceback(result.stdout, result.stderr)
+    assert "laast" in result.stdout + result.stderr
+    assert result.returncode == 2
+    assert stat.S_IMODE(locked.stat().st_mode) == 0
