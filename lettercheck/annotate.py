@@ -26,6 +26,13 @@ What LibreOffice accepts decided some placements (tested in tests/test_annotate_
   in text boxes) become comments on the letter's first paragraph, saying where they belong.
 * the reference mark run (``w:commentReference``) goes directly in the paragraph, after the
   element that holds the end of the span, so it never becomes part of a hyperlink or a revision.
+
+With ``suggest``, a finding of ``REPLACEABLE_RULES`` becomes ``w:del`` (its runs, text turned into
+``w:delText``) plus ``w:ins`` (one run with the first run's formatting and the suggestion), but
+only where that is unambiguous: plain text runs in one container (not across a hyperlink or
+control edge), outside fields and outside other authors' revisions, not overlapping another
+replacement. Otherwise the suggestion stays in the comment. A comment that starts or ends inside
+a replacement covers all of it.
 """
 
 from __future__ import annotations
