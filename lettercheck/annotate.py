@@ -889,6 +889,17 @@ def _register_comments(
         replace[types_name] = _serialize(types)
 
 
+def _file_mode() -> int:
+    """The mode a new file gets (0666 minus the umask). Read once, at import, because reading
+    the umask means setting it, which must not race with other threads creating files."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_NEW_FILE_MODE = _file_mode()
+
+
 def _write_atomically(
     source: Path, target: Path, replace: dict[str, bytes], add: list[tuple[str, bytes]]
 ) -> None:
@@ -901,9 +912,7 @@ def _write_atomically(
             copy_zip(src, out, replace, add)
             out.flush()
             os.fsync(out.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp_name, 0o666 & ~umask)
+        os.chmod(temp_name, _NEW_FILE_MODE)  # mkstemp makes 0600; give the usual mode
         os.replace(temp_name, target)
     except BaseException:
         with contextlib.suppress(OSError):

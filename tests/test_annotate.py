@@ -600,3 +600,13 @@ def test_zip_copy_keeps_untouched_entries_byte_for_byte() -> None:
             assert copy.read(out_info) == original[info.filename]
             assert out_info.compress_type == info.compress_type
             assert _raw_entry(out, out_info) == _raw_entry(source, info)
+
+
+def test_copy_gets_an_ordinary_file_mode(tmp_path: Path) -> None:
+    source = tmp_path / "brev.docx"
+    write_docx(source, paragraph("Kort brev."))
+    target = tmp_path / "ud" / "brev.docx"
+    annotate_file(source, target, read_document(source), [], READABILITY)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
