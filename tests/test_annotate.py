@@ -610,3 +610,58 @@ def test_copy_gets_an_ordinary_file_mode(tmp_path: Path) -> None:
     umask = os.umask(0o022)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+_RUN_PARENTS = {
+    qn(f"w:{t}")
+    for t in (
+        "p", "hyperlink", "ins", "del", "moveFrom", "moveTo", "sdtContent", "smartTag",
+        "customXml", "fldSimple", "dir", "bdo",
+    )
+} | {qn("mc:Choice"), qn("mc:Fallback")}  # fmt: skip
+_MARK_PARENTS = _RUN_PARENTS | {qn("w:body"), qn("w:tc")}
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
+def test_copy_follows_the_rules_word_repairs_files_for(sample: Sample, tmp_path: Path) -> None:
+    """What Word is strict about: property elements first, runs and range marks only where
+    the schema allows them, deleted text only in deletions, a cell and the body ending right,
+    every comment with one start, one end and one reference after its end, unique ids."""
+    _source, target, _f, _r = _annotate(sample, tmp_path, suggest=True)
+    with zipfile.ZipFile(target) as zf:
+        root = parse_xml(zf.read("word/document.xml"), "d")
+        comments = parse_xml(zf.read("word/comments.xml"), "c")
+    for tag, props in (("w:p", "w:pPr"), ("w:r", "w:rPr")):
+        for el in root.iter(qn(tag)):
+            assert all(c.tag != qn(props) for c in el[1:]), f"{props} not first in {tag}"
+    for run in root.iter(qn("w:r")):
+        assert run.getparent().tag in _RUN_PARENTS, run.getparent().tag
+    for el in root.iter(qn("w:delText")):
+        assert next(el.iterancestors(qn("w:del")), None) is not None
+    for el in root.iter(qn("w:t")):
+        assert next(el.iterancestors(qn("w:del")), None) is None
+    for tc in root.iter(qn("w:tc")):
+        blocks = [c for c in tc if c.tag in (qn("w:p"), qn("w:tbl"), qn("w:sdt"))]
+        assert blocks and blocks[-1].tag in (qn("w:p"), qn("w:sdt"))
+    body = root.find(qn("w:body"))
+    assert body[-1].tag == qn("w:sectPr")
+
+    order = {el: n for n, el in enumerate(root.iter())}
+    marks: dict[str, dict[str, list]] = {}
+    for kind in ("commentRangeStart", "commentRangeEnd", "commentReference"):
+        for el in root.iter(qn(f"w:{kind}")):
+            if kind != "commentReference":
+                assert el.getparent().tag in _MARK_PARENTS, el.getparent().tag
+            marks.setdefault(el.get(qn("w:id")), {}).setdefault(kind, []).append(order[el])
+    ids = [c.get(qn("w:id")) for c in comments.iter(qn("w:comment"))]
+    assert sorted(ids) == sorted(marks)
+    for cid, seen in marks.items():
+        (start,), (end,), (ref,) = (
+            seen["commentRangeStart"],
+            seen["commentRangeEnd"],
+            seen["commentReference"],
+        )
+        assert start < end < ref, cid
+    revisions = [el.get(qn("w:id")) for el in root.iter(qn("w:ins"), qn("w:del"))]
+    assert len(set(revisions)) == len(revisions)
+    assert not set(revisions) & set(ids)
