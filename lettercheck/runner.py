@@ -125,6 +125,7 @@ def run(
     on_done: Callable[[Path, int, int], None] | None = None,
     on_error: Callable[[Path, str], X] = error_result,  # type: ignore[assignment]
     initializer: Callable[[], None] | None = warm_up,
+    recycle_after: int = 1000,
 ) -> Iterator[X]:
     """Apply ``work`` to every path and yield the results in the order of ``paths``.
 
@@ -135,6 +136,9 @@ def run(
     ``on_done(path, done, total)`` is called in the parent as each letter finishes (completion
     order), for a progress bar. ``initializer`` runs once in the parent before workers are forked
     (and again in each worker, where it is a no-op when inherited state is already loaded).
+    Workers are replaced by fresh ones (forked from the warmed-up parent) after about
+    ``recycle_after`` letters each, because spaCy's string store keeps every new word it sees
+    and would otherwise grow through an audit of thousands of letters.
     """
     paths = list(paths)
     total = len(paths)
@@ -152,7 +156,7 @@ def run(
                 on_done(path, done, total)
             yield result
         return
-    yield from _run_parallel(paths, jobs, work, on_done, on_error, initializer)
+    yield from _run_parallel(paths, jobs, work, on_done, on_error, initializer, recycle_after)
 
 
 def _run_parallel(
@@ -162,6 +166,7 @@ def _run_parallel(
     on_done: Callable[[Path, int, int], None] | None,
     on_error: Callable[[Path, str], X],
     initializer: Callable[[], None] | None,
+    recycle_after: int,
 ) -> Iterator[X]:
     """The pool loop: bounded window of chunks, in-order yield, recovery from dead workers."""
     total = len(paths)
@@ -200,8 +205,10 @@ def _run_parallel(
     try:
         in_flight: dict[Future, list[int]] = {}
         exhausted = False
+        per_pool = max(1, recycle_after) * jobs
+        submitted = 0  # letters given to the current pool
         while True:
-            while not exhausted and len(in_flight) < window:
+            while not exhausted and len(in_flight) < window and submitted < per_pool:
                 chunk = next(todo, None)
                 if chunk is None:
                     exhausted = True
@@ -212,6 +219,7 @@ def _run_parallel(
                     suspects.extend(chunk)
                     continue
                 in_flight[future] = chunk
+                submitted += len(chunk)
             if not in_flight:
                 if suspects:
                     # Before going on, settle the suspects so output order can advance.
@@ -222,7 +230,15 @@ def _run_parallel(
                     pool = ProcessPoolExecutor(
                         max_workers=jobs, mp_context=context, initializer=worker_init
                     )
+                    submitted = 0
                     yield from drain()
+                    continue
+                if not exhausted:  # this pool has had its share: start fresh workers
+                    pool.shutdown(wait=True)
+                    pool = ProcessPoolExecutor(
+                        max_workers=jobs, mp_context=context, initializer=worker_init
+                    )
+                    submitted = 0
                     continue
                 break
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -249,6 +265,7 @@ def _run_parallel(
                 pool = ProcessPoolExecutor(
                     max_workers=jobs, mp_context=context, initializer=worker_init
                 )
+                submitted = 0
             yield from drain()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

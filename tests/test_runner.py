@@ -97,3 +97,19 @@ def test_results_stream_before_the_last_letter_is_done() -> None:
 
 def test_no_paths_no_results() -> None:
     assert list(runner.run([], 2, _slow_echo)) == []
+
+
+def test_workers_are_recycled_and_order_holds() -> None:
+    pids = list(runner.run(_paths(12), 2, _pid, initializer=None, recycle_after=2))
+    assert len(set(pids)) >= 4  # 12 letters, 2 workers, at most 2 letters each per pool
+    out = list(runner.run(_paths(12), 2, _slow_echo, initializer=None, recycle_after=1))
+    assert out == [f"ok:{i}" for i in range(12)]
+
+
+def test_recycling_and_a_dead_worker_together() -> None:
+    out = list(
+        runner.run(
+            _paths(10), 2, _dies, on_error=lambda p, m: "error", initializer=None, recycle_after=1
+        )
+    )
+    assert out == [("error" if i == 4 else f"ok:{i}") for i in range(10)]
