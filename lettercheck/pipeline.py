@@ -115,6 +115,10 @@ def run_job(job: Job) -> FileResult:
     checked = check_file(job.path)
     if job.annotate_to is None or checked.document is None:
         return checked.result
+    from lettercheck.annotate import WORD_FORMATS, annotate_file
+
+    if checked.document.format not in WORD_FORMATS:
+        return checked.result  # a plain text letter has nowhere to hold Word comments
     if job.annotate_to.exists() and not job.force:
         checked.result.error = (
             f"Den kommenterede kopi {job.annotate_to} findes allerede og blev ikke overskrevet. "
@@ -122,8 +126,6 @@ def run_job(job: Job) -> FileResult:
         )
         return checked.result
     try:
-        from lettercheck.annotate import annotate_file
-
         annotate_file(
             job.path,
             job.annotate_to,

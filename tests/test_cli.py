@@ -166,3 +166,16 @@ def test_text_report_snapshot(letters):
     assert lines[0].endswith("daarlig.docx  LIX " + lines[0].split("LIX ")[1])
     assert any("legal-reference-early" in line and "«§ 42, stk. 2" in line for line in lines)
     assert lines[-1].startswith("1 brev kontrolleret · ")
+
+
+def test_annotate_skips_plain_text_letters_and_keeps_the_folder_structure(letters, tmp_path):
+    text_letter = tmp_path / "in" / "brev.txt"
+    text_letter.parent.mkdir()
+    text_letter.write_text("Kære Ali\nDu skal til møde.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["--annotate", str(out), "--jobs", "1", str(letters), str(text_letter)]
+    )
+    assert "kan ikke læses" not in result.output
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == ["god.docx", "sub/daarlig.docx"]
