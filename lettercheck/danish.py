@@ -324,6 +324,12 @@ _NUMBER_LABELS = _words("ad cvr cpr reg konto mob mobil tlf telefon sag journal 
 _MERGE_FIELD = re.compile(r"«[^«»\n]{1,80}»")
 
 
+#: Last characters of the tokens that can end a sentence: enders, ellipses, abbreviations and
+#: ordinals ("kl.", "10."), and punctuation clusters ("):", '."', ".)"). Space tokens are
+#: checked for line breaks separately.
+_TRIGGERS = frozenset(".!?:;…)]}\"'»«”“’‘›‹")
+
+
 def _is_ender_cluster(text: str) -> bool:
     """A token of punctuation only that holds a sentence end, as the tokenizer sometimes
     leaves them: "):" in "Mobil (også sms): 5213 4657", ")." """
@@ -448,6 +454,10 @@ def _starts(toks: _Tokens) -> list[int]:
     i = 0
     while i < n:
         text = texts[i]
+        last = text[-1]
+        if last not in _TRIGGERS and not last.isspace():
+            i += 1  # most tokens: a word that cannot end a sentence
+            continue
         end_here = False
         if text in _ENDERS or _is_ender_cluster(text):
             end_here = True
@@ -507,13 +517,14 @@ def sentence_starts(doc: Doc) -> list[int]:
     """Token indices (after 0) where the Danish rules start a new sentence in ``doc``."""
     if len(doc) < 2:
         return []
-    from spacy.attrs import ORTH, SPACY
-
-    arr = doc.to_array([ORTH, SPACY])
+    spacy_ = _spacy()
+    arr = doc.to_array(spacy_.orth_space)
     strings = doc.vocab.strings
     texts = [strings[orth] for orth in arr[:, 0].tolist()]
-    if not _SPLIT_CHARS.search("".join(texts)):
-        return []
+    joined = "".join(texts)
+    first = _SPLIT_CHARS.search(joined)
+    if first is None or first.start() == len(joined) - 1:
+        return []  # no sentence end, or only the final one: the common short paragraph
     return _starts(_Tokens(texts, arr[:, 1].tolist()))
 
 
@@ -522,15 +533,43 @@ def segment(doc: Doc) -> Doc:
     n = len(doc)
     if n == 0:
         return doc
-    import numpy
-    from spacy.attrs import SENT_START
-
-    values = numpy.full((n, 1), -1, dtype=numpy.int64)
+    spacy_ = _spacy()
+    values = spacy_.numpy.full((n, 1), _NOT_START, dtype=spacy_.numpy.uint64)
     values[0, 0] = 1
     for k in sentence_starts(doc):
         values[k, 0] = 1
-    doc.from_array([SENT_START], values.astype(numpy.uint64))
+    doc.from_array(spacy_.sent_start, values)
     return doc
+
+
+class _SpacyBits:
+    """numpy and the spaCy attribute ids the components use, imported once on first use (not
+    at module import, and not per Doc: an import statement in a function costs a microsecond
+    or two, which adds up over thousands of small blocks)."""
+
+    def __init__(self) -> None:
+        import numpy
+        from spacy.attrs import LEMMA, LOWER, ORTH, SENT_START, SPACY
+
+        self.numpy = numpy
+        self.orth_space = [ORTH, SPACY]
+        self.sent_start = [SENT_START]
+        self.lower = [LOWER]
+        self.lemma = [LEMMA]
+
+
+_SPACY_BITS: _SpacyBits | None = None
+
+
+def _spacy() -> _SpacyBits:
+    global _SPACY_BITS
+    if _SPACY_BITS is None:
+        _SPACY_BITS = _SpacyBits()
+    return _SPACY_BITS
+
+
+#: SENT_START's "not a start" (-1) as the uint64 that ``Doc.from_array`` takes.
+_NOT_START = 2**64 - 1
 
 
 class LemmaSetter:
@@ -545,11 +584,9 @@ class LemmaSetter:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        import numpy
-        from spacy.attrs import LEMMA, LOWER
-
+        spacy_ = _spacy()
         cache, strings = self.cache, self.strings
-        lowers = doc.to_array([LOWER]).tolist()
+        lowers = doc.to_array(spacy_.lower).tolist()
         lemmas = []
         for key in lowers:
             found = cache.get(key)
@@ -558,7 +595,7 @@ class LemmaSetter:
                 if len(cache) < 500_000:
                     cache[key] = found
             lemmas.append(found)
-        doc.from_array([LEMMA], numpy.array(lemmas, dtype=numpy.uint64).reshape(-1, 1))
+        doc.from_array(spacy_.lemma, spacy_.numpy.array(lemmas, dtype=spacy_.numpy.uint64)[:, None])
         return doc
 
 
