@@ -26,9 +26,10 @@ class Analysis:
     readability: Readability
 
 
-def analyse(document: Document) -> Analysis:
+def analyse(document: Document, lix_sentences: str = "danish") -> Analysis:
     """Run the Danish pipeline over every block (one ``nlp.pipe`` call) and compute LIX over
-    the main text. spaCy is imported here, not at module import, so ``--help`` stays fast."""
+    the main text (``lix_sentences``: see ``lix.SENTENCE_RULES``). spaCy is imported here, not
+    at module import, so ``--help`` stays fast."""
     from lettercheck.danish import get_nlp
     from lettercheck.lix import readability
 
@@ -41,4 +42,6 @@ def analyse(document: Document) -> Analysis:
     if longest >= nlp.max_length:
         nlp.max_length = longest + 1
     docs = list(nlp.pipe(block.text for block in document.blocks))
-    return Analysis(document=document, docs=docs, readability=readability(document, docs))
+    return Analysis(
+        document=document, docs=docs, readability=readability(document, docs, lix_sentences)
+    )

@@ -10,6 +10,8 @@ about. In one folder ``.lettercheck.toml`` wins over pyproject.toml (a pyproject
     severity = { passive-voice = "warning" }
     lix-limit = 40                         # lix-too-high fires above this
     max-sentence-words = 25                # long-sentence fires above this
+    lix-sentences = "danish"               # "simple": every . ! ? : ; ends a sentence, as public
+                                           # LIX calculators count (to compare with their numbers)
     long-word-letters = 20                 # long-word fires above this
     extra-officialese = { "foretage" = "gøre" }   # or a path to a TSV file (phrase, alternative)
     per-path-ignores = { "skabeloner/gamle/*" = ["LC3"] }  # globs relative to the config's folder
@@ -43,6 +45,7 @@ _KEYS = (
     "severity",
     "lix-limit",
     "max-sentence-words",
+    "lix-sentences",
     "long-word-letters",
     "extra-officialese",
     "per-path-ignores",
@@ -59,6 +62,7 @@ class Config:
     severity: tuple[tuple[str, Severity], ...] = ()
     lix_limit: float = 40.0
     max_sentence_words: int = 25
+    lix_sentences: str = "danish"
     long_word_letters: int = 20
     extra_officialese: tuple[tuple[str, str | None], ...] = ()
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -249,6 +253,11 @@ def parse_config(table: dict[str, Any], source: Path | None = None) -> Config:
         kwargs["max_sentence_words"] = number(
             "max-sentence-words", table["max-sentence-words"], int, 3, 500
         )
+    if "lix-sentences" in table:
+        value = table["lix-sentences"]
+        if value not in ("danish", "simple"):
+            raise fail("lix-sentences", 'skal være "danish" eller "simple"')
+        kwargs["lix_sentences"] = value
     if "long-word-letters" in table:
         kwargs["long_word_letters"] = number(
             "long-word-letters", table["long-word-letters"], int, 7, 200

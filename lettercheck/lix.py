@@ -165,7 +165,30 @@ def split_paragraphs(text: str) -> list[str]:
     return [p.strip() for p in paragraphs if p.strip()]
 
 
-def lix_for_text(text: str) -> Readability:
+#: How sentences are cut for LIX. "danish" (the default) knows abbreviations, ordinals, dates,
+#: times and numbers; "simple" ends a sentence at every run of . ! ? : ; as public LIX
+#: calculators do, for comparing with their numbers. Words are counted the same way in both.
+SENTENCE_RULES = ("danish", "simple")
+_SIMPLE_END = re.compile(r"[.!?:;]+")
+
+
+def simple_sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences as a calculator that knows no abbreviations cuts them: after . ! ? : ;"""
+    spans, start = [], 0
+    for match in _SIMPLE_END.finditer(text):
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _spans(doc: Doc, sentence_rule: str) -> list[tuple[int, int]]:
+    if sentence_rule == "simple":
+        return simple_sentence_spans(doc.text)
+    return doc_sentence_spans(doc)
+
+
+def lix_for_text(text: str, sentence_rule: str = "danish") -> Readability:
     """LIX of a plain text such as a .txt speech: paragraphs are blank-line blocks (or lines,
     see ``split_paragraphs``), and the end of a paragraph ends a sentence."""
     from lettercheck.danish import get_nlp
@@ -174,14 +197,16 @@ def lix_for_text(text: str) -> Readability:
     words = sentences = long_words = 0
     with nlp.select_pipes(enable=["lettercheck_sentences"]):
         for doc in nlp.pipe(split_paragraphs(text)):
-            w, s, lw = count_text(doc.text, doc_sentence_spans(doc))
+            w, s, lw = count_text(doc.text, _spans(doc, sentence_rule))
             words += w
             sentences += s
             long_words += lw
     return score(words, sentences, long_words)
 
 
-def readability(document: Document, docs: Sequence[Doc]) -> Readability:
+def readability(
+    document: Document, docs: Sequence[Doc], sentence_rule: str = "danish"
+) -> Readability:
     """LIX over the document's main text blocks (body, headings, list items, table cells,
     content controls — not headers, footers or text boxes); ``docs[i]`` is block ``i``'s Doc."""
     from lettercheck.model import MAIN_TEXT_KINDS
@@ -191,7 +216,7 @@ def readability(document: Document, docs: Sequence[Doc]) -> Readability:
         if block.kind not in MAIN_TEXT_KINDS:
             continue
         spans = [(p.start, p.end) for p in block.placeholders]
-        w, s, lw = count_text(block.text, doc_sentence_spans(doc), spans)
+        w, s, lw = count_text(block.text, _spans(doc, sentence_rule), spans)
         words += w
         sentences += s
         long_words += lw

@@ -7,8 +7,11 @@ one line for the user, and the next file is checked.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,8 +68,9 @@ def check_file(path: Path, config=None) -> CheckedFile:
                 "Tjek at det er det rigtige brev."
             )
         tag_parts(document)
-        analysis = analyse(document)
-        findings = check(analysis, config if config is not None else load_config(path))
+        config = config if config is not None else load_config(path)
+        analysis = analyse(document, config.lix_sentences)
+        findings = check(analysis, config)
         result = FileResult(path=path, readability=analysis.readability, findings=findings)
         return CheckedFile(result=result, document=document)
     except LetterError as error:
@@ -126,14 +130,15 @@ def run_job(job: Job) -> FileResult:
         )
         return checked.result
     try:
-        annotate_file(
-            job.path,
-            job.annotate_to,
-            checked.document,
-            checked.result.findings,
-            checked.result.readability,
-            suggest=job.suggest,
-        )
+        with _ctrl_c_deferred():
+            annotate_file(
+                job.path,
+                job.annotate_to,
+                checked.document,
+                checked.result.findings,
+                checked.result.readability,
+                suggest=job.suggest,
+            )
     except LetterError as error:
         checked.result.error = str(error)
     except OSError as error:
@@ -146,6 +151,25 @@ def run_job(job: Job) -> FileResult:
             raise
         checked.result.error = internal_error(error)
     return checked.result
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) while an annotated copy is written; it takes effect right after.
+
+    The annotator writes a temporary file and renames it, removing it on any exception, but a
+    KeyboardInterrupt can land between the temporary file's creation and the ``try`` that
+    guards it (likely under I/O load, when creating the file waits for the disk) and leave it
+    behind. Blocking the signal for these milliseconds makes the write all or nothing.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a held Ctrl-C is raised now
 
 
 def job_error(job: Job, message: str) -> FileResult:

@@ -151,7 +151,8 @@ def test_cli_takes_fail_on_from_config_and_reports_a_broken_config_once(tmp_path
 
     _write(
         tmp_path / "brev.txt",
-        "Kære Anna\nVi fremsender brevet.\nRing til mig på 72 10 60 12 eller skriv til lars@jobcenter.dk.\n",
+        "Kære Anna\nVi fremsender brevet.\n"
+        "Ring til mig på 72 10 60 12 eller skriv til lars@jobcenter.dk.\n",
     )
     runner = CliRunner()
     assert runner.invoke(main, ["--jobs", "1", str(tmp_path)]).exit_code == 0
@@ -164,3 +165,17 @@ def test_cli_takes_fail_on_from_config_and_reports_a_broken_config_once(tmp_path
     result = runner.invoke(main, ["--jobs", "1", str(tmp_path)])
     assert result.exit_code == 2
     assert "fail-onn: ukendt nøgle" in result.output
+
+
+def test_lix_sentences_simple_counts_every_period_as_public_calculators_do(tmp_path: Path) -> None:
+    from lettercheck.pipeline import check_file
+
+    text = "Mødet er kl. 10.00 bl.a. om din plan, jf. § 3, stk. 2.\n"
+    letter = _write(tmp_path / "brev.txt", text)
+    danish = check_file(letter, Config()).result.readability
+    simple = check_file(letter, Config(lix_sentences="simple")).result.readability
+    assert danish.sentences == 1
+    assert simple.sentences > danish.sentences
+    assert simple.words == danish.words
+    with pytest.raises(ConfigError, match="lix-sentences"):
+        parse_config({"lix-sentences": "engelsk"})
