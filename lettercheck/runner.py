@@ -19,8 +19,11 @@ threads would not scale; a process pool does. Why this module instead of a plain
 
 from __future__ import annotations
 
+import functools
+import gc
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -93,6 +96,20 @@ def warm_up() -> None:
 def _unexpected(exc: BaseException) -> str:
     """A Danish one-line error for an exception that escaped ``work`` (a bug, not bad input)."""
     return f"Uventet fejl under kontrollen ({type(exc).__name__}: {exc})"
+
+
+def _worker_start(initializer: Callable[[], None] | None = None) -> None:
+    """In each worker: leave Ctrl-C to the parent. A terminal sends SIGINT to every process of
+    the job; workers that took it would print tracebacks and could be killed mid-write. The
+    parent stops the pool instead, and each worker finishes the letter in hand."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker shares the parent's heap page by page until it writes to it. The cyclic
+    # garbage collector writes to every object it visits, so one full collection in a worker would
+    # copy the parent's whole heap (spaCy, and in an audit the results so far) into the worker.
+    # Freezing moves what the worker inherited out of the collector's sight.
+    gc.freeze()
+    if initializer is not None:
+        initializer()
 
 
 def _run_chunk(work: Callable[[Path], Any], chunk: Sequence[Path]) -> list[tuple[bool, Any]]:
@@ -174,7 +191,9 @@ def _run_parallel(
     context = _context()
     if initializer is not None and context.get_start_method() == "fork":
         initializer()  # once, in the parent: forked workers inherit it
-    worker_init = initializer if context.get_start_method() != "fork" else None
+    worker_init = functools.partial(
+        _worker_start, initializer if context.get_start_method() != "fork" else None
+    )
 
     chunks = [list(range(i, min(i + size, total))) for i in range(0, total, size)]
     window = jobs * 4  # chunks in flight
@@ -284,7 +303,7 @@ def _isolate(
     Running them one by one is slower, but only the few letters that were in flight when a
     worker died come here.
     """
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_worker_start)
     try:
         for index in indexes:
             try:
@@ -293,6 +312,8 @@ def _isolate(
             except BrokenProcessPool:
                 yield index, on_error(paths[index], CRASH_MESSAGE)
                 pool.shutdown(wait=True)
-                pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=context, initializer=_worker_start
+                )
     finally:
         pool.shutdown(wait=True)
