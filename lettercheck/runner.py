@@ -195,6 +195,11 @@ def _run_parallel(
         _worker_start, initializer if context.get_start_method() != "fork" else None
     )
 
+    if context.get_start_method() == "fork":
+        # The same on the parent's side: what exists now (spaCy, the rules) stays shared with
+        # the workers only if the parent's own collector does not write to it either.
+        gc.freeze()
+
     chunks = [list(range(i, min(i + size, total))) for i in range(0, total, size)]
     window = jobs * 4  # chunks in flight
     ready: dict[int, X] = {}  # finished results waiting for their turn, by input index
