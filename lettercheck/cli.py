@@ -239,11 +239,32 @@ def explain_command(rule: str) -> None:
 
 @main.command("audit")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--html", "html_path", type=click.Path(path_type=Path), help="Write the HTML report.")
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Write the CSV (;).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel workers.")
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Write the HTML report.",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Write one CSV row per letter (UTF-8 with BOM, ';'-separated, for Excel).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Parallel workers.  [default: number of CPUs]",
+)
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links inside folders.")
-@click.option("--progress/--no-progress", default=None, help="Progress bar.")
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar.  [default: on a terminal]"
+)
 def audit_command(
     paths: tuple[Path, ...],
     html_path: Path | None,
