@@ -274,12 +274,17 @@ def _run_parallel(
                 except BrokenProcessPool:
                     suspects.extend(chunk)
                     broken = True
+                except Exception:
+                    # The chunk's results (or its paths) could not be sent between processes,
+                    # e.g. a result that cannot be pickled: find out letter by letter.
+                    for index, value in _isolate(chunk, paths, work, on_error, context):
+                        finish(index, value)
             if broken:
                 # Every other future of the broken pool fails too: collect them as suspects.
                 for future, chunk in list(in_flight.items()):
                     try:
                         store(chunk, future.result())
-                    except BrokenProcessPool:
+                    except Exception:  # BrokenProcessPool, or see above
                         suspects.extend(chunk)
                 in_flight.clear()
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -320,5 +325,7 @@ def _isolate(
                 pool = ProcessPoolExecutor(
                     max_workers=1, mp_context=context, initializer=_worker_start
                 )
+            except Exception as exc:  # the result could not come back (e.g. not picklable)
+                yield index, on_error(paths[index], _unexpected(exc))
     finally:
         pool.shutdown(wait=True)

@@ -113,3 +113,16 @@ def test_recycling_and_a_dead_worker_together() -> None:
         )
     )
     assert out == [("error" if i == 4 else f"ok:{i}") for i in range(10)]
+
+
+def _unpicklable(path: Path) -> object:
+    if path.stem == "2":
+        return lambda: None  # cannot be sent back to the parent
+    return f"ok:{path.stem}"
+
+
+def test_a_result_that_cannot_come_back_is_that_letters_error() -> None:
+    out = list(
+        runner.run(_paths(6), 2, _unpicklable, on_error=lambda p, m: "error", initializer=None)
+    )
+    assert out == [("error" if i == 2 else f"ok:{i}") for i in range(6)]
