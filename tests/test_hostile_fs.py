@@ -21,7 +21,30 @@ import hostile as h
 import pytest
 
 
-def report(result: subprocess.CompletedProcess) -> dict:
+class _Ran:
+    """What a CliRunner run looks like to these tests (same fields as a CompletedProcess)."""
+
+    def __init__(self, result) -> None:
+        self.returncode = result.exit_code
+        self.stdout = result.stdout
+        self.stderr = result.stderr
+
+
+def invoke(*args: str | Path) -> _Ran:
+    """The CLI in-process (click's CliRunner): the same code path as ``python -m lettercheck``
+    without a new interpreter and spaCy load per run. Only for cases that cannot hang or need
+    process-level control (signals, limits, capabilities, environment), which use ``h.run_cli``."""
+    from click.testing import CliRunner
+
+    from lettercheck.cli import main
+
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"the CLI raised {result.exception!r}") from result.exception
+    return _Ran(result)
+
+
+def report(result) -> dict:
     h.assert_no_traceback(result.stdout, result.stderr)
     return json.loads(result.stdout)
 
@@ -52,13 +75,13 @@ def linked(tmp_path) -> Path:
 
 
 def test_links_in_a_folder_are_not_followed_by_default(linked):
-    result = h.run_cli("--format", "json", "--jobs", "1", linked, timeout=60)
+    result = invoke("--format", "json", "--jobs", "1", linked)
     assert names(report(result)) == ["god.docx"]
     assert result.returncode in (0, 1)
 
 
 def test_follow_symlinks_terminates_and_checks_each_letter_once(linked):
-    result = h.run_cli("--format", "json", "--jobs", "1", "--follow-symlinks", linked, timeout=60)
+    result = invoke("--format", "json", "--jobs", "1", "--follow-symlinks", linked)
     found = names(report(result))
     # udenfor.docx is reachable as ud.docx and as ud/udenfor.docx: one file, checked once.
     assert len(found) == 2 and "god.docx" in found, found
@@ -176,7 +199,7 @@ def test_full_disk_while_annotating_leaves_no_partial_copy(tmp_path):
 ODD_NAMES = ["æøå brev.docx", "brev med  mellemrum.docx", "-brev.docx", "--help.docx", "Ærø.TXT"]
 
 
-def test_odd_names_in_a_folder_and_after_double_dash(tmp_path):
+def test_odd_names_in_a_folder_and_after_double_dash(tmp_path, monkeypatch):
     letters = tmp_path / "breve med æøå"
     letters.mkdir()
     for name in ODD_NAMES:
@@ -184,11 +207,12 @@ def test_odd_names_in_a_folder_and_after_double_dash(tmp_path):
             h.good_text_letter(letters / name)
         else:
             h.good_letter(letters / name)
-    result = h.run_cli("--format", "json", "--jobs", "1", letters, timeout=120)
+    result = invoke("--format", "json", "--jobs", "1", letters)
     assert sorted(names(report(result))) == sorted(ODD_NAMES)
     assert result.returncode in (0, 1)
     # Named one by one, relative to the folder, after "--" (a leading dash is not an option).
-    result = h.run_cli("--jobs", "1", "--", *ODD_NAMES, cwd=letters, timeout=120)
+    monkeypatch.chdir(letters)
+    result = invoke("--jobs", "1", "--", *ODD_NAMES)
     h.assert_no_traceback(result.stdout, result.stderr)
     for name in ODD_NAMES:
         (line,) = h.lines_naming(result.stdout, letters / name)
@@ -231,7 +255,7 @@ def test_a_folder_of_ten_thousand_files(tmp_path):
         else:
             (folder / f"fil{n:05}{suffixes[n % len(suffixes)]}").write_bytes(b"x")
     start = time.monotonic()
-    result = h.run_cli("--format", "json", letters, timeout=120)
+    result = invoke("--format", "json", "--jobs", "1", letters)
     assert time.monotonic() - start < 60
     rep = report(result)
     assert len(rep["files"]) == 20
@@ -247,7 +271,7 @@ def test_outputs_inside_the_input_folder_are_not_checked_again(tmp_path):
     rapport = letters / "rapport.txt"
     for run in range(2):
         args = ["--annotate", out, "--output", rapport, "--jobs", "1", letters]
-        result = h.run_cli(*(["--force"] if run else []), *args, timeout=120)
+        result = invoke(*(["--force"] if run else []), *args)
         h.assert_no_traceback(result.stdout, result.stderr)
         assert result.returncode in (0, 1), (run, result.stdout, result.stderr)
         text = rapport.read_text(encoding="utf-8")
