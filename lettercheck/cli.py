@@ -120,11 +120,7 @@ def check_command(
     from lettercheck.findings import Severity
     from lettercheck.pipeline import Job
 
-    if not paths:
-        raise click.UsageError("Angiv mindst én fil eller mappe, fx: lettercheck breve/")
-    for path in paths:
-        if not os.path.lexists(path):
-            raise click.UsageError(f"{path}: findes ikke. Tjek stavningen af stien.")
+    _require_paths(paths, "lettercheck breve/")
     if (suggest or force) and annotate_dir is None:
         raise click.UsageError("--suggest og --force bruges sammen med --annotate MAPPE.")
 
@@ -161,9 +157,18 @@ def check_command(
         click.echo(f"lettercheck: {error}", err=True)
         sys.exit(2)
     severity = Severity(fail_on) if fail_on else configured.fail_on
-    show_progress = progress if progress is not None else sys.stderr.isatty()
-    show_progress = show_progress and len(jobs_list) >= PROGRESS_MIN_FILES
-    results = _run(jobs_list, jobs or os.cpu_count() or 1, show_progress)
+    from lettercheck.pipeline import job_error, run_job
+    from lettercheck.runner import default_jobs, run
+
+    if progress is None:
+        # Text streamed to a terminal shows its own progress, letter by letter.
+        progress = sys.stderr.isatty() and not (fmt == "text" and _colour(output))
+    with _progress(len(jobs_list), "Kontrollerer breve", progress) as on_done:
+        results = run(jobs_list, jobs or default_jobs(), run_job, on_done, on_error=job_error)
+        _check_and_exit(results, fmt, output, severity, baseline, write_baseline)
+
+
+def _check_and_exit(results, fmt, output, severity, baseline, write_baseline) -> None:
     try:
         _finish(results, fmt, output, severity, baseline, write_baseline)
     except KeyboardInterrupt:
@@ -175,7 +180,14 @@ def check_command(
             err=True,
         )
         sys.exit(130)
+    except BrokenPipeError:
+        # Whoever read the report (``| head``) stopped reading: stop quietly, like other tools.
+        results.close()
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(2)
     except OSError as error:
+        results.close()
         # Only writing our own outputs can fail here (reading letters never raises): a read-only
         # folder, a full disk. The temporary file is gone; say where and what to do.
         target = output or write_baseline or "standard output"
@@ -278,34 +290,16 @@ def audit_command(
     from lettercheck.files import find_letters
     from lettercheck.runner import default_jobs
 
-    if not paths:
-        raise click.UsageError("Angiv mindst én fil eller mappe, fx: lettercheck audit breve/")
+    _require_paths(paths, "lettercheck audit breve/ --html rapport.html")
     if html_path is None and csv_path is None:
         raise click.UsageError("Angiv --html RAPPORT.html og/eller --csv RAPPORT.csv.")
-    for path in paths:
-        if not os.path.lexists(path):
-            raise click.UsageError(f"{path}: findes ikke. Tjek stavningen af stien.")
     letters = [f.path for f in find_letters(paths, follow_symlinks=follow_symlinks)]
     inputs = {_real(p) for p in letters}
     for target in (html_path, csv_path):
         if target is not None and _real(target) in inputs:
             raise click.UsageError(f"{target} er et af brevene; vælg en anden fil.")
-    show = (progress if progress is not None else sys.stderr.isatty()) and len(letters) > 1
-    bar = (
-        click.progressbar(
-            length=len(letters),
-            label="Gennemgår breve",
-            file=sys.stderr,
-            show_eta=True,
-            show_pos=True,
-        )
-        if show
-        else None
-    )
-    on_done = (lambda _path, _done, _total: bar.update(1)) if bar is not None else None
-    if bar is not None:
-        bar.__enter__()
-    try:
+    show = progress if progress is not None else sys.stderr.isatty()
+    with _progress(len(letters), "Gennemgår breve", show) as on_done:
         outcome = run_audit(
             letters,
             html_path=html_path,
@@ -313,9 +307,6 @@ def audit_command(
             jobs=jobs or default_jobs(),
             on_done=on_done,
         )
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     written = " og ".join(str(p) for p in (html_path, csv_path) if p is not None)
     click.echo(
         f"{outcome.letters} breve gennemgået, {outcome.findings} fund, "
@@ -325,25 +316,25 @@ def audit_command(
     sys.exit(2 if outcome.unreadable else 0)
 
 
-def _run(jobs: Sequence, workers: int, show_progress: bool) -> Iterator:
-    """Results in input order, one job per letter, with a progress bar on stderr if asked."""
-    from lettercheck.pipeline import job_error, run_job
-    from lettercheck.runner import run
+def _require_paths(paths: Sequence[Path], example: str) -> None:
+    if not paths:
+        raise click.UsageError(f"Angiv mindst én fil eller mappe, fx: {example}")
+    for path in paths:
+        if not os.path.lexists(path):
+            raise click.UsageError(f"{path}: findes ikke. Tjek stavningen af stien.")
 
-    results = run(jobs, workers, run_job, on_error=job_error)
-    if not show_progress:
-        yield from results
+
+@contextlib.contextmanager
+def _progress(total: int, label: str, show: bool) -> Iterator:
+    """A progress bar with count and time left on stderr, or nothing: yields the runner's
+    ``on_done`` callback (None without a bar). Below a few letters a bar is only noise."""
+    if not show or total < PROGRESS_MIN_FILES:
+        yield None
         return
     with click.progressbar(
-        length=len(jobs),
-        label="Kontrollerer breve",
-        file=sys.stderr,
-        show_eta=True,
-        show_pos=True,
+        length=total, label=label, file=sys.stderr, show_eta=True, show_pos=True
     ) as bar:
-        for result in results:
-            bar.update(1)
-            yield result
+        yield lambda _item, _done, _total: bar.update(1)
 
 
 def _report(results, fmt: str, output: Path | None, fail_on, *, colour: bool) -> int:
@@ -388,7 +379,7 @@ class _open_output:
         # A file name that is not valid UTF-8 (Latin-1 bytes from an old share) is a lone
         # surrogate in Python; write it as a \udcXX escape instead of failing the whole report.
         if self.path is None:
-            stream = click.get_text_stream("stdout")
+            stream = sys.stdout
             with contextlib.suppress(AttributeError, ValueError):
                 stream.reconfigure(errors="backslashreplace")
             return stream
