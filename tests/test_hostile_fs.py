@@ -351,3 +351,29 @@ def test_unreadable_subfolder_is_reported_not_skipped_silently(tmp_path):
     assert "laast" in result.stdout + result.stderr
     assert result.returncode == 2
     assert stat.S_IMODE(locked.stat().st_mode) == 0
+
+
+def test_a_reader_that_stops_reading_the_report_is_no_crash(tmp_path):
+    """``lettercheck breve/ | head -1``: the pipe closes under us; stop quietly, no traceback."""
+    letters = tmp_path / "breve"
+    letters.mkdir()
+    for n in range(400):  # a report larger than the pipe's buffer, so writing must hit the close
+        h.good_text_letter(letters / f"brev{n:03}.txt")
+    proc = subprocess.Popen(
+        h.cli_command("--jobs", "1", letters),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=h.cli_env(),
+    )
+    try:
+        assert proc.stdout.readline()
+        proc.stdout.close()  # like head after its first line
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    stderr = err.decode("utf-8", "replace")
+    h.assert_no_traceback(stderr)
+    assert stderr.strip() == "", stderr
+    assert proc.returncode == 2, (proc.returncode, stderr)
