@@ -118,7 +118,8 @@ def check_command(
     """Check letters: PATH... are files or folders (searched recursively)."""
     from lettercheck.files import find_letters
     from lettercheck.findings import Severity
-    from lettercheck.pipeline import Job
+    from lettercheck.pipeline import Job, job_error, run_job
+    from lettercheck.runner import default_jobs, run
 
     _require_paths(paths, "lettercheck breve/")
     if (suggest or force) and annotate_dir is None:
@@ -157,9 +158,6 @@ def check_command(
         click.echo(f"lettercheck: {error}", err=True)
         sys.exit(2)
     severity = Severity(fail_on) if fail_on else configured.fail_on
-    from lettercheck.pipeline import job_error, run_job
-    from lettercheck.runner import default_jobs, run
-
     if progress is None:
         # Text streamed to a terminal shows its own progress, letter by letter.
         progress = sys.stderr.isatty() and not (fmt == "text" and _colour(output))
