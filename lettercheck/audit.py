@@ -85,7 +85,13 @@ def run_audit(
 def _write(path: Path, pieces: Iterable[str], newline: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline=newline) as out:
-        for piece in pieces:
-            out.write(piece)
-    tmp.replace(path)
+    try:
+        # backslashreplace: a file name that is not UTF-8 (a lone surrogate) must not fail the
+        # whole report; it is shown as a \udcXX escape.
+        with open(tmp, "w", encoding="utf-8", errors="backslashreplace", newline=newline) as out:
+            for piece in pieces:
+                out.write(piece)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk or Ctrl-C leaves no half report behind
+        raise
