@@ -297,14 +297,26 @@ def audit_command(
         if target is not None and _real(target) in inputs:
             raise click.UsageError(f"{target} er et af brevene; vælg en anden fil.")
     show = progress if progress is not None else sys.stderr.isatty()
-    with _progress(len(letters), "Gennemgår breve", show) as on_done:
-        outcome = run_audit(
-            letters,
-            html_path=html_path,
-            csv_path=csv_path,
-            jobs=jobs or default_jobs(),
-            on_done=on_done,
+    try:
+        with _progress(len(letters), "Gennemgår breve", show) as on_done:
+            outcome = run_audit(
+                letters,
+                html_path=html_path,
+                csv_path=csv_path,
+                jobs=jobs or default_jobs(),
+                on_done=on_done,
+            )
+    except OSError as error:  # writing a report: read-only folder, full disk
+        target = next(
+            (p for p in (html_path, csv_path) if p and error.filename and p.name in error.filename),
+            html_path or csv_path,
         )
+        click.echo(
+            f"{target}: kunne ikke skrives ({error.strerror or type(error).__name__}). "
+            "Vælg en anden placering, eller frigør plads.",
+            err=True,
+        )
+        sys.exit(2)
     written = " og ".join(str(p) for p in (html_path, csv_path) if p is not None)
     click.echo(
         f"{outcome.letters} breve gennemgået, {outcome.findings} fund, "
