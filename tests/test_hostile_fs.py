@@ -377,3 +377,26 @@ def test_a_reader_that_stops_reading_the_report_is_no_crash(tmp_path):
     h.assert_no_traceback(stderr)
     assert stderr.strip() == "", stderr
     assert proc.returncode == 2, (proc.returncode, stderr)
+
+
+def test_audit_survives_odd_names_and_a_read_only_report_folder(tmp_path):
+    """``lettercheck audit``: a non-UTF-8 name does not fail the whole report, and a report
+    folder it may not write to is one line and exit 2, with no temporary file left."""
+    letters = tmp_path / "breve"
+    letters.mkdir()
+    h.good_letter(letters / os.fsdecode(b"\xe6ble.docx"))
+    h.empty(letters / "tom.docx")
+    csv = tmp_path / "rapport.csv"
+    result = h.run_cli("audit", "--jobs", "1", "--csv", csv, letters, timeout=120)
+    h.assert_no_traceback(result.stdout, result.stderr)
+    assert result.returncode == 2
+    assert len(csv.read_text(encoding="utf-8-sig").strip().splitlines()) == 3  # header + 2
+    locked = tmp_path / "laast"
+    locked.mkdir()
+    locked.chmod(0o555)
+    html = locked / "rapport.html"
+    result = h.run_cli("audit", "--jobs", "1", "--html", html, letters, **h.unprivileged())
+    h.assert_no_traceback(result.stdout, result.stderr)
+    assert result.returncode == 2
+    assert str(html) in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert list(locked.iterdir()) == []
