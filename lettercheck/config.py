@@ -191,6 +191,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: ugyldig TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: ugyldig TOML: filen er ikke gemt som UTF-8") from None
     except OSError as error:
         raise ConfigError(f"{path}: kan ikke læses: {error.strerror}") from None
 
@@ -301,8 +303,8 @@ def _extra_officialese(
             path = source.parent / path
         try:
             text = path.read_text(encoding="utf-8")
-        except OSError:
-            raise fail(key, f"filen {path} kan ikke læses") from None
+        except (OSError, UnicodeDecodeError):
+            raise fail(key, f"filen {path} kan ikke læses (findes den, og er den UTF-8?)") from None
         pairs = []
         for number, line in enumerate(text.splitlines(), 1):
             if not line.strip() or line.startswith("#"):
