@@ -209,7 +209,11 @@ def _finish(results, fmt, output, severity, baseline, write_baseline) -> None:
     if baseline is not None:
         from lettercheck import baseline as baseline_module
 
-        known = baseline_module.load(baseline)
+        try:
+            known = baseline_module.load(baseline)
+        except baseline_module.BaselineError as error:  # one line, not a traceback
+            click.echo(f"lettercheck: {error}", err=True)
+            sys.exit(2)
         results = (known.filter(result) for result in results)
 
     exit_code = _report(results, fmt, output, severity, colour=_colour(output))
