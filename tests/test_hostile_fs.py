@@ -400,3 +400,23 @@ def test_audit_survives_odd_names_and_a_read_only_report_folder(tmp_path):
     assert result.returncode == 2
     assert str(html) in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert list(locked.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (".lettercheck.toml", b"fail-on = [[[\n"),
+        (".lettercheck.toml", b"\xff\xfe\x00 not UTF-8"),
+        ("baseline.json", b'{"lettercheck-baseline": '),
+        ("baseline.json", b"\xff\xfe\x00 not UTF-8"),
+    ],
+)
+def test_broken_configuration_or_baseline_is_one_line(tmp_path, name, content):
+    """The other files lettercheck reads (its configuration, a baseline) are input too."""
+    h.good_letter(tmp_path / "god.docx")
+    (tmp_path / name).write_bytes(content)
+    args = ["--baseline", tmp_path / name] if name.endswith(".json") else []
+    result = h.run_cli("--jobs", "1", *args, tmp_path / "god.docx", timeout=120)
+    h.assert_no_traceback(result.stdout, result.stderr)
+    assert result.returncode == 2
+    assert name in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
