@@ -6,6 +6,8 @@ number, counted from 1 as a reader would, and the part of the letter) and quotes
 
 from __future__ import annotations
 
+import re
+
 from lettercheck.findings import FileResult, Finding, Severity
 from lettercheck.reporters.summary import Summary
 
@@ -35,8 +37,17 @@ def _style(text: str, colour: bool, **kwargs) -> str:
     return click.style(text, **kwargs)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    r"""Control characters as ``\xNN``: a file name with a newline must not split a report line,
+    and a name or a .txt letter holding terminal escape codes must not drive the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def render_file(result: FileResult, *, colour: bool = False) -> str:
-    path = result.path.as_posix()
+    path = printable(result.path.as_posix())
     if result.error is not None:
         unreadable = _style("kan ikke læses", colour, fg="red")
         return f"{_style(path, colour, bold=True)}: {unreadable}: {result.error}\n"
@@ -49,7 +60,7 @@ def render_file(result: FileResult, *, colour: bool = False) -> str:
     for finding in result.findings:
         lines.append("  " + _finding_line(finding, colour))
         if finding.suggestion:
-            lines.append(f"      → {finding.suggestion}")
+            lines.append(f"      → {printable(finding.suggestion)}")
     return "\n".join(lines) + "\n"
 
 
@@ -66,7 +77,7 @@ def _finding_line(finding: Finding, colour: bool) -> str:
         f"{finding.code} {finding.rule}: {finding.message}"
     )
     if finding.text:
-        quote = " ".join(finding.text.split())
+        quote = printable(" ".join(finding.text.split()))
         if len(quote) > _MAX_QUOTE:
             quote = quote[: _MAX_QUOTE - 1] + "…"
         line += f" «{quote}»"
