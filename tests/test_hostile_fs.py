@@ -219,25 +219,27 @@ def test_odd_names_in_a_folder_and_after_double_dash(tmp_path, monkeypatch):
         assert "LIX" in line, line
 
 
-def test_names_that_are_not_utf8_or_hold_a_newline(tmp_path):
-    """A name from an old Samba share (Latin-1 bytes) or with a newline must neither crash the
-    report nor break the one-line-per-file rule."""
+def test_names_that_are_not_utf8_or_hold_control_characters(tmp_path):
+    """A name from an old Samba share (Latin-1 bytes), with a newline, or with a terminal escape
+    code must neither crash the report, nor break the one-line-per-file rule, nor reach the
+    terminal raw."""
     letters = tmp_path / "breve"
     letters.mkdir()
     latin1 = os.fsdecode(b"\xe6bleskr\xf8d.docx")  # "æbleskrød" in Latin-1: not valid UTF-8
     h.good_letter(letters / latin1)
     h.empty(letters / "tom\nfalsk linje.docx")
+    h.good_letter(letters / "farve\x1b[2J.docx")
     for fmt in ("text", "json"):
         result = h.run_cli("--format", fmt, "--jobs", "1", letters, timeout=120)
         h.assert_no_traceback(result.stdout, result.stderr)
         assert result.returncode == 2, result.stdout + result.stderr
         if fmt == "json":
-            assert len(report(result)["files"]) == 2
-        else:
-            assert "falsk linje" not in [line.strip() for line in result.stdout.splitlines()]
-            assert (
-                len([line for line in result.stdout.splitlines() if "kan ikke læses" in line]) == 1
-            )
+            assert len(report(result)["files"]) == 3
+            continue
+        assert "\x1b" not in result.stdout, "a raw escape code reached the terminal"
+        (line,) = [line for line in result.stdout.splitlines() if "kan ikke læses" in line]
+        assert "tom\\x0afalsk linje.docx: kan ikke læses" in line, line
+        assert "farve\\x1b[2J.docx  LIX" in result.stdout
 
 
 # --- Many files, outputs inside inputs ----------------------------------------------------------
