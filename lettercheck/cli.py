@@ -124,6 +124,15 @@ def check_command(
     _require_paths(paths, "lettercheck breve/")
     if (suggest or force) and annotate_dir is None:
         raise click.UsageError("--suggest og --force bruges sammen med --annotate MAPPE.")
+    if annotate_dir is not None:
+        outdir = _real(annotate_dir)
+        for path in paths:
+            if _real(path) == outdir or outdir in _real(path).parents:
+                # The output folder is never searched, so these letters would silently be skipped.
+                raise click.UsageError(
+                    f"--annotate {annotate_dir} er eller indeholder {path}, som skal kontrolleres. "
+                    "Vælg en mappe til kopierne uden for brevene."
+                )
 
     found = list(
         find_letters(
