@@ -422,3 +422,16 @@ def test_broken_configuration_or_baseline_is_one_line(tmp_path, name, content):
     h.assert_no_traceback(result.stdout, result.stderr)
     assert result.returncode == 2
     assert name in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_annotate_into_the_input_folder_itself_is_refused(tmp_path):
+    """The output folder is never searched, so ``--annotate breve breve`` would check nothing and
+    pass in silence; it is a usage error instead, and nothing is written."""
+    letters = tmp_path / "breve"
+    letters.mkdir()
+    h.good_letter(letters / "brev.docx")
+    before = h.tree_hashes(letters)
+    result = invoke("--annotate", letters, "--jobs", "1", letters)
+    assert result.returncode == 2
+    assert "--annotate" in result.stderr
+    assert h.tree_hashes(letters) == before and sorted(letters.iterdir()) == [letters / "brev.docx"]
