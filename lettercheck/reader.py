@@ -56,7 +56,7 @@ from lettercheck.model import (
     RunSegment,
 )
 from lettercheck.ooxml import child_text, qn, run_text
-from lettercheck.package import MAX_FILE_BYTES, Package, open_package
+from lettercheck.package import Package, open_package
 
 __all__ = ["is_short_bold_line", "read_document"]
 
@@ -67,6 +67,9 @@ TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 #: gigabytes; a long letter has a few hundred paragraphs and a few thousand runs.
 MAX_PARAGRAPHS = 50_000
 MAX_RUNS = 500_000
+#: Largest plain-text letter read. The whole file is read and decoded at once (~4x its size in
+#: memory), and pipeline.MAX_TEXT_CHARS refuses more than 3 million characters anyway.
+MAX_TEXT_FILE_BYTES = 16 * 1024 * 1024
 
 #: A "short" line for the bold-line-as-heading rule: at most this many words and characters.
 SHORT_LINE_WORDS = 10
@@ -786,7 +789,7 @@ _MD_LIST = re.compile(r"(\s*)(?:[-*+]|\d{1,3}[.)])\s+(.*?)\s*")
 def _read_text(path: Path, markdown: bool) -> Document:
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > MAX_TEXT_FILE_BYTES:
             raise LetterError("Filen er for stor til at være et brev. Del den op.")
         data = path.read_bytes()
     except PermissionError:
