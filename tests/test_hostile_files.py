@@ -195,6 +195,9 @@ BIG = {
         "Du skal møde op på jobcentret, når vi indkalder dig til en samtale. " * 60_000,
         encoding="utf-8",
     ),
+    "enorm.txt": lambda p: p.write_bytes(
+        ("Du skal møde op på jobcentret. " * 100 + "\n").encode() * 13_000  # ~40 MB
+    ),
     "god.docx": h.good_letter,
 }
 
@@ -262,3 +265,9 @@ def test_good_letter_beside_the_big_files_is_checked(big_run):
     folder, run, _before, _after = big_run
     (line,) = h.lines_naming(run.stdout, folder / "god.docx")
     assert "LIX" in line, line
+
+
+def test_huge_text_file_is_refused_before_it_is_read(big_run):
+    """A 40 MB .txt would cost gigabytes decoded and split; it is refused by its size."""
+    folder, run, _before, _after = big_run
+    h.assert_one_clean_error_line(run.stdout, folder / "enorm.txt", "for stor")
