@@ -14,7 +14,6 @@ copy written for a file that failed, or a file taking more than ``MAX_SECONDS``.
 
 from __future__ import annotations
 
-import io
 import os
 import random
 import re
@@ -27,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from lettercheck.docxwriter import paragraph, run, write_docx
+from lettercheck.docxwriter import paragraph, run
 from lettercheck.pipeline import Job, check_file, run_job
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -201,16 +200,9 @@ def _assert_clean(error: str | None) -> None:
 
 
 @pytest.fixture(scope="module")
-def warm() -> None:
+def warm(tmp_path_factory) -> None:
     """Load spaCy and the rules once, so the time bound measures the letter, not the start-up."""
-    path = Path(__file__).resolve().parent / "_warm.docx"
-    buffer = io.BytesIO()
-    write_docx(buffer, h.good_body())
-    try:
-        path.write_bytes(buffer.getvalue())
-        check_file(path)
-    finally:
-        path.unlink(missing_ok=True)
+    check_file(h.good_letter(tmp_path_factory.mktemp("warm") / "brev.docx"))
 
 
 @settings(
