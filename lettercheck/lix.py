@@ -72,10 +72,44 @@ def band(lix: float) -> str:
 
 
 def _letters(word: str) -> int:
+    if word.isalpha():  # almost every word; an alphabetic character is never \W, \d or _
+        return len(word)
     return len(_NOT_LETTER.sub("", word))
 
 
 _NOT_LETTER = re.compile(r"[\W\d_]+")
+
+
+def word_spans(
+    text: str, placeholders: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int, bool]]:
+    """``iter_words`` as a list, built without a generator: this runs over every block of every
+    letter (LIX) and every sentence (long-sentence), so its per-word cost is most of theirs."""
+    out: list[tuple[int, int, bool]] = []
+    append = out.append
+    if not placeholders:
+        for match in _WORD_RE.finditer(text):
+            start, end = match.span()
+            if end - start > LONG_WORD_LETTERS and match.lastgroup == "word":
+                # Only a word of seven characters or more can have seven letters.
+                append((start, end, _letters(match.group()) > LONG_WORD_LETTERS))
+            else:
+                append((start, end, False))  # addresses and merge fields are never long
+        return out
+    spans = sorted(placeholders)
+    p = 0
+    for match in _WORD_RE.finditer(text):
+        start, end = match.span()
+        while p < len(spans) and spans[p][1] <= start:
+            p += 1
+        if p < len(spans) and spans[p][0] < end and start < spans[p][1]:
+            continue  # inside a merge field: counted once below
+        if end - start > LONG_WORD_LETTERS and match.lastgroup == "word":
+            append((start, end, _letters(match.group()) > LONG_WORD_LETTERS))
+        else:
+            append((start, end, False))
+    out.extend((start, end, False) for start, end in spans)
+    return out
 
 
 def iter_words(
@@ -86,24 +120,15 @@ def iter_words(
     ``placeholders`` are ``[start, end)`` spans of merge fields: each is one word, never long,
     whatever its shown text looks like.
     """
-    spans = sorted(placeholders)
-    p = 0
-    for match in _WORD_RE.finditer(text):
-        start = match.start()
-        while p < len(spans) and spans[p][1] <= start:
-            p += 1
-        if p < len(spans) and spans[p][0] < match.end() and start < spans[p][1]:
-            continue  # inside a merge field: counted once below
-        kind = match.lastgroup
-        if kind == "word":
-            end = match.end()
-            # Only a word of seven characters or more can have seven letters.
-            long = end - start > LONG_WORD_LETTERS and _letters(match.group()) > LONG_WORD_LETTERS
-            yield start, end, long
-        else:
-            yield start, match.end(), False  # addresses and merge fields are never long
-    for start, end in spans:
-        yield start, end, False
+    return iter(word_spans(text, placeholders))
+
+
+def count_words(text: str, placeholders: Sequence[tuple[int, int]] = ()) -> int:
+    """How many LIX words ``text`` has (``len(word_spans(...))``, without building the list
+    when there are no merge fields)."""
+    if placeholders:
+        return len(word_spans(text, placeholders))
+    return sum(1 for _ in _WORD_RE.finditer(text))
 
 
 def count_text(
@@ -118,13 +143,13 @@ def count_text(
     of the nearest sentence before it.
     """
     starts = sorted(start for start, _end in sentence_spans) or [0]
-    words = long_words = 0
-    with_words: set[int] = set()
-    for start, _end, is_long in iter_words(text, placeholders):
-        words += 1
-        long_words += is_long
-        with_words.add(max(0, bisect_right(starts, start) - 1))
-    return words, len(with_words), long_words
+    words = word_spans(text, placeholders)
+    long_words = sum(1 for _start, _end, is_long in words if is_long)
+    if len(starts) == 1:
+        # One sentence (most blocks): it holds a word exactly when there is one.
+        return len(words), 1 if words else 0, long_words
+    with_words = {max(0, bisect_right(starts, start) - 1) for start, _end, _long in words}
+    return len(words), len(with_words), long_words
 
 
 def score(words: int, sentences: int, long_words: int) -> Readability:

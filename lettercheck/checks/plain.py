@@ -300,24 +300,48 @@ def lix_too_high(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit
     )
 
 
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int, int, int]]:
+    """``(first token, end token, start_char, end_char)`` of each sentence, the values
+    ``doc.sents`` gives each Span, read through one ``Doc.to_array`` instead of a Span and its
+    Tokens per sentence."""
+    n = len(doc)
+    if not n or "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
+        return [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]  # as before
+    from spacy.attrs import IDX, LENGTH, SENT_START
+
+    rows = doc.to_array([IDX, LENGTH, SENT_START]).tolist()
+    starts = [0] + [i for i in range(1, n) if rows[i][2] == 1]
+    ends = [*starts[1:], n]
+    return [
+        (first, last, rows[first][0], rows[last - 1][0] + rows[last - 1][1])
+        for first, last in zip(starts, ends, strict=True)
+    ]
+
+
 @check("long-sentence")
 def long_sentence(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Sentences with more than ``max-words`` words, counted as LIX counts them."""
-    from lettercheck.lix import iter_words
+    from lettercheck.lix import count_words
 
     limit = int(options.get("max-words", 25))
     for block, doc in _main_blocks(analysis):
         spans = [(p.start, p.end) for p in block.placeholders]
-        for sent in doc.sents:
-            text = block.text[sent.start_char : sent.end_char]
+        if len(block.text) + len(spans) <= limit:
+            # Every word has at least one character and a merge field counts once, so no
+            # sentence of this block can have more than ``limit`` words (most headings, list
+            # items and short paragraphs): skip making its sentences.
+            continue
+        for first, last, start_char, end_char in _sentence_bounds(doc):
+            if end_char - start_char + len(spans) <= limit:
+                continue  # too short to hold more than ``limit`` words (see above)
+            text = block.text[start_char:end_char]
             local = [
-                (s - sent.start_char, e - sent.start_char)
-                for s, e in spans
-                if sent.start_char <= s < sent.end_char
+                (s - start_char, e - start_char) for s, e in spans if start_char <= s < end_char
             ]
-            count = sum(1 for _ in iter_words(text, local))
+            count = count_words(text, local)
             if count <= limit:
                 continue
+            sent = doc[first:last]
             words = [t for t in sent if not t.is_punct and not t.is_space]
             if not words:
                 continue
