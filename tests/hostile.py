@@ -717,3 +717,25 @@ def assert_complete_zips(folder: Path) -> int:
             assert zf.testzip() is None, file
         count += 1
     return count
+
+
+def relationships_out_of_the_package(path: Path, secret_file: Path) -> Path:
+    """Header and footer relationships aimed at a local file: an absolute part name, a ``../``
+    climb out of the package, and an external ``file:`` URI. Parts live only inside the ZIP, so
+    none of them may ever be read from disk."""
+    parts = read_parts(
+        docx_bytes(headers=[paragraph("Jobcenter")], footers=[paragraph("Telefon 72 10 60 00")])
+    )
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    climb = "../" * 12 + secret_file.as_posix().lstrip("/")
+    rels = rels.replace('Target="header1.xml"', f'Target="{climb}"')
+    rels = rels.replace(
+        'Target="footer1.xml"', f'Target="{secret_file.as_uri()}" TargetMode="External"'
+    )
+    extra = (
+        '<Relationship Id="rIdAbs" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/header" Target="{secret_file.as_posix()}"/></Relationships>'
+    )
+    parts["word/_rels/document.xml.rels"] = rels.replace("</Relationships>", extra).encode()
+    path.write_bytes(zip_parts(parts))
+    return path
