@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -170,23 +171,52 @@ def check_command(
     if progress is None:
         # Text streamed to a terminal shows its own progress, letter by letter.
         progress = sys.stderr.isatty() and not (fmt == "text" and _colour(output))
-    with _progress(len(jobs_list), "Kontrollerer breve", progress) as on_done:
+    # A CI time-out or ``timeout`` stops us with SIGTERM: clean up as for Ctrl-C, not mid-write.
+    with (
+        _on_sigterm(_terminated),
+        _progress(len(jobs_list), "Kontrollerer breve", progress) as on_done,
+    ):
         results = run(jobs_list, jobs or default_jobs(), run_job, on_done, on_error=job_error)
         _check_and_exit(results, fmt, output, severity, baseline, write_baseline)
+
+
+@contextlib.contextmanager
+def _on_sigterm(handler):
+    """Install a SIGTERM handler for the run and restore the previous one after (the CLI also
+    runs in-process in tests); outside the main thread signals cannot be handled: no-op."""
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so the same clean-up runs."""
+
+
+def _terminated(signum, frame) -> None:
+    raise _Terminated
 
 
 def _check_and_exit(results, fmt, output, severity, baseline, write_baseline) -> None:
     try:
         _finish(results, fmt, output, severity, baseline, write_baseline)
-    except KeyboardInterrupt:
-        # Ctrl-C: stop the workers (each finishes the letter in hand, so no annotated copy is
-        # left half-written) and say so in one line instead of a traceback.
+    except KeyboardInterrupt as stop:
+        # Ctrl-C or SIGTERM: stop the workers (each finishes the letter in hand, so no annotated
+        # copy is left half-written) and say so in one line instead of a traceback.
         results.close()
+        terminated = isinstance(stop, _Terminated)
         click.echo(
-            "Afbrudt (Ctrl-C). Kopier og rapporter, der ikke var færdige, er ikke skrevet.",
+            f"Afbrudt ({'stoppet' if terminated else 'Ctrl-C'}). "
+            "Kopier og rapporter, der ikke var færdige, er ikke skrevet.",
             err=True,
         )
-        sys.exit(130)
+        sys.exit(143 if terminated else 130)
     except BrokenPipeError:
         # Whoever read the report (``| head``) stopped reading: stop quietly, like other tools.
         results.close()
