@@ -103,6 +103,9 @@ def _worker_start(initializer: Callable[[], None] | None = None) -> None:
     the job; workers that took it would print tracebacks and could be killed mid-write. The
     parent stops the pool instead, and each worker finishes the letter in hand."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The CLI turns SIGTERM into a clean stop in the parent; a worker must die on it as usual,
+    # since the pool itself stops broken workers with SIGTERM.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # A forked worker shares the parent's heap page by page until it writes to it. The cyclic
     # garbage collector writes to every object it visits, so one full collection in a worker would
     # copy the parent's whole heap (spaCy, and in an audit the results so far) into the worker.
