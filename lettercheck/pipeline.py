@@ -155,7 +155,8 @@ def run_job(job: Job) -> FileResult:
 
 @contextlib.contextmanager
 def _ctrl_c_deferred() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) while an annotated copy is written; it takes effect right after.
+    """Hold Ctrl-C (SIGINT) and SIGTERM while an annotated copy is written; they take effect
+    right after.
 
     The annotator writes a temporary file and renames it, removing it on any exception, but a
     KeyboardInterrupt can land between the temporary file's creation and the ``try`` that
@@ -165,7 +166,7 @@ def _ctrl_c_deferred() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         yield
     finally:
