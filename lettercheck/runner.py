@@ -38,7 +38,7 @@ X = TypeVar("X")
 #: Message of a letter whose worker process died; Danish, shown to the user like any read error.
 CRASH_MESSAGE = (
     "Kontrollen af filen fik programmet til at stoppe uventet. "
-    "Prøv at åbne og gemme filen igen i Word, og kontrollér den alene"
+    "Prøv at åbne og gemme filen igen i Word, og kontrollér den alene."
 )
 
 
