@@ -343,8 +343,7 @@ def test_a_worker_that_dies_is_that_files_error(tmp_path):
     result = h.run_cli("--jobs", "2", letters, env=env, timeout=120)
     h.assert_no_traceback(result.stdout, result.stderr)
     assert result.returncode == 2, result.stdout + result.stderr
-    (line,) = h.lines_naming(result.stdout, letters / "brev3.docx")
-    assert "kan ikke læses" in line
+    h.assert_one_clean_error_line(result.stdout, letters / "brev3.docx", "stoppe uventet")
     for n in (0, 1, 2, 4, 5, 6, 7):
         (line,) = h.lines_naming(result.stdout, letters / f"brev{n}.docx")
         assert "LIX" in line, line
