@@ -175,10 +175,15 @@ def _display_name(name: str | None) -> str | None:
 
 
 class _Styles:
-    """styles.xml, resolved through w:basedOn (cycle-safe) on demand."""
+    """styles.xml, resolved through w:basedOn (cycle-safe) on demand.
+
+    Only the style ids (and the default paragraph style) are read up front; a style's own
+    properties are read the first time a paragraph or run uses it (or a style based on it): a
+    Word template defines hundreds of styles and a letter uses a handful.
+    """
 
     def __init__(self, root: etree._Element | None) -> None:
-        self.styles: dict[str, _Style] = {}
+        self.styles = _LazyStyles()
         self.default_paragraph: str | None = None
         self.default_bold = False
         self._cache: dict[str, _Resolved] = {}
@@ -188,27 +193,16 @@ class _Styles:
         if defaults is not None:
             b = defaults.find(f"{qn('w:rPrDefault')}/{W_RPR}/{W_B}")
             self.default_bold = bool(_on(b))
+        elements = self.styles.elements
         for el in root.iter(W_STYLE):
             sid = el.get(W_STYLEID)
             if not sid:
                 continue
-            st = _Style()
-            name = el.find(W_NAME)
-            st.name = _display_name(name.get(W_VAL)) if name is not None else None
-            based = el.find(W_BASEDON)
-            st.based_on = based.get(W_VAL) if based is not None else None
-            ppr = el.find(W_PPR)
-            if ppr is not None:
-                _read_ppr_numbering(ppr, st)
-            rpr = el.find(W_RPR)
-            if rpr is not None:
-                st.bold = _on(rpr.find(W_B))
-                st.vanish = _on(rpr.find(W_VANISH))
-            self.styles.setdefault(sid, st)
+            elements.setdefault(sid, el)
             if (
-                el.get(W_TYPE) == "paragraph"
+                self.default_paragraph is None
+                and el.get(W_TYPE) == "paragraph"
                 and (el.get(W_DEFAULT) or "").lower() in ("1", "true", "on")
-                and self.default_paragraph is None
             ):
                 self.default_paragraph = sid
 
@@ -249,6 +243,43 @@ class _Styles:
         )
         self._cache[key] = res
         return res
+
+
+class _LazyStyles:
+    """Style id -> ``_Style``, read from its w:style element on first access (the first
+    element with an id wins, as Word does)."""
+
+    __slots__ = ("_read", "elements")
+
+    def __init__(self) -> None:
+        self.elements: dict[str, etree._Element] = {}
+        self._read: dict[str, _Style] = {}
+
+    def __contains__(self, sid: object) -> bool:
+        return sid in self.elements
+
+    def __getitem__(self, sid: str) -> _Style:
+        st = self._read.get(sid)
+        if st is None:
+            st = self._read[sid] = _read_style(self.elements[sid])
+        return st
+
+
+def _read_style(el: etree._Element) -> _Style:
+    """The properties of one w:style that the reader uses."""
+    st = _Style()
+    name = el.find(W_NAME)
+    st.name = _display_name(name.get(W_VAL)) if name is not None else None
+    based = el.find(W_BASEDON)
+    st.based_on = based.get(W_VAL) if based is not None else None
+    ppr = el.find(W_PPR)
+    if ppr is not None:
+        _read_ppr_numbering(ppr, st)
+    rpr = el.find(W_RPR)
+    if rpr is not None:
+        st.bold = _on(rpr.find(W_B))
+        st.vanish = _on(rpr.find(W_VANISH))
+    return st
 
 
 def _read_ppr_numbering(ppr: etree._Element, target: _Style) -> None:
