@@ -79,6 +79,8 @@ def formal_address(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
     it is left alone."""
     suggestions = {"De": "du", "Dem": "dig", "Deres": None}
     for block, doc in _main_blocks(analysis):
+        if "De" not in block.text:
+            continue  # all three words contain "De": most blocks have none, so skip their tokens
         for token in doc:
             text = token.text
             if text not in suggestions:
@@ -362,6 +364,10 @@ def long_word(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
     limit = int(options.get("max-letters", 20))
     law_words = set(options.get("law-words", ()))
     for block, doc in _main_blocks(analysis):
+        if max(map(len, block.text.split()), default=0) <= limit:
+            # A token never spans white space, and a white-space token has no letters, so no
+            # token of this block is long: skip making them.
+            continue
         skip = [(p.start, p.end) for p in block.placeholders] + [
             (k.start, k.end) for k in block.links
         ]
