@@ -120,7 +120,7 @@ def parse_xml(data: bytes, part_name: str) -> etree._Element:
         ) from None
     except (ValueError, MemoryError, etree.LxmlError):
         raise LetterError(
-            f"Filen er beskadiget: {safe_part_label(part_name)} kan ikke læses. "
+            f"Filen er beskadiget: {safe_part_label(part_name)} kan ikke fortolkes. "
             "Åbn brevet i Word, og gem det igen."
         ) from None
     if root is None:

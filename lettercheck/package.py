@@ -80,11 +80,11 @@ _ERR_TRUNCATED = (
     "Hent en ny kopi, eller gem brevet igen fra Word."
 )
 _ERR_LEGACY_DOC = (
-    "Filen er et gammelt Word-dokument (.doc), som ikke kan læses. "
+    "Filen er et gammelt Word-dokument (.doc). "
     "Åbn det i Word, og gem det som .docx."
 )
 _ERR_ENCRYPTED = (
-    "Filen er beskyttet med adgangskode og kan ikke læses. "
+    "Filen er beskyttet med adgangskode. "
     "Fjern adgangskoden i Word (Filer > Oplysninger > Beskyt dokument), og gem igen."
 )
 _ERR_OTHER_OLE = (
@@ -107,7 +107,7 @@ _ERR_ENTRIES = (
 _ERR_TOO_BIG = (
     "Filen er for stor til at være et brev (over 512 MB). Gem brevet uden store billeder."
 )
-_ERR_ACCESS = "Filen kan ikke læses (ingen adgang). Giv læseadgang til filen, og prøv igen."
+_ERR_ACCESS = "Ingen adgang til filen. Giv læseadgang til filen, og prøv igen."
 _ERR_NOT_FILE = "Stien er ikke en almindelig fil. Angiv et Word-dokument (.docx)."
 
 
@@ -239,7 +239,7 @@ class Package:
         except RuntimeError:
             # zipfile: "File ... is encrypted, password required for extraction"
             raise LetterError(
-                "Filen er krypteret med en ZIP-adgangskode og kan ikke læses. "
+                "Filen er krypteret med en ZIP-adgangskode. "
                 "Gem brevet igen fra Word uden adgangskode."
             ) from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error):

@@ -825,7 +825,7 @@ def _read_text(path: Path, markdown: bool) -> Document:
         data = path.read_bytes()
     except PermissionError:
         raise LetterError(
-            "Filen kan ikke læses (ingen adgang). Giv læseadgang til filen, og prøv igen."
+            "Ingen adgang til filen. Giv læseadgang til filen, og prøv igen."
         ) from None
     except OSError:
         raise LetterError("Filen kan ikke åbnes. Kontrollér, at den findes og kan læses.") from None
@@ -890,7 +890,8 @@ def read_document(path: str | Path) -> Document:
         return _read_text(path, markdown=suffix in (".md", ".markdown"))
     if not is_package and suffix not in WORD_SUFFIXES:
         raise LetterError(
-            "Filtypen kan ikke læses. Gem brevet som Word-dokument (.docx) eller ren tekst (.txt)."
+            "Filtypen understøttes ikke. "
+            "Gem brevet som Word-dokument (.docx) eller ren tekst (.txt)."
         )
     with open_package(path) as pkg:
         reader = _WordReader(pkg)

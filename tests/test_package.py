@@ -158,11 +158,11 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
             raise PermissionError(13, "Permission denied")
 
         monkeypatch.setattr(pkgmod, "open", denied, raising=False)
-        assert "ingen adgang" in error_of(path)
+        assert "Ingen adgang" in error_of(path)
         return
     path.chmod(0)
     try:
-        assert "ingen adgang" in error_of(path)
+        assert "Ingen adgang" in error_of(path)
     finally:
         path.chmod(0o644)
 

@@ -48,9 +48,9 @@ def printable(text: str) -> str:
 
 def render_file(result: FileResult, *, colour: bool = False) -> str:
     path = printable(result.path.as_posix())
-    if result.error is not None:
+    if result.readability is None:
         unreadable = _style("kan ikke læses", colour, fg="red")
-        return f"{_style(path, colour, bold=True)}: {unreadable}: {result.error}\n"
+        return f"{_style(path, colour, bold=True)}: {unreadable}: {printable(result.error or '')}\n"
     lines = []
     head = _style(path, colour, bold=True)
     if result.readability is not None:
@@ -61,6 +61,8 @@ def render_file(result: FileResult, *, colour: bool = False) -> str:
         lines.append("  " + _finding_line(finding, colour))
         if finding.suggestion:
             lines.append(f"      → {printable(finding.suggestion)}")
+    if result.error is not None:  # checked, but its annotated copy could not be written
+        lines.append(f"  {_style('fejl', colour, fg='red')}: {printable(result.error)}")
     return "\n".join(lines) + "\n"
 
 
