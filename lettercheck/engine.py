@@ -750,7 +750,7 @@ def _data_hits(
 ) -> None:
     """Run every phrase, pattern and regex rule over every block in its scope."""
     document = analysis.document
-    regex_rules = [r for r in active.values() if r.kind == "regex"]
+    regex_rules = [(r, _any_item(r.items)) for r in active.values() if r.kind == "regex"]
     use_phrases = any(r.kind == "phrases" for r in active.values())
     use_patterns = any(r.kind == "patterns" for r in active.values())
     for index, block in enumerate(document.blocks):
@@ -768,13 +768,38 @@ def _data_hits(
                 if rule.name in active and rule.scope.covers(block):
                     start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
                     _add_item_hit(rule_hits, rule, item, block, start, end)
-        for rule in regex_rules:
+        for rule, any_item in regex_rules:
             if not rule.scope.covers(block):
                 continue
+            if any_item is not None and any_item.search(block.text) is None:
+                continue  # none of the rule's patterns occurs in this block
             for item in rule.items:
                 for match in item.pattern.finditer(block.text):
                     if match.end() > match.start():
                         _add_item_hit(rule_hits, rule, item, block, match.start(), match.end())
+
+
+def _any_item(items: tuple[Item, ...]) -> re.Pattern[str] | None:
+    """One regex that tells whether any of a regex rule's patterns occurs in a text (one scan
+    instead of one per pattern, for the many blocks where none does), or None when there is
+    nothing to gain or the patterns cannot be joined without changing their meaning."""
+    if len(items) < 2:
+        return None
+    return _join_patterns(tuple((item.pattern.pattern, item.pattern.flags) for item in items))
+
+
+@functools.lru_cache(maxsize=64)
+def _join_patterns(patterns: tuple[tuple[str, int], ...]) -> re.Pattern[str] | None:
+    flags = {f for _p, f in patterns}
+    if len(flags) != 1:
+        return None  # each pattern keeps its own flags only when run alone
+    try:
+        if any(re.compile(p, f).groups for p, f in patterns):
+            return None  # group numbers (and back-references to them) would shift in a join
+        # re.compile(str) adds re.UNICODE to the flags; passing it back is harmless.
+        return re.compile("|".join(f"(?:{p})" for p, _f in patterns), flags.pop())
+    except re.error:
+        return None
 
 
 def _add_item_hit(
