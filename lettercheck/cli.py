@@ -157,6 +157,8 @@ def check_command(
     ]
     if annotate_dir is not None:
         _refuse_overwriting_inputs(jobs_list, inputs)
+        if any(_inside(annotate_dir, path) for path in paths if path.is_dir()):
+            _mark_annotation_folder(annotate_dir)
 
     # The configuration nearest the first path gives the default fail level; loading it here also
     # reports a broken configuration once, as one line, before any letter is checked.
@@ -477,6 +479,24 @@ def _refuse_overwriting_inputs(jobs: Sequence, inputs: set[Path]) -> None:
                 f"{job.annotate_to}. Kør dem hver for sig."
             )
         targets[target] = job.path
+
+
+def _inside(folder: Path, parent: Path) -> bool:
+    return _real(folder).is_relative_to(_real(parent))
+
+
+def _mark_annotation_folder(folder: Path) -> None:
+    """Mark an output folder that lies inside an input folder, so the next check of the input
+    folder passes over the copies (see ``files.ANNOTATED_MARKER``)."""
+    from lettercheck.files import ANNOTATED_MARKER, ANNOTATED_MARKER_TEXT
+
+    marker = folder / ANNOTATED_MARKER
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not marker.exists():
+            marker.write_text(ANNOTATED_MARKER_TEXT, encoding="utf-8")
+    except OSError:
+        pass  # an unwritable folder is reported per letter when its copy cannot be written
 
 
 def _real(path: Path) -> Path:

@@ -4,7 +4,8 @@ Folders are searched recursively in a stable (sorted) order so reports and exit 
 on the file system. Word's lock files (``~$brev.docx``) and hidden files are skipped. Symbolic links
 inside a folder are not followed unless asked: a link can point out of the folder or loop, and an
 unattended hook must neither wander nor hang. README, CHANGELOG and LICENSE text files in a folder
-are its documentation, not letters. A file named on the command line is always checked.
+are its documentation, not letters, and a folder of annotated copies (marked by ``--annotate``) is
+not checked again. A file or folder named on the command line is always checked.
 """
 
 from __future__ import annotations
@@ -18,6 +19,15 @@ from lettercheck.pipeline import SUPPORTED_SUFFIXES, TEXT_SUFFIXES
 
 #: A folder of letters often carries its own documentation; these are not letters to check when
 #: met in a folder (named on the command line they are checked like any file).
+#: Written by ``--annotate`` into its output folder, so that a later check of the folder around it
+#: does not check the copies (with their comments) a second time. Named on the command line, an
+#: output folder is checked like any other.
+ANNOTATED_MARKER = ".lettercheck-kommenteret"
+ANNOTATED_MARKER_TEXT = (
+    "Denne mappe indeholder kopier af breve med kommentarer fra lettercheck --annotate.\n"
+    "lettercheck springer mappen over, når den ligger inde i en mappe, der kontrolleres.\n"
+)
+
 _PROJECT_FILES = frozenset({"readme", "changelog", "changes", "license", "licence", "contributing"})
 
 
@@ -64,6 +74,8 @@ def _walk(root: Path, excluded: set[Path], follow_symlinks: bool) -> Iterator[Pa
         if real in excluded or real in visited:
             continue
         visited.add(real)
+        if folder != root and _is_annotation_folder(folder):
+            continue  # annotated copies from an earlier --annotate run: not letters to check again
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
@@ -85,6 +97,13 @@ def _walk(root: Path, excluded: set[Path], follow_symlinks: bool) -> Iterator[Pa
             except OSError:
                 continue
         stack.extend(reversed(subfolders))
+
+
+def _is_annotation_folder(folder: Path) -> bool:
+    try:
+        return (folder / ANNOTATED_MARKER).is_file()
+    except OSError:
+        return False  # an unlistable folder is reported below
 
 
 def _is_letter_name(name: str) -> bool:

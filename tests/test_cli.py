@@ -179,3 +179,17 @@ def test_annotate_skips_plain_text_letters_and_keeps_the_folder_structure(letter
     assert "kan ikke læses" not in result.output
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert written == ["god.docx", "sub/daarlig.docx"]
+
+
+def test_a_later_check_skips_annotated_copies_inside_the_folder(tmp_path):
+    letters = tmp_path / "breve"
+    letters.mkdir()
+    build(letters / "god.docx", GOOD_LETTER)
+    runner = CliRunner()
+    runner.invoke(main, ["--annotate", str(letters / "ud"), "--jobs", "1", str(letters)])
+    assert (letters / "ud" / "god.docx").is_file()
+    report = json.loads(runner.invoke(main, ["--format", "json", str(letters)]).output)
+    assert [Path(f["path"]).name for f in report["files"]] == ["god.docx"]
+    assert "ud" not in report["files"][0]["path"].split("/")
+    named = json.loads(runner.invoke(main, ["--format", "json", str(letters / "ud")]).output)
+    assert len(named["files"]) == 1, "an output folder named on the command line is checked"
