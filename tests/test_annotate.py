@@ -1,6 +1,6 @@
 """Annotated copies: every comment on exactly its finding's words, and nothing else changed.
 
-The sample letters (lettercheck/annotate_samples.py) cover multi-run spans with differing
+The sample letters (tests/annotate_samples.py) cover multi-run spans with differing
 formatting, tabs, table cells and nested tables, hyperlinks (relationship and HYPERLINK field),
 merge fields (complex and fldSimple), a .dotx, content controls, existing comments, tracked
 changes, images, headers, footers and text boxes. Each is read with the real reader, annotated,
@@ -20,6 +20,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from annotate_samples import SAMPLES, Sample, findings_for
+from annotate_verify import comment_anchors
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -33,8 +35,6 @@ from lettercheck.annotate import (
     comment_text,
     is_replaceable,
 )
-from lettercheck.annotate_samples import SAMPLES, Sample, findings_for
-from lettercheck.annotate_verify import comment_anchors
 from lettercheck.docxwriter import paragraph, write_docx
 from lettercheck.findings import Finding, Readability, Severity
 from lettercheck.model import MAIN_TEXT_KINDS, LetterError
@@ -252,7 +252,7 @@ def test_existing_comments_and_revisions_are_kept_and_ids_do_not_clash(tmp_path:
 
 
 def sample_png() -> bytes:
-    from lettercheck.annotate_samples import PNG
+    from annotate_samples import PNG
 
     return PNG
 

@@ -1,6 +1,6 @@
 """Annotated copies survive a real application: LibreOffice opens them with every comment in place.
 
-All sample letters (lettercheck/annotate_samples.py: body and table-cell comments, multi-run spans,
+All sample letters (tests/annotate_samples.py: body and table-cell comments, multi-run spans,
 hyperlinks, merge-field templates with complex fields and fldSimple, a .dotx, content controls,
 existing comments and revisions, header/footer/text-box findings) are annotated, some also with
 ``--suggest``, and converted to ODT in ONE ``soffice --headless --convert-to odt`` run (start-up
@@ -25,11 +25,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from annotate_samples import SAMPLES, Sample, findings_for
+from annotate_verify import comment_anchors
 from lxml import etree
 
 from lettercheck.annotate import AUTHOR, annotate_file, is_replaceable
-from lettercheck.annotate_samples import SAMPLES, Sample, findings_for
-from lettercheck.annotate_verify import comment_anchors
 from lettercheck.findings import Finding, Readability, Severity
 from lettercheck.model import MAIN_TEXT_KINDS
 from lettercheck.reader import read_document
