@@ -79,10 +79,7 @@ _ERR_TRUNCATED = (
     "Filen er afkortet eller beskadiget (ufuldstændig ZIP). "
     "Hent en ny kopi, eller gem brevet igen fra Word."
 )
-_ERR_LEGACY_DOC = (
-    "Filen er et gammelt Word-dokument (.doc). "
-    "Åbn det i Word, og gem det som .docx."
-)
+_ERR_LEGACY_DOC = "Filen er et gammelt Word-dokument (.doc). Åbn det i Word, og gem det som .docx."
 _ERR_ENCRYPTED = (
     "Filen er beskyttet med adgangskode. "
     "Fjern adgangskoden i Word (Filer > Oplysninger > Beskyt dokument), og gem igen."

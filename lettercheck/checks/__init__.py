@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """Where a rule fires. ``block``/``start``/``end`` are None for a finding about the whole letter.
+    """Where a rule fires; ``block``, ``start`` and ``end`` are None for a whole-letter finding.
 
     ``message`` replaces the rule's message when the check knows more ("Brevet nævner § 42, stk. 2
     før klagevejledningen"); ``suggestion`` is the better wording, if there is one.
