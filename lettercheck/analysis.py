@@ -30,7 +30,7 @@ def analyse(document: Document, lix_sentences: str = "danish") -> Analysis:
     """Run the Danish pipeline over every block (one ``nlp.pipe`` call) and compute LIX over
     the main text (``lix_sentences``: see ``lix.SENTENCE_RULES``). spaCy is imported here, not
     at module import, so ``--help`` stays fast."""
-    from lettercheck.danish import get_nlp
+    from lettercheck.danish import get_nlp, process
     from lettercheck.lix import readability
 
     nlp = get_nlp()
@@ -41,7 +41,7 @@ def analyse(document: Document, lix_sentences: str = "danish") -> Analysis:
     longest = max((len(block.text) for block in document.blocks), default=0)
     if longest >= nlp.max_length:
         nlp.max_length = longest + 1
-    docs = list(nlp.pipe(block.text for block in document.blocks))
+    docs = process(nlp, [block.text for block in document.blocks])
     return Analysis(
         document=document, docs=docs, readability=readability(document, docs, lix_sentences)
     )

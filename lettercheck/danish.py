@@ -521,11 +521,18 @@ def sentence_starts(doc: Doc) -> list[int]:
     arr = doc.to_array(spacy_.orth_space)
     strings = doc.vocab.strings
     texts = [strings[orth] for orth in arr[:, 0].tolist()]
+    return _starts_of(texts, arr[:, 1].tolist())
+
+
+def _starts_of(texts: list[str], space: list[int]) -> list[int]:
+    """``sentence_starts`` from a Doc's token texts and trailing-space flags."""
+    if len(texts) < 2:
+        return []
     joined = "".join(texts)
     first = _SPLIT_CHARS.search(joined)
     if first is None or first.start() == len(joined) - 1:
         return []  # no sentence end, or only the final one: the common short paragraph
-    return _starts(_Tokens(texts, arr[:, 1].tolist()))
+    return _starts(_Tokens(texts, space))
 
 
 def segment(doc: Doc) -> Doc:
@@ -542,6 +549,55 @@ def segment(doc: Doc) -> Doc:
     return doc
 
 
+def process(nlp: spacy.Language, texts: Iterable[str]) -> list[Doc]:
+    """``list(nlp.pipe(texts))`` for the pipeline of ``get_nlp()``, in one pass per text.
+
+    The same Docs (tokens, sentence starts, lemmas) as running the two components one after
+    the other, but each Doc is read with one ``Doc.to_array`` and written with one
+    ``Doc.from_array`` instead of two of each, and without ``nlp.pipe``'s per-Doc generator
+    layers: a letter is a few dozen short blocks, so this per-Doc overhead was most of the
+    components' cost. Any other pipeline (a component added or disabled) goes through
+    ``nlp.pipe``.
+    """
+    if nlp.pipe_names != [SENTENCES_PIPE, LEMMAS_PIPE]:
+        return list(nlp.pipe(texts))
+    setter = nlp.get_pipe(LEMMAS_PIPE)
+    if not isinstance(setter, LemmaSetter):
+        return list(nlp.pipe(texts))
+    spacy_ = _spacy()
+    numpy = spacy_.numpy
+    attrs_in = spacy_.orth_space_lower
+    attrs_out = spacy_.sent_start_lemma
+    cache, strings = setter.cache, setter.strings
+    make_doc = nlp.make_doc
+    docs = []
+    for text in texts:
+        doc = make_doc(text)
+        n = len(doc)
+        if n:
+            rows = doc.to_array(attrs_in).tolist()
+            # (SENT_START, LEMMA) per token, flat: one list and one reshape are cheaper for a
+            # short Doc than a list of lists.
+            values = []
+            append = values.append
+            for _orth, _space, key in rows:
+                found = cache.get(key)
+                if found is None:
+                    found = strings.add(lemma(strings[key]))
+                    if len(cache) < 500_000:
+                        cache[key] = found
+                append(_NOT_START)
+                append(found)
+            values[0] = 1
+            if n > 1:
+                words = [strings[orth] for orth, _space, _lower in rows]
+                for k in _starts_of(words, [space for _orth, space, _lower in rows]):
+                    values[2 * k] = 1
+            doc.from_array(attrs_out, numpy.array(values, dtype=numpy.uint64).reshape(n, 2))
+        docs.append(doc)
+    return docs
+
+
 class _SpacyBits:
     """numpy and the spaCy attribute ids the components use, imported once on first use (not
     at module import, and not per Doc: an import statement in a function costs a microsecond
@@ -556,6 +612,8 @@ class _SpacyBits:
         self.sent_start = [SENT_START]
         self.lower = [LOWER]
         self.lemma = [LEMMA]
+        self.orth_space_lower = [ORTH, SPACY, LOWER]
+        self.sent_start_lemma = [SENT_START, LEMMA]
 
 
 _SPACY_BITS: _SpacyBits | None = None
