@@ -1,0 +1,143 @@
+"""The speed-ups must not change a single finding: each fast path is checked here against the
+plain code it replaces (a reference written out in the test), on real and random texts."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from lettercheck import lix
+from lettercheck.danish import get_nlp, process
+from lettercheck.engine import load_rules
+
+_TEXTS = [
+    "",
+    " ",
+    "\n",
+    ".",
+    "Hej.",
+    "Du skal møde op den 3. marts kl. 10.00. Mødet holdes i Jobcentret, jf. § 16, stk. 2.",
+    "Vi har modtaget din ansøgning om sygedagpenge og beskæftigelsesindsatsforløbet.",
+    "Ring på tlf. 72 10 60 12 eller skriv til jc@kommune.dk, se www.borger.dk.\nMvh",
+    "«SagsbehandlerNavn» Sagsnr. 2026-1234 … Det betyder. hvad? Ja!  To  mellemrum  ",
+    "İstanbul-ophold (evt. pga. sygdom) d.d. p.t. i.h.t. ift. vedr. m.h.t.",
+]
+
+
+def _random_texts(count: int, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    words = " ".join(_TEXTS).replace("\n", " \n ").split(" ")
+    glue = [" ", " ", " ", "  ", "\n", ". ", ", ", ""]
+    return [
+        "".join(rnd.choice(words) + rnd.choice(glue) for _ in range(rnd.randint(0, 25)))
+        for _ in range(count)
+    ]
+
+
+def _reference_iter_words(text: str, placeholders=()):  # type: ignore[no-untyped-def]
+    """lix.iter_words as it was before the fast path: a generator, regex letter count."""
+    spans = sorted(placeholders)
+    p = 0
+    for match in lix._WORD_RE.finditer(text):
+        start = match.start()
+        while p < len(spans) and spans[p][1] <= start:
+            p += 1
+        if p < len(spans) and spans[p][0] < match.end() and start < spans[p][1]:
+            continue
+        if match.lastgroup == "word":
+            letters = len(re.sub(r"[\W\d_]+", "", match.group()))
+            yield start, match.end(), letters > lix.LONG_WORD_LETTERS
+        else:
+            yield start, match.end(), False
+    for start, end in spans:
+        yield start, end, False
+
+
+def test_word_spans_and_counts_match_the_reference() -> None:
+    rnd = random.Random(1)
+    for text in _TEXTS + _random_texts(400, 2):
+        placeholders = []
+        if text and rnd.random() < 0.4:
+            a = rnd.randrange(len(text))
+            placeholders.append((a, rnd.randint(a, len(text))))
+        expected = list(_reference_iter_words(text, placeholders))
+        assert lix.word_spans(text, placeholders) == expected
+        assert lix.count_words(text, placeholders) == len(expected)
+        starts = sorted({rnd.randint(0, len(text)) for _ in range(rnd.randint(0, 3))}) or [0]
+        sentences = {max(0, sum(1 for s in starts if s <= w[0]) - 1) for w in expected}
+        spans = [(s, 0) for s in starts]
+        assert lix.count_text(text, spans, placeholders) == (
+            len(expected),
+            len(sentences),
+            sum(1 for w in expected if w[2]),
+        )
+
+
+def test_process_gives_the_same_docs_as_the_pipeline() -> None:
+    from spacy.attrs import IDX, LEMMA, LOWER, ORTH, SENT_START, SPACY
+
+    nlp = get_nlp()
+    texts = _TEXTS + _random_texts(300, 3)
+    attrs = [ORTH, SPACY, LOWER, LEMMA, SENT_START, IDX]
+    for slow, fast in zip(list(nlp.pipe(texts)), process(nlp, texts), strict=True):
+        assert fast.text == slow.text
+        assert fast.to_array(attrs).tolist() == slow.to_array(attrs).tolist()
+        assert fast.has_annotation("SENT_START") == slow.has_annotation("SENT_START")
+
+
+def test_long_sentence_bounds_are_those_of_doc_sents() -> None:
+    from lettercheck.checks.plain import _sentence_bounds
+
+    nlp = get_nlp()
+    for doc in process(nlp, [t for t in _TEXTS + _random_texts(200, 4) if t.strip()]):
+        expected = [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]
+        assert _sentence_bounds(doc) == expected
+
+
+#: The patterns as first written (look-behind first). The rule files now start each with its
+#: first character so that the regex engine can skip to it; the matches must be the same.
+_LOOKBEHIND_FIRST = {
+    "abbreviation": [
+        r"(?<![\w.])[Jj](?:f|vf)\.",
+        r"(?<![\w.])[Ii](?:ht|\.h\.t)\.",
+        r"(?<![\w.])[Ii](?:ft|\.f\.t)\.",
+        r"(?<![\w.])[Ee]vt\.",
+        r"(?<![\w.])[Pp](?:ga|\.g\.a)\.",
+        r"(?<![\w.])[Pp]\.t\.",
+        r"(?<![\w.])[Dd]\.d\.",
+        r"(?<![\w.])[Mm](?:ht|\.h\.t)\.",
+        r"(?<![\w.])[Vv]edr\.",
+    ],
+    "phone": [
+        r"(?<![\d+])\+45\s?\d{2}\s?\d{2}\s?\d{2}\s?\d{2}(?!\d)",
+        r"(?<![\d+/.-])\d{2}\s\d{2}\s\d{2}\s\d{2}(?![\d/-]|\.\d)",
+        r"(?<![\d+/.-])\d{2}-\d{2}-\d{2}-\d{2}(?![\d/-]|\.\d)",
+        r"(?<![\d+/.-])\d{4}\s\d{4}(?![\d/-]|\.\d)",
+        r"(?<![\d+/.-])\d{8}(?![\d/-]|\.\d)",
+    ],
+}
+
+
+@pytest.mark.parametrize("which", ["abbreviation", "phone"])
+def test_rewritten_patterns_match_exactly_as_the_look_behind_first_ones(which: str) -> None:
+    rules = {r.name: r for r in load_rules()}
+    if which == "abbreviation":
+        current = [item.pattern for item in rules["abbreviation"].items]
+        alphabet = list("JjIiEePpDdMmVvfthvgaedr. .\n,ø1_-")
+    else:
+        options = rules["missing-caseworker-phone"].options
+        flags = re.IGNORECASE | re.UNICODE
+        current = [re.compile(p, flags) for p in options["phone-patterns"]]
+        current.append(re.compile(options["phone-bare-pattern"], flags))
+        alphabet = list("0123456789" * 3 + " +-/.\n4a")
+    original = [re.compile(p, current[0].flags) for p in _LOOKBEHIND_FIRST[which]]
+    assert len(original) == len(current)
+    rnd = random.Random(7)
+    for _ in range(6000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 20)))
+        for old, new in zip(original, current, strict=True):
+            assert [m.span() for m in new.finditer(text)] == [
+                m.span() for m in old.finditer(text)
+            ], (new.pattern, text)
