@@ -870,6 +870,8 @@ def check(analysis: Analysis, config: Config | None = None) -> list[Finding]:
         options = {**rule.options, **config.options_for(rule)}
         hits = [h for h in CHECKS[rule.check](analysis, options) if _in_scope(rule, document, h)]
         rule_hits[rule.name] = hits
+    for name, hits in rule_hits.items():
+        rule_hits[name] = _without_overlaps(hits)
     findings = [
         _finding(active[name], hit, document, config)
         for name, hits in rule_hits.items()
@@ -877,6 +879,34 @@ def check(analysis: Analysis, config: Config | None = None) -> list[Finding]:
     ]
     findings = apply_suppressions(findings, document, ruleset, active, config)
     return sorted(findings, key=_sort_key)
+
+
+def _without_overlaps(hits: list[Hit]) -> list[Hit]:
+    """One finding per stretch of words and rule: where two ways of matching a rule cover the
+    same words ("Der udbetales" and "udbetales"), keep the longer, which carries the better
+    suggestion, so the letter gets one comment there, not two."""
+    if len(hits) < 2:
+        return hits
+    kept: list[Hit] = []
+    for hit in sorted(hits, key=_widest_first):
+        if hit.block is None or not any(_overlap(hit, other) for other in kept):
+            kept.append(hit)
+    return kept
+
+
+def _widest_first(hit: Hit) -> tuple:
+    if hit.block is None or hit.start is None or hit.end is None:
+        return (-1, 0, 0)
+    return (hit.block, -(hit.end - hit.start), hit.start)
+
+
+def _overlap(a: Hit, b: Hit) -> bool:
+    return (
+        a.block == b.block
+        and None not in (a.start, a.end, b.start, b.end)
+        and a.start < b.end
+        and b.start < a.end
+    )
 
 
 def _sort_key(finding: Finding) -> tuple:

@@ -242,7 +242,9 @@ def test_config_thresholds_reach_the_rules() -> None:
     assert not _rule(check_text(sentence), "long-sentence")
     findings = _rule(check_text(sentence, Config(max_sentence_words=10)), "long-sentence")
     assert (
-        findings and "over 10 ord" not in findings[0].message and "under 11" in findings[0].message
+        findings
+        and "over 10 ord" not in findings[0].message
+        and "højst 10 ord" in findings[0].message
     )
     assert _rule(check_text(sentence, Config(lix_limit=5)), "lix-too-high")
     assert not _rule(check_text(sentence), "lix-too-high")
@@ -386,3 +388,13 @@ def test_findings_point_at_their_own_words() -> None:
             assert finding.text == block.text[finding.start : finding.end]
 
     run()
+
+
+def test_overlapping_hits_of_one_rule_become_one_finding() -> None:
+    from lettercheck.checks import Hit
+    from lettercheck.engine import _without_overlaps
+
+    wide, narrow, elsewhere = Hit(3, 0, 13), Hit(3, 4, 13), Hit(3, 40, 49)
+    whole_letter = Hit()
+    kept = _without_overlaps([narrow, elsewhere, wide, whole_letter])
+    assert set(kept) == {wide, elsewhere, whole_letter}

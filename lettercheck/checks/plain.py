@@ -352,7 +352,7 @@ def long_sentence(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                 block.index,
                 start,
                 end,
-                f"Sætningen har {count} ord; hold den under {limit + 1}. Del den i to eller flere.",
+                f"Sætningen har {count} ord; skriv højst {limit} ord i en sætning. Del den op.",
                 None,
             )
 
