@@ -213,7 +213,7 @@ def format_table(evaluation: Evaluation, details: bool = False) -> str:
     for file, error in evaluation.errors:
         lines.append(f"FEJL {file}: {error}")
     lines.append(
-        "Alle regler når 0,95 på begge dele af korpusset."
+        "Alle regler når 0,95 på alle dele af korpusset."
         if evaluation.passes
         else "Mindst én regel er under 0,95, eller et brev kunne ikke kontrolleres."
     )

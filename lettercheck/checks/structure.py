@@ -363,15 +363,24 @@ def _citizen_labelled(block: Block, start: int, options: Mapping[str, Any]) -> b
 _SENDER_AGAIN = re.compile(r"\b(?:mig|os|jobcent\w*|sagsbehandler\w*)\b", _FLAGS)
 
 
+_POINTS_BACK = re.compile(r"\b(?:ham|hende|han|hun|vedkommende)\b", re.IGNORECASE)
+
+
 def _third_party(block: Block, start: int, options: Mapping[str, Any]) -> bool:
     """Is the detail at ``start`` someone else's: the internship's contact, a mentor, a doctor?
 
-    Decided on the sentence (or line) before the detail: "Din mentor, Ole Berg, har tlf. …".
+    Decided on the sentence (or line) before the detail: "Din mentor, Ole Berg, har tlf. …", and
+    on the sentence before that when this one points back to a person ("ring til ham på …").
     """
     regex = _compile_any(_option(options, "third-party-labels"))
     before = block.text[:start]
-    ends = [m.end() for m in re.finditer(r"\n|[.!?]\s+(?=[A-ZÆØÅ])", before)]
-    matches = list(regex.finditer(before, ends[-1] if ends else 0))
+    ends = [0] + [m.end() for m in re.finditer(r"\n|[.!?]\s+(?=[A-ZÆØÅ])", before)]
+    sentence = ends[-1]
+    # "Din kontaktperson i praktikken er Bent Lund. Du kan ringe til ham på …": a pronoun that
+    # points back carries the previous sentence's person into this one.
+    if len(ends) > 1 and _POINTS_BACK.search(before, sentence):
+        sentence = ends[-2]
+    matches = list(regex.finditer(before, sentence))
     if not matches:
         return False
     # "… din mentor eller praktikken, så ring til mig på …": the detail is the sender's again.
