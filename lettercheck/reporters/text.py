@@ -78,7 +78,8 @@ def _finding_line(finding: Finding, colour: bool) -> str:
         f"{where}: {_style(severity, colour, fg=_COLOURS[finding.severity])} "
         f"{finding.code} {finding.rule}: {finding.message}"
     )
-    if finding.text:
+    if finding.text and finding.text not in finding.message:
+        # Quote the exact words, unless the message already names them («fremsende» er …).
         quote = printable(" ".join(finding.text.split()))
         if len(quote) > _MAX_QUOTE:
             quote = quote[: _MAX_QUOTE - 1] + "…"
