@@ -53,6 +53,7 @@ from lxml import etree
 
 from lettercheck.annotate_zip import copy_zip
 from lettercheck.findings import Finding, Readability
+from lettercheck.lix import display
 from lettercheck.model import MAIN_TEXT_KINDS, Block, BlockKind, Document, LetterError
 from lettercheck.ooxml import child_text, parse_xml, qn, run_text
 from lettercheck.package import Package, open_package
@@ -164,7 +165,7 @@ def comment_text(finding: Finding) -> list[str]:
 
 def _format_lix(readability: Readability) -> str:
     """``LIX 42 (middel)``: rounded as the text report shows it, so staff see the same number."""
-    return f"LIX {readability.lix:.0f} ({readability.band})"
+    return f"LIX {display(readability.lix)} ({readability.band})"
 
 
 def _summary_text(readability: Readability | None, findings: Sequence[Finding]) -> list[str]:

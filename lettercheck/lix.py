@@ -60,6 +60,13 @@ def _round_half_up(value: float, digits: int = 0) -> float:
     return math.floor(value * scale + 0.5) / scale
 
 
+def display(lix: float) -> str:
+    """LIX as a Danish reader sees it: one decimal with a decimal comma ("41,8"). One decimal, not
+    a whole number, so that the number, its band and the lix-too-high limit never seem to
+    disagree ("LIX 40" over a limit of 40)."""
+    return f"{lix:.1f}".replace(".", ",")
+
+
 def band(lix: float) -> str:
     """The Danish LIX band of ``lix``, judged on the value rounded to a whole number (half up):
     ≤24 meget let, 25–34 let, 35–44 middel, 45–54 svær, ≥55 meget svær. So 24.4 is "meget let"

@@ -114,7 +114,7 @@ def test_every_comment_is_anchored_on_its_words(
         assert not any(p.startswith("Gælder ordene") for p in anchor.paragraphs)
         assert anchor.text == heading
     # the summary: LIX with band, one line per whole-letter finding, on the first paragraph
-    summary = by_message["LIX 42 (middel)"]
+    summary = by_message["LIX 42,3 (middel)"]
     assert [p.split(" Hvorfor:")[0] for p in summary.paragraphs[1:]] == list(sample.whole)
     assert summary.text == heading
     assert result.summary

@@ -325,7 +325,7 @@ def test_libreoffice_shows_every_comment_on_its_words(cases: list[Case], index: 
     for mark in case.sample.relocated:
         (annotation,) = [a for a in ours if a.paragraphs[0].endswith(mark.message)]
         assert annotation.anchored == case.heading
-    summary = by_message["LIX 38 (middel)"]
+    summary = by_message["LIX 38,0 (middel)"]
     assert summary.anchored == case.heading
 
     ours_deleted = sorted(text for creator, text in odt.deletions if creator == AUTHOR)

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from lettercheck.checks import Hit, check
+from lettercheck.lix import display
 from lettercheck.model import MAIN_TEXT_KINDS
 
 if TYPE_CHECKING:
@@ -295,7 +296,7 @@ def lix_too_high(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit
     limit = float(options.get("limit", 40))
     if readability is None or readability.words == 0 or readability.lix <= limit:
         return
-    lix = f"{readability.lix:.1f}".replace(".", ",")
+    lix = display(readability.lix)
     yield Hit(
         message=f"Brevets LIX er {lix} ({readability.band}); det er over grænsen på "
         f"{limit:g}. Skriv kortere sætninger og færre lange ord."

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from lettercheck.findings import FileResult, Finding, Severity
+from lettercheck.lix import display
 from lettercheck.reporters.summary import Summary
 
 SEVERITY_DA = {Severity.ERROR: "fejl", Severity.WARNING: "advarsel", Severity.INFO: "info"}
@@ -55,7 +56,7 @@ def render_file(result: FileResult, *, colour: bool = False) -> str:
     head = _style(path, colour, bold=True)
     if result.readability is not None:
         r = result.readability
-        head += f"  LIX {r.lix:.0f} ({r.band}) · {r.words} ord · {r.sentences} sætninger"
+        head += f"  LIX {display(r.lix)} ({r.band}) · {r.words} ord · {r.sentences} sætninger"
     lines.append(head)
     for finding in result.findings:
         lines.append("  " + _finding_line(finding, colour))
