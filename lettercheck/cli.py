@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -41,7 +42,11 @@ class DefaultGroup(click.Group):
         """Show the check command's options too: they are what ``lettercheck PATH...`` takes."""
         check = self.commands["check"]
         with click.Context(check, info_name="check", parent=ctx) as check_ctx:
-            check.format_options(check_ctx, formatter)
+            params = [p for p in check.get_params(check_ctx) if isinstance(p, click.Option)]
+            records = [p.get_help_record(check_ctx) for p in params]
+        records.insert(-1, ("--version", "Show the version and exit."))
+        with formatter.section("Options"):
+            formatter.write_dl([r for r in records if r is not None])
         self.format_commands(ctx, formatter)
 
 
@@ -96,7 +101,7 @@ def main() -> None:
 @click.option(
     "--write-baseline",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Record today's findings in FILE and exit 0.",
+    help="Record today's findings in FILE (exit 0; 2 if a file could not be read).",
 )
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links inside folders.")
 @click.option(
@@ -160,26 +165,17 @@ def check_command(
         if any(_inside(annotate_dir, path) for path in paths if path.is_dir()):
             _mark_annotation_folder(annotate_dir)
 
-    # The configuration nearest the first path gives the default fail level; loading it here also
-    # reports a broken configuration once, as one line, before any letter is checked.
-    from lettercheck.config import ConfigError, load_config
-
-    try:
-        configured = load_config(paths[0])
-    except ConfigError as error:
-        click.echo(f"lettercheck: {error}", err=True)
-        sys.exit(2)
+    configured = _load_configs(paths[0], [f.path for f in found])
     severity = Severity(fail_on) if fail_on else configured.fail_on
     if progress is None:
-        # Text streamed to a terminal shows its own progress, letter by letter.
-        progress = sys.stderr.isatty() and not (fmt == "text" and _colour(output))
+        progress = _progress_wanted()
     # A CI time-out or ``timeout`` stops us with SIGTERM: clean up as for Ctrl-C, not mid-write.
     with (
         _on_sigterm(_terminated),
-        _progress(len(jobs_list), "Kontrollerer breve", progress) as on_done,
+        _Progress(len(jobs_list), "Kontrollerer breve", progress) as bar,
     ):
-        results = run(jobs_list, jobs or default_jobs(), run_job, on_done, on_error=job_error)
-        _check_and_exit(results, fmt, output, severity, baseline, write_baseline)
+        results = run(jobs_list, jobs or default_jobs(), run_job, bar.on_done, on_error=job_error)
+        _check_and_exit(results, fmt, output, severity, baseline, write_baseline, bar)
 
 
 @contextlib.contextmanager
@@ -205,9 +201,34 @@ def _terminated(signum, frame) -> None:
     raise _Terminated
 
 
-def _check_and_exit(results, fmt, output, severity, baseline, write_baseline) -> None:
+def _load_configs(first: Path, letters: Sequence[Path]):
+    """Load the configuration of every folder with letters before any letter is checked, so a
+    broken one is one line (and exit 2) instead of an error on each of its letters. The one
+    nearest the first path gives the default fail level."""
+    from lettercheck.config import ConfigError, load_config
+
     try:
-        _finish(results, fmt, output, severity, baseline, write_baseline)
+        for folder in sorted({letter.parent for letter in letters}):
+            load_config(folder)
+        return load_config(first)
+    except ConfigError as error:
+        click.echo(f"lettercheck: {error}", err=True)
+        sys.exit(2)
+
+
+def _progress_wanted() -> bool:
+    """A bar on a terminal; none when the report is piped on (``| less``, ``| jq``), where the
+    reader is a program or a pager, nor in CI logs."""
+    try:
+        piped = stat.S_ISFIFO(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):
+        piped = False
+    return sys.stderr.isatty() and not piped
+
+
+def _check_and_exit(results, fmt, output, severity, baseline, write_baseline, bar) -> None:
+    try:
+        _finish(results, fmt, output, severity, baseline, write_baseline, bar)
     except KeyboardInterrupt as stop:
         # Ctrl-C or SIGTERM: stop the workers (each finishes the letter in hand, so no annotated
         # copy is left half-written) and say so in one line instead of a traceback.
@@ -238,14 +259,14 @@ def _check_and_exit(results, fmt, output, severity, baseline, write_baseline) ->
         sys.exit(2)
 
 
-def _finish(results, fmt, output, severity, baseline, write_baseline) -> None:
+def _finish(results, fmt, output, severity, baseline, write_baseline, bar) -> None:
     """Report the results (or write the baseline) and exit with the report's exit code."""
     if write_baseline is not None:
         from lettercheck import baseline as baseline_module
 
         results = list(results)
         baseline_module.write(write_baseline, results)
-        click.echo(f"Baseline skrevet: {write_baseline} ({len(results)} breve)", err=True)
+        click.echo(f"Baseline skrevet: {write_baseline} ({_letters(len(results))})", err=True)
         sys.exit(2 if any(r.error for r in results) else 0)
     if baseline is not None:
         from lettercheck import baseline as baseline_module
@@ -257,6 +278,10 @@ def _finish(results, fmt, output, severity, baseline, write_baseline) -> None:
             sys.exit(2)
         results = (known.filter(result) for result in results)
 
+    if bar.bar is not None and fmt == "text" and output is None:
+        # The text report goes to the terminal the bar is drawn on: finish the bar first.
+        results = list(results)
+        bar.close()
     exit_code = _report(results, fmt, output, severity, colour=_colour(output))
     sys.exit(exit_code)
 
@@ -337,19 +362,20 @@ def audit_command(
     if html_path is None and csv_path is None:
         raise click.UsageError("Angiv --html RAPPORT.html og/eller --csv RAPPORT.csv.")
     letters = [f.path for f in find_letters(paths, follow_symlinks=follow_symlinks)]
+    _load_configs(paths[0], letters)
     inputs = {_real(p) for p in letters}
     for target in (html_path, csv_path):
         if target is not None and _real(target) in inputs:
             raise click.UsageError(f"{target} er et af brevene; vælg en anden fil.")
-    show = progress if progress is not None else sys.stderr.isatty()
+    show = progress if progress is not None else _progress_wanted()
     try:
-        with _progress(len(letters), "Gennemgår breve", show) as on_done:
+        with _Progress(len(letters), "Gennemgår breve", show) as bar:
             outcome = run_audit(
                 letters,
                 html_path=html_path,
                 csv_path=csv_path,
                 jobs=jobs or default_jobs(),
-                on_done=on_done,
+                on_done=bar.on_done,
             )
     except OSError as error:  # writing a report: read-only folder, full disk
         target = next(
@@ -364,7 +390,7 @@ def audit_command(
         sys.exit(2)
     written = " og ".join(str(p) for p in (html_path, csv_path) if p is not None)
     click.echo(
-        f"{outcome.letters} breve gennemgået, {outcome.findings} fund, "
+        f"{_letters(outcome.letters)} gennemgået, {outcome.findings} fund, "
         f"{outcome.unreadable} kunne ikke læses. Rapport: {written}",
         err=True,
     )
@@ -379,17 +405,34 @@ def _require_paths(paths: Sequence[Path], example: str) -> None:
             raise click.UsageError(f"{path}: findes ikke. Tjek stavningen af stien.")
 
 
-@contextlib.contextmanager
-def _progress(total: int, label: str, show: bool) -> Iterator:
-    """A progress bar with count and time left on stderr, or nothing: yields the runner's
-    ``on_done`` callback (None without a bar). Below a few letters a bar is only noise."""
-    if not show or total < PROGRESS_MIN_FILES:
-        yield None
-        return
-    with click.progressbar(
-        length=total, label=label, file=sys.stderr, show_eta=True, show_pos=True
-    ) as bar:
-        yield lambda _item, _done, _total: bar.update(1)
+class _Progress:
+    """A progress bar with count and time left on stderr, or nothing. ``on_done`` is the runner's
+    callback (None without a bar); ``close`` ends the bar early, so a text report can be printed
+    below it instead of through it. Below a few letters a bar is only noise."""
+
+    def __init__(self, total: int, label: str, show: bool) -> None:
+        self.bar = None
+        if show and total >= PROGRESS_MIN_FILES:
+            self.bar = click.progressbar(
+                length=total, label=label, file=sys.stderr, show_eta=True, show_pos=True
+            )
+        self.on_done = self._update if self.bar is not None else None
+
+    def _update(self, _item, _done, _total) -> None:
+        self.bar.update(1)
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.__enter__()
+        return self
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _report(results, fmt: str, output: Path | None, fail_on, *, colour: bool) -> int:
@@ -497,6 +540,10 @@ def _mark_annotation_folder(folder: Path) -> None:
             marker.write_text(ANNOTATED_MARKER_TEXT, encoding="utf-8")
     except OSError:
         pass  # an unwritable folder is reported per letter when its copy cannot be written
+
+
+def _letters(count: int) -> str:
+    return f"{count} brev" if count == 1 else f"{count} breve"
 
 
 def _real(path: Path) -> Path:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -193,3 +196,43 @@ def test_a_later_check_skips_annotated_copies_inside_the_folder(tmp_path):
     assert "ud" not in report["files"][0]["path"].split("/")
     named = json.loads(runner.invoke(main, ["--format", "json", str(letters / "ud")]).output)
     assert len(named["files"]) == 1, "an output folder named on the command line is checked"
+
+
+@pytest.mark.parametrize("command", [[], ["audit", "--csv", "{out}"]])
+def test_a_broken_configuration_in_any_folder_is_one_line_before_any_letter(tmp_path, command):
+    good, bad = tmp_path / "god", tmp_path / "skabeloner"
+    for folder in (good, bad):
+        folder.mkdir()
+        (folder / "brev.txt").write_text("Kære Ali\nDu skal til møde.\n", encoding="utf-8")
+    (bad / ".lettercheck.toml").write_text("lix-limt = 30\n", encoding="utf-8")
+    args = [a.replace("{out}", str(tmp_path / "r.csv")) for a in command]
+    result = run(*args, str(good), str(bad))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert "lix-limt" in line and ".lettercheck.toml" in line
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="needs util-linux's script for a tty")
+def test_progress_bar_on_a_terminal_and_none_when_piped(tmp_path):
+    folder = tmp_path / "breve"
+    folder.mkdir()
+    for n in range(6):
+        (folder / f"brev{n}.txt").write_text("Kære Ali\nDu skal til møde.\n", encoding="utf-8")
+    command = f"{shlex.quote(sys.executable)} -m lettercheck --jobs 1 {shlex.quote(str(folder))}"
+
+    def on_terminal(shell_command: str) -> str:
+        done = subprocess.run(
+            ["script", "-qec", shell_command, "/dev/null"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "COLUMNS": "120"},
+        )
+        return done.stdout
+
+    shown = on_terminal(command)
+    assert "Kontrollerer breve" in shown and "6/6" in shown
+    # the report is printed below the finished bar, not through it
+    assert shown.rindex("6/6") < shown.index("6 breve kontrolleret")
+    assert "Kontrollerer breve" not in on_terminal(command + " | cat")
