@@ -878,7 +878,22 @@ def check(analysis: Analysis, config: Config | None = None) -> list[Finding]:
         for hit in hits
     ]
     findings = apply_suppressions(findings, document, ruleset, active, config)
-    return sorted(findings, key=_sort_key)
+    return sorted(_most_severe_per_words(findings), key=_sort_key)
+
+
+def _most_severe_per_words(findings: list[Finding]) -> list[Finding]:
+    """Where two rules flag exactly the same words ("afholdes": officialese and passive voice),
+    keep the more severe finding only, so the letter gets one comment there and not two pieces of
+    advice that pull in different directions ("holdes" vs "vi afholder")."""
+    best: dict[tuple, Finding] = {}
+    for finding in findings:
+        if not finding.located:
+            continue
+        key = (finding.block, finding.start, finding.end)
+        kept = best.get(key)
+        if kept is None or finding.severity.rank > kept.severity.rank:
+            best[key] = finding
+    return [f for f in findings if not f.located or best[(f.block, f.start, f.end)] is f]
 
 
 def _without_overlaps(hits: list[Hit]) -> list[Hit]:
@@ -1092,9 +1107,11 @@ def explain_text(rule: Rule) -> str:
         )
         more = f" (og {len(rule.phrases) - 12} flere)" if len(rule.phrases) > 12 else ""
         lines.append(f"Ord: {shown}{more}")
-    if rule.options:
+    # Thresholds and word lists help staff; patterns are for developers (see the YAML file).
+    settings = {k: v for k, v in rule.options.items() if _is_setting(v)}
+    if settings:
         lines.append("Indstillinger:")
-        for key, value in rule.options.items():
+        for key, value in settings.items():
             lines.append(f"  {key}: {_one_line(_option_text(value), 90)}")
     if rule.scope.explicit:
         parts = []
@@ -1107,6 +1124,15 @@ def explain_text(rule: Rule) -> str:
     lines.append(f"Slå fra i et brev: kommentar »lettercheck: ignore {rule.name} <grund>«")
     lines.append(f"Defineret i: {rule.source}")
     return "\n".join(lines)
+
+
+def _is_setting(value: Any) -> bool:
+    """A threshold or a list of plain words, not a regular expression or a pattern table."""
+    if isinstance(value, bool | int | float):
+        return True
+    if isinstance(value, list):
+        return all(isinstance(v, str) and re.fullmatch(r"[\w' -]+", v) for v in value)
+    return isinstance(value, str) and bool(re.fullmatch(r"[\w' -]+", value))
 
 
 def _option_text(value: Any) -> str:

@@ -274,8 +274,8 @@ def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
                         block.index,
                         token.idx,
                         end_token.idx + len(end_token.text),
-                        f"«{doc[token.i : end_token.i + 1].text}» gemmer et udsagnsord; "
-                        f"skriv «{suggestion}».",
+                        f"«{doc[token.i : end_token.i + 1].text}» er navneordsstil; "
+                        f"brug udsagnsordet, fx «{suggestion}».",
                         suggestion,
                     )
                     break
