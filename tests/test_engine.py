@@ -398,3 +398,17 @@ def test_overlapping_hits_of_one_rule_become_one_finding() -> None:
     whole_letter = Hit()
     kept = _without_overlaps([narrow, elsewhere, wide, whole_letter])
     assert set(kept) == {wide, elsewhere, whole_letter}
+
+
+def test_two_rules_on_the_same_words_keep_the_more_severe() -> None:
+    from lettercheck.engine import _most_severe_per_words
+    from lettercheck.findings import Finding, Severity
+
+    passive = Finding("passive-voice", "LC303", Severity.INFO, "p", "body", 2, 4, 12, "afholdes")
+    officialese = Finding(
+        "officialese", "LC302", Severity.WARNING, "o", "body", 2, 4, 12, "afholdes"
+    )
+    elsewhere = Finding("passive-voice", "LC303", Severity.INFO, "p", "body", 2, 20, 27, "sendes")
+    letter = Finding("missing-goal", "LC103", Severity.WARNING, "g")
+    kept = _most_severe_per_words([passive, officialese, elsewhere, letter])
+    assert kept == [officialese, elsewhere, letter]
