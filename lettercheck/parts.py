@@ -27,9 +27,11 @@ import re
 
 from lettercheck.model import Block, BlockKind, Document, LetterPart
 
-_SALUTATION = re.compile(r"^\s*(kære|hej)\b", re.IGNORECASE)
-_CLOSING = re.compile(
-    r"^\s*(med\s+)?(venlig(e)?|mange|de\s+bedste)\s+hils(en|ner)\b|^\s*mvh\b|^\s*hilsen\b",
+#: The salutation and closing formulas; the structure rules use the same ones.
+SALUTATION = re.compile(r"^\s*(?:kære|hej)\b", re.IGNORECASE)
+CLOSING = re.compile(
+    r"^\s*(?:med\s+)?(?:venlig(?:e|st)?|mange|de\s+bedste|kærlig(?:e)?)\s+hils(?:en|ner)\b"
+    r"|^\s*mvh\b|^\s*hilsen\b",
     re.IGNORECASE,
 )
 _LEGAL_TITLE = re.compile(
@@ -78,7 +80,7 @@ def _tag_flow(flow: list[Block]) -> None:
         for i, b in enumerate(flow)
         if (salutation is None or i < salutation) and (i in headings or _is_subject_line(b))
     )
-    closing = _last(i for i, t in enumerate(texts) if _CLOSING.match(t) and len(t) < 40)
+    closing = _last(i for i, t in enumerate(texts) if CLOSING.match(t) and len(t) < 40)
 
     start = _first(x for x in (subject, salutation) if x is not None)
     if start is None:
@@ -126,7 +128,7 @@ def _final_legal_heading(flow: list[Block], headings: list[int], after: int) -> 
         if _is_legal_title(text):
             if candidate is None:
                 candidate = i
-        elif _ATTACHMENTS.match(text) or _CONTACT_TITLE.match(text) or _CLOSING.match(text):
+        elif _ATTACHMENTS.match(text) or _CONTACT_TITLE.match(text) or CLOSING.match(text):
             continue
         else:
             candidate = None  # a message heading after it: that legal section was not the last
@@ -159,7 +161,7 @@ def _is_legal_title(text: str) -> bool:
 
 
 def _is_salutation(text: str) -> bool:
-    return bool(_SALUTATION.match(text)) and len(text.split()) <= 8
+    return bool(SALUTATION.match(text)) and len(text.split()) <= 8
 
 
 def _first(items) -> int | None:

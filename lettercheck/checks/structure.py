@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from lettercheck.checks import Hit, check
 from lettercheck.model import Block, BlockKind, LetterPart
+from lettercheck.parts import CLOSING, SALUTATION
 
 if TYPE_CHECKING:
     from lettercheck.analysis import Analysis
@@ -47,13 +48,9 @@ _MESSAGE_PARTS = frozenset(
     {LetterPart.ADDRESS, LetterPart.SUBJECT, LetterPart.SALUTATION, LetterPart.BODY, None}
 )
 
-#: Closing formulas, used when the letter parts were not tagged (plain test documents) and to find
-#: the signature lines that follow a closing inside the same block.
-_CLOSING_RE = re.compile(
-    r"^\s*(?:med\s+)?(?:venlig(?:e|st)?|mange|de\s+bedste|kærlig(?:e)?)\s+hils(?:en|ner)\b"
-    r"|^\s*mvh\b|^\s*hilsen\b",
-    _FLAGS,
-)
+#: Closing formulas (parts.py's), used when the letter parts were not tagged (plain test
+#: documents) and to find the signature lines that follow a closing inside the same block.
+_CLOSING_RE = re.compile(CLOSING.pattern, _FLAGS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -281,7 +278,7 @@ def _citizen_zone(blocks: Sequence[Block], options: Mapping[str, Any]) -> set[in
     column with one, are the sender's.
     """
     sender = _compile_any(_option(options, "sender-markers"))
-    salutation = re.compile(r"^\s*(?:kære|hej)\b", _FLAGS)
+    salutation = SALUTATION
     tagged = _parts_tagged(blocks)
     top: list[Block] = []
     if tagged:
@@ -675,15 +672,14 @@ def _body_paragraphs(analysis: Analysis) -> list[list[Block]]:
         chosen = [b for b in blocks if b.part == LetterPart.BODY]
     else:
         closing = _closing_index(blocks)
-        salutation = re.compile(r"\s*(?:kære|hej)\b", _FLAGS)
-        started = not any(salutation.match(b.text) for b in blocks)
+        started = not any(SALUTATION.match(b.text) for b in blocks)
         for i, b in enumerate(blocks):
             if closing is not None and i >= closing:
                 break
             if b.kind in (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.TEXT_BOX):
                 continue
             if not started:
-                started = bool(salutation.match(b.text))
+                started = bool(SALUTATION.match(b.text))
                 continue
             chosen.append(b)
     paragraphs: list[list[Block]] = []
