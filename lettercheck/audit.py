@@ -65,7 +65,7 @@ def run_audit(
     renamed, so a failed run never leaves half a report."""
     from lettercheck.reporters import csv as csv_reporter
     from lettercheck.reporters import html as html_reporter
-    from lettercheck.reporters.sarif import rule_catalog
+    from lettercheck.reporters.catalog import rule_catalog
     from lettercheck.runner import run
 
     results = list(collect(run(paths, jobs, audit_one, on_done=on_done)))

@@ -146,9 +146,6 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
 
-    def main_text_blocks(self) -> list[Block]:
-        return [b for b in self.blocks if b.kind in MAIN_TEXT_KINDS]
-
 
 class LetterError(Exception):
     """A file that cannot be checked. The message is one line for the user: what is wrong and what

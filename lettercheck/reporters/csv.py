@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from lettercheck.findings import FileResult
-from lettercheck.reporters.sarif import catalog_with_findings, rule_catalog
+from lettercheck.reporters.catalog import catalog_with_findings, rule_catalog
 
 BOM = "\ufeff"
 SEPARATOR = ";"

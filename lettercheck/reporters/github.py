@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from lettercheck.findings import FileResult, Finding, Severity
-from lettercheck.reporters.sarif import block_label
+from lettercheck.reporters.catalog import block_label
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from lettercheck.findings import FileResult, Finding, Severity
-from lettercheck.reporters.sarif import RuleInfo, block_label, catalog_with_findings, rule_catalog
+from lettercheck.reporters.catalog import RuleInfo, block_label, catalog_with_findings, rule_catalog
 
 #: (label, rule that must not fire, who recommended it). The share of letters without a finding of
 #: the rule is shown. The rule names are part of the JSON contract (issue 3).

@@ -16,84 +16,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from lettercheck.findings import FileResult, Finding, Severity
+from lettercheck.reporters.catalog import RuleInfo, block_label, catalog_with_findings, rule_catalog
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-
-
-@dataclass(frozen=True, slots=True)
-class RuleInfo:
-    """What a report needs to know about a rule, whatever the engine's own type looks like."""
-
-    name: str  # kebab-case, the JSON contract's "rule"
-    code: str
-    severity: Severity
-    message: str = ""
-    why: str = ""
-
-
-def _get(rule: Any, *keys: str) -> Any:
-    """A field of a rule given as a mapping or an object, trying several names."""
-    for key in keys:
-        value = rule.get(key) if isinstance(rule, Mapping) else getattr(rule, key, None)
-        if value is not None:
-            return value
-    return None
-
-
-def rule_catalog(rules: Iterable[Any] | None = None) -> list[RuleInfo]:
-    """The rules' metadata as ``RuleInfo``s sorted by code.
-
-    ``rules`` defaults to ``lettercheck.engine.load_rules()``; if the engine cannot be loaded the
-    catalog is empty and reports fall back to what the findings say.
-    """
-    if rules is None:
-        try:
-            from lettercheck.engine import load_rules
-
-            rules = load_rules()
-        except Exception:
-            rules = []
-    if isinstance(rules, Mapping):
-        rules = rules.values()
-    out: dict[str, RuleInfo] = {}
-    for rule in rules:
-        name = _get(rule, "name", "rule")
-        code = _get(rule, "code")
-        if not name or not code:
-            continue
-        try:
-            severity = Severity(str(_get(rule, "severity") or "warning"))
-        except ValueError:
-            severity = Severity.WARNING
-        out[str(name)] = RuleInfo(
-            name=str(name),
-            code=str(code),
-            severity=severity,
-            # A message template's {text}/{limit} placeholders mean nothing without a finding.
-            message=_PLACEHOLDER.sub("…", str(_get(rule, "message", "title", "summary") or "")),
-            why=str(_get(rule, "why", "description") or ""),
-        )
-    return sorted(out.values(), key=lambda r: (r.code, r.name))
-
-
-def catalog_with_findings(catalog: list[RuleInfo], results: Iterable[FileResult]) -> list[RuleInfo]:
-    """``catalog`` plus a descriptor for every rule that fired but is not in it."""
-    known = {r.name: r for r in catalog}
-    for result in results:
-        for f in result.findings or ():
-            if f.rule not in known:
-                known[f.rule] = RuleInfo(f.rule, f.code, f.severity, f.message, f.why)
-    return sorted(known.values(), key=lambda r: (r.code, r.name))
 
 
 def artifact_uri(path: Path, base: Path | None = None) -> str:
@@ -107,14 +39,6 @@ def artifact_uri(path: Path, base: Path | None = None) -> str:
     except ValueError:
         return absolute.as_uri()
     return quote(rel.as_posix(), safe="/")
-
-
-def block_label(finding: Finding) -> str:
-    """Where in the letter a located finding is, as Word users say it: "afsnit 4 (brødtekst)"."""
-    from lettercheck.reporters.text import PART_DA
-
-    label = f"afsnit {finding.block + 1}" if finding.block is not None else "hele brevet"
-    return f"{label} ({PART_DA.get(finding.part, finding.part)})" if finding.part else label
 
 
 def _message(finding: Finding) -> str:
