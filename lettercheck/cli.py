@@ -377,6 +377,10 @@ def audit_command(
                 jobs=jobs or default_jobs(),
                 on_done=bar.on_done,
             )
+    except KeyboardInterrupt:
+        # The reports are written to temporary files and renamed only when complete.
+        click.echo("Afbrudt (Ctrl-C). Rapporterne er ikke skrevet.", err=True)
+        sys.exit(130)
     except OSError as error:  # writing a report: read-only folder, full disk
         target = next(
             (p for p in (html_path, csv_path) if p and error.filename and p.name in error.filename),
