@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import stat
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,17 +161,34 @@ def _ctrl_c_deferred() -> Iterator[None]:
 
     The annotator writes a temporary file and renames it, removing it on any exception, but a
     KeyboardInterrupt can land between the temporary file's creation and the ``try`` that
-    guards it (likely under I/O load, when creating the file waits for the disk) and leave it
-    behind. Blocking the signal for these milliseconds makes the write all or nothing.
+    guards it (likely under I/O load) and leave it behind. A signal mask is not enough: the
+    kernel may hand the signal to another thread (OpenBLAS starts several), whose C handler
+    still makes the main thread raise. So for these milliseconds the Python handlers only note
+    the signal, and the one noted is delivered to the previous handler afterwards.
     """
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
-        yield
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread; nothing to hold here
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    noted: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, lambda s, _f: noted.append(s)) for signum in held}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a held Ctrl-C is raised now
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if noted:
+            _deliver(noted[0], previous[noted[0]])
+
+
+def _deliver(signum: int, handler) -> None:
+    """Deliver a held signal as if it had arrived now."""
+    if callable(handler):
+        handler(signum, None)
+    elif handler == signal.SIG_DFL:
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        os.kill(os.getpid(), signum)  # the default action: end the process
 
 
 def job_error(job: Job, message: str) -> FileResult:
