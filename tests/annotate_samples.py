@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from lettercheck.docxwriter import paragraph, run, write_docx
+from lettercheck.docxwriter import paragraph, run, text_box, write_docx
 from lettercheck.findings import Finding, Severity
 from lettercheck.model import Document
 
@@ -109,24 +109,7 @@ def _complex_field(instr: str, result: str) -> str:
 
 def textbox(text: str) -> str:
     """A text box run as Word 2010+ writes it (DrawingML, with the same text as VML fallback)."""
-    return (
-        "<w:r><mc:AlternateContent>"
-        '<mc:Choice Requires="wps"><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" '
-        'simplePos="0" relativeHeight="1" behindDoc="0" locked="0" layoutInCell="1" '
-        'allowOverlap="1"><wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="column">'
-        '<wp:posOffset>0</wp:posOffset></wp:positionH><wp:positionV relativeFrom="paragraph">'
-        '<wp:posOffset>0</wp:posOffset></wp:positionV><wp:extent cx="1828800" cy="457200"/>'
-        '<wp:wrapNone/><wp:docPr id="1" name="Tekstboks 1"/><a:graphic><a:graphicData '
-        'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
-        '<wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="1828800" '
-        'cy="457200"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></wps:spPr>'
-        f"<wps:txbx><w:txbxContent>{paragraph(text)}</w:txbxContent></wps:txbx>"
-        "<wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"
-        "</mc:Choice><mc:Fallback><w:pict>"
-        '<v:shape id="Tekstboks1" type="#_x0000_t202" style="width:144pt;height:36pt">'
-        f"<v:textbox><w:txbxContent>{paragraph(text)}</w:txbxContent></v:textbox></v:shape>"
-        "</w:pict></mc:Fallback></mc:AlternateContent></w:r>"
-    )
+    return text_box(paragraph(text))
 
 
 # 1x1 transparent PNG, for "images are preserved".
