@@ -412,3 +412,15 @@ def test_two_rules_on_the_same_words_keep_the_more_severe() -> None:
     letter = Finding("missing-goal", "LC103", Severity.WARNING, "g")
     kept = _most_severe_per_words([passive, officialese, elsewhere, letter])
     assert kept == [officialese, elsewhere, letter]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "active"),
+    [
+        ("Du vil blive indkaldt til en samtale.", "vi indkalder"),
+        ("Du er blevet bevilget hjælp.", "vi bevilger"),
+    ],
+)
+def test_blive_passive_suggests_the_active_verb(sentence: str, active: str) -> None:
+    (finding,) = _rule(check_text(sentence), "passive-voice")
+    assert f"«{active}»" in finding.message

@@ -204,12 +204,15 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                 continue
             for follower in doc[token.i + 1 : token.i + 4]:
                 if _participle(follower, options):
+                    # "blive indkaldt" -> "vi indkalder", when the lemma table knows the verb
+                    verb = follower.lemma_
+                    active = f"vi {_present(verb)}" if verb.endswith("e") else "vi har …"
                     yield Hit(
                         block.index,
                         token.idx,
                         follower.idx + len(follower.text),
                         f"«{doc[token.i : follower.i + 1].text}» er passiv; skriv hvem der gør "
-                        "det, fx «vi har …».",
+                        f"det, fx «{active}».",
                         None,
                     )
                     taken_until = follower.i
