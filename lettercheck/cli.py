@@ -289,7 +289,8 @@ def _finish(results, fmt, output, severity, baseline, write_baseline, bar) -> No
 @main.command("rules")
 def rules_command() -> None:
     """List every rule: code, name, severity and message."""
-    from lettercheck.engine import RuleError, load_rules, rules_table
+    from lettercheck.explain import rules_table
+    from lettercheck.ruleset import RuleError, load_rules
 
     try:
         click.echo(rules_table(load_rules()))
@@ -302,7 +303,8 @@ def rules_command() -> None:
 @click.argument("rule")
 def explain_command(rule: str) -> None:
     """Explain one rule (by name or code): what it checks, why, and a better example."""
-    from lettercheck.engine import RuleError, explain_text, load_rules
+    from lettercheck.explain import explain_text
+    from lettercheck.ruleset import RuleError, load_rules
 
     try:
         ruleset = load_rules()

@@ -32,7 +32,7 @@ from lettercheck.findings import Severity
 from lettercheck.model import LetterError
 
 if TYPE_CHECKING:
-    from lettercheck.engine import Rule, RuleSet
+    from lettercheck.ruleset import Rule, RuleSet
 
 
 class ConfigError(LetterError):
@@ -281,7 +281,7 @@ def parse_config(table: dict[str, Any], source: Path | None = None) -> Config:
 
 def _ruleset() -> RuleSet | None:
     """The shipped rules, to validate selectors against. Loading them does not import spaCy."""
-    from lettercheck.engine import load_rules
+    from lettercheck.ruleset import load_rules
 
     return load_rules()
 

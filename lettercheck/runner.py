@@ -68,7 +68,7 @@ def warm_up() -> None:
     except Exception:  # warm-up is an optimisation only
         pass
     try:
-        from lettercheck.engine import load_rules
+        from lettercheck.ruleset import load_rules
 
         load_rules()
     except Exception:

@@ -28,7 +28,7 @@ from lettercheck.model import Comment, Document
 
 if TYPE_CHECKING:
     from lettercheck.config import Config
-    from lettercheck.engine import Rule, RuleSet
+    from lettercheck.ruleset import Rule, RuleSet
 
 _DIRECTIVE = re.compile(
     r"^\s*lettercheck\s*:\s*(?P<mode>ignore-file|ignore)\b\s*(?P<rules>[^\s]*)\s*(?P<reason>.*)$",

@@ -40,12 +40,12 @@ def _get(rule: Any, *keys: str) -> Any:
 def rule_catalog(rules: Iterable[Any] | None = None) -> list[RuleInfo]:
     """The rules' metadata as ``RuleInfo``s sorted by code.
 
-    ``rules`` defaults to ``lettercheck.engine.load_rules()``; if the engine cannot be loaded the
+    ``rules`` defaults to ``lettercheck.ruleset.load_rules()``; if the rules cannot be loaded the
     catalog is empty and reports fall back to what the findings say.
     """
     if rules is None:
         try:
-            from lettercheck.engine import load_rules
+            from lettercheck.ruleset import load_rules
 
             rules = load_rules()
         except Exception:
