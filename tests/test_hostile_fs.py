@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import signal
 import stat
 import subprocess
@@ -450,42 +449,3 @@ def test_annotate_into_the_input_folder_itself_is_refused(tmp_path):
     assert result.returncode == 2
     assert "--annotate" in result.stderr
     assert h.tree_hashes(letters) == before and sorted(letters.iterdir()) == [letters / "brev.docx"]
-
-
-def test_ctrl_c_during_audit_is_one_line_and_writes_no_report(tmp_path):
-    letters = tmp_path / "breve"
-    letters.mkdir()
-    for n in range(300):
-        h.good_letter(letters / f"brev{n:03}.docx")
-    report = tmp_path / "rapport"
-    report.mkdir()
-    command = h.cli_command(
-        "audit", "--jobs", "1", "--progress", "--html", report / "r.html", letters
-    )
-    proc = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=h.cli_env(),
-        start_new_session=True,
-    )
-    seen = b""
-    try:
-        # The progress bar's label shows the audit is past start-up and into the letters.
-        deadline = time.monotonic() + 60
-        while b"Gennemg" not in seen and time.monotonic() < deadline and proc.poll() is None:
-            if select.select([proc.stderr], [], [], 0.1)[0]:
-                seen += os.read(proc.stderr.fileno(), 4096)
-        time.sleep(0.3)
-        assert proc.poll() is None, "finished before Ctrl-C: make the batch bigger"
-        os.killpg(proc.pid, signal.SIGINT)
-        stdout, rest = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    stderr = (seen + rest).decode("utf-8", "replace")
-    h.assert_no_traceback(stdout.decode("utf-8", "replace"), stderr)
-    assert proc.returncode == 130, stderr
-    assert stderr.strip().splitlines()[-1].startswith("Afbrudt (Ctrl-C)"), stderr
-    assert list(report.iterdir()) == []
