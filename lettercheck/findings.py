@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -47,10 +47,20 @@ class Finding:
         return self.block is not None and self.start is not None and self.end is not None
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        data.pop("why")
-        data["severity"] = str(self.severity)
-        return data
+        # Written out rather than ``dataclasses.asdict``, which deep-copies every value and was a
+        # tenth of a large JSON report's time; the keys keep the field order of the contract.
+        return {
+            "rule": self.rule,
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "part": self.part,
+            "block": self.block,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "suggestion": self.suggestion,
+        }
 
 
 @dataclass(frozen=True, slots=True)
