@@ -17,40 +17,24 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
-import subprocess
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from annotate_samples import SAMPLES, Sample, findings_for
 from annotate_verify import comment_anchors
-from lxml import etree
+from libreoffice import convert, read_odt, soffice
 
 from lettercheck.annotate import AUTHOR, annotate_file, is_replaceable
 from lettercheck.findings import Finding, Readability, Severity
 from lettercheck.model import MAIN_TEXT_KINDS
 from lettercheck.reader import read_document
 
-OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-DC = "http://purl.org/dc/elements/1.1/"
-DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 READABILITY = Readability(38.0, "middel", 100, 9, 20)
 DATE = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 #: Samples annotated a second time with --suggest (under another name: one ODT per input name).
 SUGGEST = ("suggest.docx", "body.docx", "existing.docx", "template.dotx")
-
-
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found:
-        return found
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail("soffice is missing in CI: install the Debian package libreoffice-writer-nogui")
-    pytest.skip("soffice not installed (apt-get install libreoffice-writer-nogui)")
 
 
 @dataclass
@@ -62,101 +46,6 @@ class Case:
     comments: int
     suggestions: int
     odt: Path
-
-
-@dataclass
-class Annotation:
-    paragraphs: list[str]
-    creator: str
-    anchored: str = ""
-    ended: bool = False
-
-
-@dataclass
-class Odt:
-    annotations: list[Annotation] = field(default_factory=list)
-    deletions: list[tuple[str, str]] = field(default_factory=list)  # (creator, deleted text)
-    insertions: list[str] = field(default_factory=list)  # creators
-
-
-def _text_of(el: etree._Element) -> str:
-    """The text of an ODF element as shown: text:s are spaces, text:tab a tab."""
-    parts = [el.text or ""] if el.tag not in _SKIP else []
-    for child in el:
-        parts.append(_inline(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
-_SKIP = {f"{{{OFFICE}}}annotation", f"{{{TEXT}}}tracked-changes", f"{{{DRAW}}}frame"}
-
-
-def _inline(el: etree._Element) -> str:
-    tag = el.tag
-    if tag == f"{{{TEXT}}}s":
-        return " " * int(el.get(f"{{{TEXT}}}c", "1"))
-    if tag == f"{{{TEXT}}}tab":
-        return "\t"
-    if tag == f"{{{TEXT}}}line-break":
-        return "\n"
-    if tag in _SKIP or not isinstance(tag, str):
-        return ""
-    return _text_of(el)
-
-
-def read_odt(path: Path) -> Odt:
-    """Every annotation of an ODT with the text between it and its end, in document order."""
-    with zipfile.ZipFile(path) as zf:
-        root = etree.fromstring(zf.read("content.xml"))
-    body = root.find(f"{{{OFFICE}}}body")
-    assert body is not None
-    odt = Odt()
-    for change in body.iter(f"{{{TEXT}}}changed-region"):
-        for kind in ("deletion", "insertion"):
-            for el in change.iter(f"{{{TEXT}}}{kind}"):
-                creator = "".join(el.find(f"{{{OFFICE}}}change-info").itertext(f"{{{DC}}}creator"))
-                if kind == "deletion":
-                    text = "".join(_text_of(p) for p in el.iter(f"{{{TEXT}}}p"))
-                    odt.deletions.append((creator, text))
-                else:
-                    odt.insertions.append(creator)
-
-    open_: dict[str, Annotation] = {}
-
-    def add(text: str) -> None:
-        # LibreOffice 7.4 shows a block-level content control as an input field ending in \r,
-        # and a w:noBreakHyphen as U+2011 where the reader (and Word's text) has "-".
-        text = text.replace("\r", "").replace("\u2011", "-")
-        for annotation in open_.values():
-            annotation.anchored += text
-
-    def walk(el: etree._Element) -> None:
-        tag = el.tag
-        if tag == f"{{{OFFICE}}}annotation":
-            annotation = Annotation(
-                paragraphs=[_text_of(p) for p in el.findall(f"{{{TEXT}}}p")],
-                creator="".join(el.find(f"{{{DC}}}creator").itertext()),
-            )
-            odt.annotations.append(annotation)
-            name = el.get(f"{{{OFFICE}}}name")
-            if name:
-                open_[name] = annotation
-        elif tag == f"{{{OFFICE}}}annotation-end":
-            annotation = open_.pop(el.get(f"{{{OFFICE}}}name") or "", None)
-            if annotation is not None:
-                annotation.ended = True
-        elif tag in _SKIP or not isinstance(tag, str):
-            pass
-        elif tag in (f"{{{TEXT}}}s", f"{{{TEXT}}}tab", f"{{{TEXT}}}line-break"):
-            add(_inline(el))
-        else:
-            add(el.text or "")
-            for child in el:
-                walk(child)
-                add(child.tail or "")
-
-    walk(body)
-    return odt
 
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -184,7 +73,7 @@ class Converted:
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
-    soffice = _soffice()
+    soffice()  # skip (or, under CI, fail) before any work when LibreOffice is missing
     root = tmp_path_factory.mktemp("lo")
     inputs, outputs = root / "in", root / "annotated"
     inputs.mkdir()
@@ -262,25 +151,15 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
             date=DATE,
         )
         corpus.append((target, root / "odt" / f"corpus-{Path(name).stem}.odt"))
-    completed = subprocess.run(
+    completed = convert(
         [
-            soffice,
-            f"-env:UserInstallation=file://{root / 'profile'}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            "odt",
-            "--outdir",
-            str(root / "odt"),
-            *[str(outputs / (("suggest-" if c.suggest else "") + c.sample.name)) for c in result],
-            *[str(copy) for copy, _odt in corpus],
-            *[str(copy) for copy, _odt in randomised],
+            *[outputs / (("suggest-" if c.suggest else "") + c.sample.name) for c in result],
+            *[copy for copy, _odt in corpus],
+            *[copy for copy, _odt in randomised],
         ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
+        "odt",
+        root / "odt",
+        root / "profile",
     )
     missing = [c.odt.name for c in result if not c.odt.exists()]
     missing += [odt.name for _copy, odt in corpus + randomised if not odt.exists()]
