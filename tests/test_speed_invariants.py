@@ -141,3 +141,71 @@ def test_rewritten_patterns_match_exactly_as_the_look_behind_first_ones(which: s
             assert [m.span() for m in new.finditer(text)] == [
                 m.span() for m in old.finditer(text)
             ], (new.pattern, text)
+
+
+# -- reader: plain child loops instead of lxml's ElementPath ---------------------------------------
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _random_tree(rnd: random.Random, names: list[str], depth: int = 0):  # type: ignore[no-untyped-def]
+    from lxml import etree
+
+    el = etree.Element(f"{{{_W_NS}}}{rnd.choice(names)}")
+    for _ in range(rnd.randint(0, 5 if depth < 3 else 0)):
+        roll = rnd.random()
+        if roll < 0.1:
+            el.append(etree.Comment("c"))
+        elif roll < 0.15:
+            el.append(etree.ProcessingInstruction("pi"))
+        elif roll < 0.2:
+            el.append(etree.Element(f"{{urn:other}}{rnd.choice(names)}"))
+        else:
+            el.append(_random_tree(rnd, names, depth + 1))
+    return el
+
+
+def test_child_lookups_find_what_lxml_find_finds() -> None:
+    from lettercheck import reader
+
+    names = ["pPr", "rPr", "rStyle", "b", "vanish", "r", "t", "rPrDefault"]
+    tags = [f"{{{_W_NS}}}{n}" for n in names]
+    rnd = random.Random(11)
+    for _ in range(3000):
+        tree = _random_tree(rnd, names)
+        for el in tree.iter():
+            if not isinstance(el.tag, str):
+                continue
+            for tag in tags:
+                assert reader._child(el, tag) is el.find(tag)
+            rstyle, b, vanish = reader._rpr_children(el)
+            assert rstyle is el.find(reader.W_RSTYLE)
+            assert b is el.find(reader.W_B)
+            assert vanish is el.find(reader.W_VANISH)
+            path = tuple(rnd.sample(tags, rnd.randint(1, 3)))
+            assert reader._descendant(el, path) is el.find("/".join(path))
+
+
+def test_the_reused_parser_parses_like_a_fresh_one() -> None:
+    """parse_xml keeps one parser per thread; a part parsed after a refused or broken one must
+    come out exactly as a fresh parser gives it."""
+    from lxml import etree
+
+    from lettercheck.model import LetterError
+    from lettercheck.ooxml import parse_xml
+
+    good = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{_W_NS}"><w:body><w:p><w:r>'
+        '<w:t xml:space="preserve"> a &amp; b </w:t></w:r></w:p><!-- c --></w:body></w:document>'
+    ).encode()
+    bad = [
+        (b"<w:p", "ikke gyldig XML"),
+        (b'<!DOCTYPE x [<!ENTITY e "x">]><x>&e;</x>', "DOCTYPE"),
+        (b"<a>" * 5000 + b"</a>" * 5000, "for dybt indlejret"),
+        ("<!DOCTYPE a><a>\u00e6</a>".encode("utf-16"), "DOCTYPE"),
+        (b"", "ikke gyldig XML"),
+    ]
+    fresh = etree.tostring(etree.fromstring(good, etree.XMLParser(resolve_entities=False)))
+    for data, message in bad * 2:
+        with pytest.raises(LetterError, match=message):
+            parse_xml(data, "word/document.xml")
+        assert etree.tostring(parse_xml(good, "word/document.xml")) == fresh
