@@ -8,6 +8,7 @@ rendering of one ``w:r`` lives here, once: :func:`run_text` (built from :func:`c
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 
 from lxml import etree
@@ -84,16 +85,26 @@ def _has_doctype(data: bytes) -> bool:
     return False
 
 
+_PARSERS = threading.local()
+
+
 def _parser() -> etree.XMLParser:
-    # A fresh parser per call: parsers are not thread-safe and creating one costs microseconds.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_blank_text=False,
-    )
+    """This thread's parser (lxml parsers are not thread-safe, so one per thread).
+
+    Reused rather than made per part: a parser's first parse sets up libxml2's parser context,
+    which costs about as much as parsing a small part such as a .rels (lxml resets the context
+    before every parse, so nothing carries over from one part or file to the next)."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_blank_text=False,
+        )
+    return parser
 
 
 def parse_xml(data: bytes, part_name: str) -> etree._Element:
