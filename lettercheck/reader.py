@@ -307,6 +307,10 @@ class _LazyStyles:
         return st
 
 
+#: The properties of a paragraph without a w:pPr (shared, never changed).
+_NO_PROPERTIES = _Style()
+
+
 def _read_style(el: etree._Element) -> _Style:
     """The properties of one w:style that the reader uses."""
     st = _Style()
@@ -544,7 +548,8 @@ class _WordReader:
         self.part = part
         self.run_index = {r: i for i, r in enumerate(root.iter(W_R))}
         self.par_index = {p: i for i, p in enumerate(root.iter(W_P))}
-        self.tbl_index = {t: i for i, t in enumerate(root.iter(W_TBL))}
+        self.root = root
+        self.tbl_index: dict[etree._Element, int] | None = None  # built at the first table
         self.paragraph_total += len(self.par_index)
         if self.paragraph_total > MAX_PARAGRAPHS or len(self.run_index) > MAX_RUNS:
             raise LetterError(
@@ -607,6 +612,8 @@ class _WordReader:
         return out
 
     def _table(self, tbl: etree._Element, ctx: _Ctx) -> None:
+        if self.tbl_index is None:
+            self.tbl_index = {t: i for i, t in enumerate(self.root.iter(W_TBL))}
         number = self.tbl_index.get(tbl, 0)
         kind = ctx.kind if ctx.kind in _OUTER_KINDS else BlockKind.TABLE_CELL
         for r, (row, row_controls) in enumerate(self._rows(tbl, W_TR, ctx.controls)):
@@ -618,9 +625,11 @@ class _WordReader:
         para = _Para()
         para.before = len(self.blocks)
         style_id = None
-        own = _Style()
         ppr = _child(p, W_PPR)
-        if ppr is not None:
+        if ppr is None:
+            own = _NO_PROPERTIES
+        else:
+            own = _Style()
             ps = _child(ppr, W_PSTYLE)
             if ps is not None:
                 style_id = ps.get(W_VAL)
@@ -649,7 +658,7 @@ class _WordReader:
                     kind = BlockKind.HEADING
                 else:
                     kind = BlockKind.PARAGRAPH
-            controls = list(para.controls)
+            controls = para.controls  # the paragraph is read: extend its list in place
             for alias, tag in ctx.controls:
                 controls.append(Control(0, len(text), alias, tag))
             para.index = len(self.blocks)
