@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 
 import pytest
 
@@ -209,3 +210,61 @@ def test_the_reused_parser_parses_like_a_fresh_one() -> None:
         with pytest.raises(LetterError, match=message):
             parse_xml(data, "word/document.xml")
         assert etree.tostring(parse_xml(good, "word/document.xml")) == fresh
+
+
+# -- package: fast paths for relationship targets and small files ---------------------------------
+def test_is_normal_agrees_with_normpath() -> None:
+    import posixpath
+
+    from lettercheck.package import _is_normal
+
+    rnd = random.Random(12)
+    pieces = ["a", "b", "word", ".", "..", "...", ".x", "/", "//", "x.xml"]
+    for _ in range(20000):
+        path = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 6)))
+        if _is_normal(path):
+            assert posixpath.normpath(path) == path, path
+
+
+def _outcome(path: Path) -> object:
+    from lettercheck.model import LetterError
+    from lettercheck.reader import read_document
+
+    try:
+        return repr(read_document(path).blocks), repr(read_document(path).comments)
+    except LetterError as error:
+        return str(error)
+
+
+def test_a_small_file_read_into_memory_reads_as_from_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files up to IN_MEMORY_BYTES are read into memory at once; good and broken ones must come
+    out exactly as when zipfile reads them from the file."""
+    import hostile as h
+
+    from lettercheck import package
+
+    paths = [
+        h.good_letter(tmp_path / "good.docx", headers=[h.paragraph("Hoved")]),
+        h.truncated_zip(tmp_path / "truncated.docx"),
+        h.truncated_zip(tmp_path / "truncated-much.docx", keep=0.9),
+        h.broken_package_rels(tmp_path / "rels.docx"),
+        h.broken_document_rels(tmp_path / "docrels.docx"),
+        h.malformed_document_xml(tmp_path / "document.docx"),
+        h.malformed_styles_xml(tmp_path / "styles.docx"),
+        h.dangling_main_relationship(tmp_path / "dangling.docx"),
+        h.zip_without_document(tmp_path / "nodoc.docx"),
+        h.random_bytes(tmp_path / "noise.docx"),
+    ]
+    data = (tmp_path / "good.docx").read_bytes()
+    flipped = bytearray(data)
+    flipped[len(data) // 3] ^= 0xFF  # a damaged deflate stream or CRC
+    (tmp_path / "flipped.docx").write_bytes(bytes(flipped))
+    paths.append(tmp_path / "flipped.docx")
+    assert all(p.stat().st_size <= package.IN_MEMORY_BYTES for p in paths)
+    from_memory = [_outcome(p) for p in paths]
+    monkeypatch.setattr(package, "IN_MEMORY_BYTES", 0)
+    assert [_outcome(p) for p in paths] == from_memory
+    assert isinstance(from_memory[0], tuple)
+    assert sum(isinstance(o, str) for o in from_memory) >= 9
