@@ -55,7 +55,34 @@ from lettercheck.annotate_zip import copy_zip
 from lettercheck.findings import Finding, Readability
 from lettercheck.lix import display
 from lettercheck.model import MAIN_TEXT_KINDS, Block, BlockKind, Document, LetterError
-from lettercheck.ooxml import child_text, parse_xml, qn, run_text
+from lettercheck.ooxml import (
+    W_AUTHOR,
+    W_CEND,
+    W_COMMENT,
+    W_CSTART,
+    W_DEL,
+    W_FLDCHAR,
+    W_FLDCHARTYPE,
+    W_FLDSIMPLE,
+    W_ID,
+    W_INS,
+    W_INSTRTEXT,
+    W_MOVEFROM,
+    W_MOVETO,
+    W_P,
+    W_PPR,
+    W_R,
+    W_RPR,
+    W_SDT,
+    W_SDTCONTENT,
+    W_T,
+    W_TBL,
+    W_TXBX,
+    child_text,
+    parse_xml,
+    qn,
+    run_text,
+)
 from lettercheck.package import Package, open_package
 
 __all__ = [
@@ -87,24 +114,9 @@ _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 _COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 
-W_R, W_RPR, W_T, W_DELTEXT = qn("w:r"), qn("w:rPr"), qn("w:t"), qn("w:delText")
-W_P, W_FLDCHAR, W_INSTR, W_FLDSIMPLE = (
-    qn("w:p"),
-    qn("w:fldChar"),
-    qn("w:instrText"),
-    qn("w:fldSimple"),
-)
-W_TXBX, W_INS, W_DEL = qn("w:txbxContent"), qn("w:ins"), qn("w:del")
-W_SDT, W_SDTCONTENT, W_TBL, W_PPR = qn("w:sdt"), qn("w:sdtContent"), qn("w:tbl"), qn("w:pPr")
-W_MOVEFROM, W_MOVETO = qn("w:moveFrom"), qn("w:moveTo")
-W_CSTART, W_CEND, W_CREF = (
-    qn("w:commentRangeStart"),
-    qn("w:commentRangeEnd"),
-    qn("w:commentReference"),
-)
-W_ANNREF, W_COMMENT, W_COMMENTS = qn("w:annotationRef"), qn("w:comment"), qn("w:comments")
-W_ID, W_AUTHOR, W_DATE, W_INITIALS = qn("w:id"), qn("w:author"), qn("w:date"), qn("w:initials")
-W_FLDCHARTYPE = qn("w:fldCharType")
+# The names the reader uses too are in ooxml; these are the annotator's own.
+W_DELTEXT, W_CREF, W_ANNREF = qn("w:delText"), qn("w:commentReference"), qn("w:annotationRef")
+W_COMMENTS, W_DATE, W_INITIALS = qn("w:comments"), qn("w:date"), qn("w:initials")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 _REVISION_TAGS = frozenset({W_INS, W_DEL, W_MOVEFROM, W_MOVETO})
@@ -317,7 +329,7 @@ class _Story:
                         seen.append(new)
                     elif kind == "end" and stack:
                         stack.pop().end = run
-                elif child.tag == W_INSTR and stack:
+                elif child.tag == W_INSTRTEXT and stack:
                     stack[-1].instr.append(child.text or "")
             if seen:
                 result[index] = tuple(seen)

@@ -17,6 +17,29 @@ from lettercheck.model import LetterError
 
 __all__ = [
     "NS",
+    "TEXT_TAGS",
+    "W_AUTHOR",
+    "W_CEND",
+    "W_COMMENT",
+    "W_CSTART",
+    "W_DEL",
+    "W_FLDCHAR",
+    "W_FLDCHARTYPE",
+    "W_FLDSIMPLE",
+    "W_ID",
+    "W_INS",
+    "W_INSTRTEXT",
+    "W_MOVEFROM",
+    "W_MOVETO",
+    "W_P",
+    "W_PPR",
+    "W_R",
+    "W_RPR",
+    "W_SDT",
+    "W_SDTCONTENT",
+    "W_T",
+    "W_TBL",
+    "W_TXBX",
     "child_text",
     "parse_xml",
     "qn",
@@ -48,6 +71,18 @@ def qn(name: str) -> str:
     """``"w:p"`` -> ``"{http://…/main}p"`` (Clark notation, as lxml names tags and attributes)."""
     prefix, _, local = name.partition(":")
     return f"{{{NS[prefix]}}}{local}"
+
+
+# -- WordprocessingML names the reader and the annotator share ------------------------------------
+W_P, W_R, W_T = qn("w:p"), qn("w:r"), qn("w:t")
+W_PPR, W_RPR = qn("w:pPr"), qn("w:rPr")
+W_TBL, W_SDT, W_SDTCONTENT = qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
+W_TXBX = qn("w:txbxContent")
+W_INS, W_DEL, W_MOVETO, W_MOVEFROM = qn("w:ins"), qn("w:del"), qn("w:moveTo"), qn("w:moveFrom")
+W_FLDCHAR, W_FLDCHARTYPE, W_INSTRTEXT = qn("w:fldChar"), qn("w:fldCharType"), qn("w:instrText")
+W_FLDSIMPLE = qn("w:fldSimple")
+W_CSTART, W_CEND = qn("w:commentRangeStart"), qn("w:commentRangeEnd")
+W_COMMENT, W_ID, W_AUTHOR = qn("w:comment"), qn("w:id"), qn("w:author")
 
 
 _SAFE_LABEL = re.compile(r"[A-Za-z0-9_./\-\[\]]{1,80}")
@@ -145,7 +180,6 @@ def parse_xml(data: bytes, part_name: str) -> etree._Element:
     return root
 
 
-_T = qn("w:t")
 _TAB = qn("w:tab")
 _PTAB = qn("w:ptab")
 _BR = qn("w:br")
@@ -179,7 +213,7 @@ def child_text(el: etree._Element) -> str:
     here (text boxes are separate blocks).
     """
     tag = el.tag
-    if tag == _T:
+    if tag == W_T:
         return el.text or ""
     if tag in (_TAB, _PTAB):
         return "\t"
@@ -198,12 +232,13 @@ def run_text(run: etree._Element) -> str:
     parts = []
     for child in run:
         tag = child.tag
-        if tag == _T:
+        if tag == W_T:
             if child.text:
                 parts.append(child.text)
-        elif tag in _OTHER_TEXT_TAGS:
+        elif tag in TEXT_TAGS:
             parts.append(child_text(child))
     return "".join(parts)
 
 
-_OTHER_TEXT_TAGS = frozenset({_TAB, _PTAB, _BR, _CR, _NBH, _SYM})
+#: The children of a w:r besides w:t that show text (see ``child_text``).
+TEXT_TAGS = frozenset({_TAB, _PTAB, _BR, _CR, _NBH, _SYM})

@@ -55,7 +55,34 @@ from lettercheck.model import (
     Placeholder,
     RunSegment,
 )
-from lettercheck.ooxml import child_text, qn, run_text
+from lettercheck.ooxml import (
+    TEXT_TAGS,
+    W_AUTHOR,
+    W_CEND,
+    W_COMMENT,
+    W_CSTART,
+    W_DEL,
+    W_FLDCHAR,
+    W_FLDCHARTYPE,
+    W_FLDSIMPLE,
+    W_ID,
+    W_INS,
+    W_INSTRTEXT,
+    W_MOVEFROM,
+    W_MOVETO,
+    W_P,
+    W_PPR,
+    W_R,
+    W_RPR,
+    W_SDT,
+    W_SDTCONTENT,
+    W_T,
+    W_TBL,
+    W_TXBX,
+    child_text,
+    qn,
+    run_text,
+)
 from lettercheck.package import Package, open_package
 
 __all__ = ["is_short_bold_line", "read_document"]
@@ -76,35 +103,24 @@ SHORT_LINE_WORDS = 10
 SHORT_LINE_CHARS = 80
 
 # -- tags ----------------------------------------------------------------------------------------
-W_P, W_R, W_T = qn("w:p"), qn("w:r"), qn("w:t")
-W_PPR, W_RPR, W_PSTYLE, W_RSTYLE = qn("w:pPr"), qn("w:rPr"), qn("w:pStyle"), qn("w:rStyle")
+# The names the annotator uses too are in ooxml; these are the reader's own.
+W_PSTYLE, W_RSTYLE = qn("w:pStyle"), qn("w:rStyle")
 W_NUMPR, W_ILVL, W_NUMID, W_OUTLINE = qn("w:numPr"), qn("w:ilvl"), qn("w:numId"), qn("w:outlineLvl")
 W_B, W_VANISH = qn("w:b"), qn("w:vanish")
-W_TBL, W_TR, W_TC = qn("w:tbl"), qn("w:tr"), qn("w:tc")
-W_SDT, W_SDTPR, W_SDTCONTENT = qn("w:sdt"), qn("w:sdtPr"), qn("w:sdtContent")
-W_ALIAS, W_TAG = qn("w:alias"), qn("w:tag")
-W_HYPERLINK, W_FLDSIMPLE, W_INSTR = qn("w:hyperlink"), qn("w:fldSimple"), qn("w:instr")
-W_FLDCHAR, W_FLDCHARTYPE, W_INSTRTEXT = qn("w:fldChar"), qn("w:fldCharType"), qn("w:instrText")
-W_INS, W_DEL, W_MOVETO, W_MOVEFROM = qn("w:ins"), qn("w:del"), qn("w:moveTo"), qn("w:moveFrom")
+W_TR, W_TC = qn("w:tr"), qn("w:tc")
+W_SDTPR, W_ALIAS, W_TAG = qn("w:sdtPr"), qn("w:alias"), qn("w:tag")
+W_HYPERLINK, W_INSTR = qn("w:hyperlink"), qn("w:instr")
 W_SMARTTAG, W_CUSTOMXML, W_DIR, W_BDO = (
     qn("w:smartTag"),
     qn("w:customXml"),
     qn("w:dir"),
     qn("w:bdo"),
 )
-W_CSTART, W_CEND, W_ID = qn("w:commentRangeStart"), qn("w:commentRangeEnd"), qn("w:id")
 W_SECTPR, W_HDRREF, W_FTRREF = qn("w:sectPr"), qn("w:headerReference"), qn("w:footerReference")
-W_TXBX, W_DRAWING, W_PICT, W_OBJECT = (
-    qn("w:txbxContent"),
-    qn("w:drawing"),
-    qn("w:pict"),
-    qn("w:object"),
-)
+W_DRAWING, W_PICT, W_OBJECT = qn("w:drawing"), qn("w:pict"), qn("w:object")
 W_VAL, W_TYPE, W_STYLEID, W_DEFAULT = qn("w:val"), qn("w:type"), qn("w:styleId"), qn("w:default")
 W_STYLE, W_NAME, W_BASEDON = qn("w:style"), qn("w:name"), qn("w:basedOn")
-W_DOCDEFAULTS, W_COMMENT, W_AUTHOR = qn("w:docDefaults"), qn("w:comment"), qn("w:author")
-W_RPRDEFAULT = qn("w:rPrDefault")
-W_BODY = qn("w:body")
+W_DOCDEFAULTS, W_RPRDEFAULT, W_BODY = qn("w:docDefaults"), qn("w:rPrDefault"), qn("w:body")
 MC_ALT, MC_CHOICE, MC_FALLBACK = (
     qn("mc:AlternateContent"),
     qn("mc:Choice"),
@@ -112,9 +128,6 @@ MC_ALT, MC_CHOICE, MC_FALLBACK = (
 )
 R_ID = qn("r:id")
 
-_TEXT_TAGS = frozenset(
-    {qn("w:tab"), qn("w:ptab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen"), qn("w:sym")}
-)
 _PASS_THROUGH = frozenset({W_INS, W_MOVETO, W_SMARTTAG, W_CUSTOMXML, W_DIR, W_BDO})
 _SKIP = frozenset({W_DEL, W_MOVEFROM})
 _GRAPHIC = frozenset({W_DRAWING, W_PICT, MC_ALT, W_OBJECT})
@@ -731,7 +744,7 @@ class _WordReader:
             tag = child.tag
             if tag == W_T:
                 text = child.text or ""
-            elif tag in _TEXT_TAGS:
+            elif tag in TEXT_TAGS:
                 text = child_text(child)
             elif tag == W_RPR:
                 rstyle, b_el, v_el = _rpr_children(child)
