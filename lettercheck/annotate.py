@@ -122,6 +122,7 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _REVISION_TAGS = frozenset({W_INS, W_DEL, W_MOVEFROM, W_MOVETO})
 _BLOCK_TAGS = frozenset({W_P, W_TBL, W_SDT})
 _UNIT_TAGS = frozenset({W_FLDSIMPLE, qn("w:smartTag"), qn("w:customXml")})
+_W_SDTPR, _W_TEXT = qn("w:sdtPr"), qn("w:text")
 _ID_PATTERN = re.compile(rb':id="(\d{1,9})"')
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ALTERNATIVES = re.compile(r"[/()\[\]…]|\beller\b|\n")
@@ -339,14 +340,25 @@ class _Story:
 def _outer_unit(node: etree._Element) -> etree._Element | None:
     """The outermost element holding ``node`` inside its paragraph that a comment can only
     cover whole: ``w:fldSimple`` (LibreOffice shows a field as one unit), ``w:smartTag`` and
-    ``w:customXml`` (LibreOffice 7.4 drops a comment with a range mark inside them)."""
+    ``w:customXml`` (LibreOffice 7.4 drops a comment with a range mark inside them), and an
+    inline plain-text content control (LibreOffice 7.4 makes it an input field and drops the
+    range's words; drop-down, date, combo-box and rich-text controls keep them)."""
     found = None
     for ancestor in node.iterancestors():
         if ancestor.tag == W_P:
             break
-        if ancestor.tag in _UNIT_TAGS:
+        if ancestor.tag in _UNIT_TAGS or _plain_text_control(ancestor):
             found = ancestor
     return found
+
+
+def _plain_text_control(element: etree._Element) -> bool:
+    """A content control (``w:sdt``) of the plain-text type: its ``w:sdtPr`` has ``w:text``.
+    Word templates use these for the citizen's name, the date, the caseworker."""
+    if element.tag != W_SDT:
+        return False
+    properties = next((c for c in element if c.tag == _W_SDTPR), None)
+    return properties is not None and any(c.tag == _W_TEXT for c in properties)
 
 
 def _split_run(run: etree._Element, cuts: list[int]) -> list[tuple[int, int, etree._Element]]:
@@ -452,6 +464,15 @@ def _make_span(
     span = _Span(finding=finding, lines=lines, parts=parts, text=text)
     span.start_field = _field_boundary(story, parts[0][0], first=True)
     span.end_field = _field_boundary(story, parts[-1][0], first=False)
+    widened = [
+        f for f in (span.start_field, span.end_field) if f is not None and _plain_text_control(f)
+    ]
+    if widened and own and finding is not None and finding.text:
+        # The comment covers the whole control; say which of its words it is about, unless
+        # they are all of them ("Anne Hansen" in the control «Borgers navn»).
+        shown = "".join(_control_text(control) for control in dict.fromkeys(widened))
+        if _clean(finding.text) not in (shown, _clean(shown)):
+            span.lines = [*lines, f"Gælder ordene «{_clean(finding.text)}»."]
     paragraph = next(story.runs[parts[0][0]].iterancestors(W_P), None)
     control = _block_control(paragraph) if paragraph is not None else None
     if control is not None:
@@ -463,6 +484,11 @@ def _make_span(
         if own and finding is not None and finding.text:
             span.lines = [*lines, f"Gælder ordene «{_clean(finding.text)}»."]
     return span
+
+
+def _control_text(control: etree._Element) -> str:
+    """The text a content control shows (its runs, as the reader reads them)."""
+    return "".join(run_text(r) for r in control.iter(W_R))
 
 
 def _block_control(paragraph: etree._Element) -> etree._Element | None:

@@ -292,6 +292,61 @@ _CONTROLS_MARKS = (
 )
 
 
+def _typed(alias: str, kind: str, content: str) -> str:
+    """An inline content control of a type Word's template controls use: plain text
+    (``<w:text/>``), drop-down list, date, combo box, or rich text (no type element)."""
+    return (
+        f'<w:sdt><w:sdtPr><w:alias w:val="{alias}"/>{kind}</w:sdtPr><w:sdtContent>{content}'
+        "</w:sdtContent></w:sdt>"
+    )
+
+
+_DROPDOWN = (
+    '<w:dropDownList><w:listItem w:displayText="samtale" w:value="samtale"/>'
+    '<w:listItem w:displayText="møde" w:value="møde"/></w:dropDownList>'
+)
+_DATE = '<w:date w:fullDate="2026-03-12T00:00:00Z"><w:dateFormat w:val="d. MMMM yyyy"/></w:date>'
+
+
+def _typed_controls_letter(path: Path) -> None:
+    """Inline content controls as Word templates have them (and as LibreOffice saves block-level
+    ones again): the words of a finding inside each, all of a control's text, part of it, and
+    from the text before into it."""
+    body = (
+        _HEADING
+        + "<w:p>"
+        + _r("Kære ")
+        + _typed("Borgers navn", "<w:text/>", _r("Anne Hansen"))
+        + "</w:p><w:p>"
+        + _r("Du skal til ")
+        + _typed("Type", _DROPDOWN, _r("samtale"))
+        + _r(" den ")
+        + _typed("Dato", _DATE, _r("12. marts 2026"))
+        + _r(" hos ")
+        + _typed("Sted", "<w:comboBox/>", _r("Jobcenter Eksempelby"))
+        + _r(".")
+        + "</w:p><w:p>"
+        + _typed("Formål", "<w:text/>", _r("Formålet er at tale om din plan."))
+        + _r(" Ring til ")
+        + _typed("Rig tekst", "", _r("72 10 60 12"))
+        + _r(".")
+        + "</w:p>"
+    )
+    write_docx(path, body)
+
+
+_TYPED_CONTROLS_MARKS = (
+    Mark("Anne Hansen", "Hele teksten i en tekstkontrol"),
+    Mark("samtale", "Rulleliste"),
+    Mark("12. marts", "Dato, del af kontrollen"),
+    Mark("Eksempelby", "Kombinationsfelt, del af kontrollen"),
+    # LibreOffice 7.4 drops a range inside a plain-text control: the comment covers it whole.
+    Mark("at tale", "Del af en tekstkontrol", expect="Formålet er at tale om din plan."),
+    Mark("den 12", "Fra tekst ind i en datokontrol"),
+    Mark("10 60", "Inde i rig tekst"),
+)
+
+
 def _control_first_letter(path: Path) -> None:
     """A template whose first paragraph is a content control: the summary and the footer's
     finding go around it."""
@@ -482,6 +537,7 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("suggest.docx", _suggest_letter, _SUGGEST_MARKS),
     Sample("textbox.docx", _textbox_letter, (), relocated=_TEXTBOX_RELOCATED),
     Sample("oddities.docx", _oddities_letter, _ODDITIES_MARKS),
+    Sample("typed-controls.docx", _typed_controls_letter, _TYPED_CONTROLS_MARKS),
     Sample(
         "control-first.docx",
         _control_first_letter,

@@ -670,3 +670,23 @@ def assert_word_rules(target: Path) -> None:
     revisions = [el.get(qn("w:id")) for el in root.iter(qn("w:ins"), qn("w:del"))]
     assert len(set(revisions)) == len(revisions)
     assert not set(revisions) & set(ids)
+
+
+def test_a_comment_around_a_whole_plain_text_control_names_its_words(tmp_path: Path) -> None:
+    """LibreOffice drops a comment range inside an inline plain-text control (``<w:text/>``), so
+    such a comment covers the whole control; it names the words it is about when they are only
+    part of the control's text, and not when they are all of it."""
+    sample = next(s for s in SAMPLES if s.name == "typed-controls.docx")
+    _source, target, _findings, _result = _annotate(sample, tmp_path)
+    by_message = {
+        a.paragraphs[0]: a for a in comment_anchors(target).values() if a.author == AUTHOR
+    }
+    part = by_message["Del af en tekstkontrol"]
+    assert part.text == "Formålet er at tale om din plan."
+    assert part.paragraphs[-1] == "Gælder ordene «at tale»."
+    whole = by_message["Hele teksten i en tekstkontrol"]
+    assert whole.text == "Anne Hansen"
+    assert not any(p.startswith("Gælder ordene") for p in whole.paragraphs)
+    # Drop-down, date, combo-box and rich-text controls keep the exact words.
+    assert by_message["Dato, del af kontrollen"].text == "12. marts"
+    assert by_message["Inde i rig tekst"].text == "10 60"
