@@ -8,10 +8,14 @@ interned in the parent. Results stream back in input order through ``lettercheck
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from lettercheck.findings import FileResult, Finding
 
@@ -45,6 +49,53 @@ def collect(results: Iterable[FileResult]) -> Iterator[FileResult]:
         yield result
 
 
+class CtrlC:
+    """Ctrl-C (SIGINT) during an audit, taken only where it is safe: between letters, between
+    pieces of a report, and not once the reports are being put in place.
+
+    Python would raise ``KeyboardInterrupt`` wherever the signal lands, and at the start of an
+    audit that is inside third-party code where it is not reliable: spaCy's import, and the
+    forking of the workers. Raised inside code run by ``exec()`` (how dataclasses and
+    namedtuples are made while a module is imported), CPython records it as unhandled even when
+    we catch it, so ``python -m lettercheck`` printed our line and then killed itself with
+    SIGINT (exit -2, not 130). Raised inside a C extension's module init or a fork hook
+    (logging's), it was swallowed and the audit ran on as if the key had not been pressed; inside
+    the process pool's machinery it could leave the pool hanging. So the handler only notes the
+    signal, and ``check()`` raises at the next safe point: a letter takes milliseconds, the
+    first one (which loads spaCy) about a second.
+
+    Forked workers inherit the handler until they ignore SIGINT (``runner._worker_start``), so a
+    Ctrl-C to the whole process group while they start is harmless there too.
+    """
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self._previous: Any = None
+        self._installed = False
+
+    def __enter__(self) -> CtrlC:
+        try:
+            self._previous = signal.signal(signal.SIGINT, self._note)
+        except ValueError:  # not the main thread: signals are not ours to handle
+            return self
+        self._installed = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._installed:
+            previous = self._previous if self._previous is not None else signal.SIG_DFL
+            signal.signal(signal.SIGINT, previous)
+            self._installed = False
+
+    def _note(self, signum: int, frame: FrameType | None) -> None:
+        self.pressed = True
+
+    def check(self) -> None:
+        """Raise ``KeyboardInterrupt`` here if Ctrl-C was pressed since the audit began."""
+        if self.pressed:
+            raise KeyboardInterrupt
+
+
 @dataclass(slots=True)
 class AuditOutcome:
     letters: int
@@ -60,21 +111,43 @@ def run_audit(
     jobs: int,
     on_done: Callable[[object, int, int], None] | None = None,
     base: Path | None = None,
+    ctrl_c: CtrlC | None = None,
 ) -> AuditOutcome:
-    """Check ``paths`` and write the reports; each report is written to a temporary file and
-    renamed, so a failed run never leaves half a report."""
+    """Check ``paths`` and write the reports. Both reports are written to temporary files first
+    and renamed into place together at the end, so a failed or interrupted run leaves neither
+    half a report nor one report without the other. Ctrl-C is taken through ``ctrl_c`` (the
+    caller's, when it must hold Ctrl-C beyond the audit, as the CLI does until its summary)."""
     from lettercheck.reporters import csv as csv_reporter
     from lettercheck.reporters import html as html_reporter
     from lettercheck.reporters.catalog import rule_catalog
     from lettercheck.runner import run
 
-    results = list(collect(run(paths, jobs, audit_one, on_done=on_done)))
-    rules = rule_catalog()
-    base = html_reporter.common_base(results) if base is None else base
-    if html_path is not None:
-        _write(html_path, html_reporter.iter_render(results, rules=rules, base=base), newline="\n")
-    if csv_path is not None:
-        _write(csv_path, [csv_reporter.render(results, rules=rules, base=base)], newline="")
+    with contextlib.nullcontext(ctrl_c) if ctrl_c is not None else CtrlC() as held:
+
+        def done(path: object, count: int, total: int) -> None:
+            held.check()
+            if on_done is not None:
+                on_done(path, count, total)
+
+        results = list(collect(run(paths, jobs, audit_one, on_done=done)))
+        held.check()
+        rules = rule_catalog()
+        base = html_reporter.common_base(results) if base is None else base
+        staged: list[tuple[Path, Path]] = []
+        try:
+            if html_path is not None:
+                pieces = html_reporter.iter_render(results, rules=rules, base=base)
+                staged.append((_stage(html_path, "html", pieces, "\n", held.check), html_path))
+            if csv_path is not None:
+                pieces = [csv_reporter.render(results, rules=rules, base=base)]
+                staged.append((_stage(csv_path, "csv", pieces, "", held.check), csv_path))
+            held.check()  # the last point where Ctrl-C stops the audit
+            for tmp, path in staged:
+                tmp.replace(path)
+        except BaseException:
+            for tmp, _path in staged:
+                tmp.unlink(missing_ok=True)  # a full disk or Ctrl-C leaves no report behind
+            raise
     return AuditOutcome(
         letters=len(results),
         unreadable=sum(1 for r in results if r.error is not None),
@@ -82,16 +155,22 @@ def run_audit(
     )
 
 
-def _write(path: Path, pieces: Iterable[str], newline: str) -> None:
+def _stage(
+    path: Path, kind: str, pieces: Iterable[str], newline: str, check: Callable[[], None]
+) -> Path:
+    """Write a report to a temporary file beside ``path`` and return that file's path; it is
+    removed again if writing fails or Ctrl-C (``check``) stops it. ``kind`` keeps the two
+    reports' temporary files apart even when both are given the same name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.name}.{kind}.tmp")
     try:
         # backslashreplace: a file name that is not UTF-8 (a lone surrogate) must not fail the
         # whole report; it is shown as a \udcXX escape.
         with open(tmp, "w", encoding="utf-8", errors="backslashreplace", newline=newline) as out:
             for piece in pieces:
+                check()
                 out.write(piece)
-        tmp.replace(path)
     except BaseException:
-        tmp.unlink(missing_ok=True)  # a full disk or Ctrl-C leaves no half report behind
+        tmp.unlink(missing_ok=True)
         raise
+    return tmp

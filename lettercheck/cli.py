@@ -356,50 +356,62 @@ def audit_command(
     progress: bool | None,
 ) -> None:
     """Audit many letters: one HTML report and/or one CSV row per letter."""
-    from lettercheck.audit import run_audit
+    from lettercheck.audit import CtrlC, run_audit
     from lettercheck.files import find_letters
     from lettercheck.runner import default_jobs
 
     _require_paths(paths, "lettercheck audit breve/ --html rapport.html")
     if html_path is None and csv_path is None:
         raise click.UsageError("Angiv --html RAPPORT.html og/eller --csv RAPPORT.csv.")
-    letters = [f.path for f in find_letters(paths, follow_symlinks=follow_symlinks)]
-    _load_configs(paths[0], letters)
-    inputs = {_real(p) for p in letters}
-    for target in (html_path, csv_path):
-        if target is not None and _real(target) in inputs:
-            raise click.UsageError(f"{target} er et af brevene; vælg en anden fil.")
     show = progress if progress is not None else _progress_wanted()
-    try:
-        with _Progress(len(letters), "Gennemgår breve", show) as bar:
-            outcome = run_audit(
-                letters,
-                html_path=html_path,
-                csv_path=csv_path,
-                jobs=jobs or default_jobs(),
-                on_done=bar.on_done,
-            )
-    except KeyboardInterrupt:
-        # The reports are written to temporary files and renamed only when complete.
-        click.echo("Afbrudt (Ctrl-C). Rapporterne er ikke skrevet.", err=True)
-        sys.exit(130)
-    except OSError as error:  # writing a report: read-only folder, full disk
-        target = next(
-            (p for p in (html_path, csv_path) if p and error.filename and p.name in error.filename),
-            html_path or csv_path,
-        )
+    # Ctrl-C is noted and taken between letters (see audit.CtrlC), from the search for letters
+    # until the summary is printed: once the reports are in place it is too late to stop.
+    with CtrlC() as ctrl_c:
+        try:
+            letters = []
+            for found in find_letters(paths, follow_symlinks=follow_symlinks):
+                ctrl_c.check()
+                letters.append(found.path)
+            _load_configs(paths[0], letters)
+            inputs = {_real(p) for p in letters}
+            for target in (html_path, csv_path):
+                if target is not None and _real(target) in inputs:
+                    raise click.UsageError(f"{target} er et af brevene; vælg en anden fil.")
+            try:
+                with _Progress(len(letters), "Gennemgår breve", show) as bar:
+                    outcome = run_audit(
+                        letters,
+                        html_path=html_path,
+                        csv_path=csv_path,
+                        jobs=jobs or default_jobs(),
+                        on_done=bar.on_done,
+                        ctrl_c=ctrl_c,
+                    )
+            except OSError as error:  # writing a report: read-only folder, full disk
+                target = next(
+                    (
+                        p
+                        for p in (html_path, csv_path)
+                        if p and error.filename and p.name in error.filename
+                    ),
+                    html_path or csv_path,
+                )
+                click.echo(
+                    f"{target}: kunne ikke skrives ({error.strerror or type(error).__name__}). "
+                    "Vælg en anden placering, eller frigør plads.",
+                    err=True,
+                )
+                sys.exit(2)
+        except KeyboardInterrupt:
+            # Both reports are written to temporary files and renamed only when complete.
+            click.echo("Afbrudt (Ctrl-C). Rapporterne er ikke skrevet.", err=True)
+            sys.exit(130)
+        written = " og ".join(str(p) for p in (html_path, csv_path) if p is not None)
         click.echo(
-            f"{target}: kunne ikke skrives ({error.strerror or type(error).__name__}). "
-            "Vælg en anden placering, eller frigør plads.",
+            f"{_letters(outcome.letters)} gennemgået, {outcome.findings} fund, "
+            f"{outcome.unreadable} kunne ikke læses. Rapport: {written}",
             err=True,
         )
-        sys.exit(2)
-    written = " og ".join(str(p) for p in (html_path, csv_path) if p is not None)
-    click.echo(
-        f"{_letters(outcome.letters)} gennemgået, {outcome.findings} fund, "
-        f"{outcome.unreadable} kunne ikke læses. Rapport: {written}",
-        err=True,
-    )
     sys.exit(2 if outcome.unreadable else 0)
 
 
