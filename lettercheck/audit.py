@@ -66,29 +66,32 @@ class CtrlC:
 
     Forked workers inherit the handler until they ignore SIGINT (``runner._worker_start``), so a
     Ctrl-C to the whole process group while they start is harmless there too.
+
+    SIGTERM (``timeout``, a cancelled CI job) is taken the same way; ``terminated`` tells the
+    two apart, so the CLI can exit 143 for it as the check command does.
     """
 
     def __init__(self) -> None:
         self.pressed = False
-        self._previous: Any = None
-        self._installed = False
+        self.terminated = False
+        self._previous: dict[int, Any] = {}
 
     def __enter__(self) -> CtrlC:
-        try:
-            self._previous = signal.signal(signal.SIGINT, self._note)
-        except ValueError:  # not the main thread: signals are not ours to handle
-            return self
-        self._installed = True
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self._previous[signum] = signal.signal(signum, self._note)
+            except ValueError:  # not the main thread: signals are not ours to handle
+                break
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._installed:
-            previous = self._previous if self._previous is not None else signal.SIG_DFL
-            signal.signal(signal.SIGINT, previous)
-            self._installed = False
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
+        self._previous = {}
 
     def _note(self, signum: int, frame: FrameType | None) -> None:
         self.pressed = True
+        self.terminated = self.terminated or signum == signal.SIGTERM
 
     def check(self) -> None:
         """Raise ``KeyboardInterrupt`` here if Ctrl-C was pressed since the audit began."""

@@ -404,8 +404,9 @@ def audit_command(
                 sys.exit(2)
         except KeyboardInterrupt:
             # Both reports are written to temporary files and renamed only when complete.
-            click.echo("Afbrudt (Ctrl-C). Rapporterne er ikke skrevet.", err=True)
-            sys.exit(130)
+            how = "stoppet" if ctrl_c.terminated else "Ctrl-C"
+            click.echo(f"Afbrudt ({how}). Rapporterne er ikke skrevet.", err=True)
+            sys.exit(143 if ctrl_c.terminated else 130)
         written = " og ".join(str(p) for p in (html_path, csv_path) if p is not None)
         click.echo(
             f"{_letters(outcome.letters)} gennemgået, {outcome.findings} fund, "

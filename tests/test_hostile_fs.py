@@ -366,11 +366,22 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.parametrize(
-    ("to", "jobs"), [("process", "1"), ("process", "2"), ("group", "1"), ("group", "2")]
+    ("to", "jobs", "sig"),
+    [
+        ("process", "1", "INT"),
+        ("process", "2", "INT"),
+        ("group", "1", "INT"),
+        ("group", "2", "INT"),
+        ("process", "1", "TERM"),
+        ("process", "2", "TERM"),
+    ],
 )
-def test_ctrl_c_during_audit_is_one_line_and_leaves_no_report(tmp_path, many_letters, to, jobs):
+def test_ctrl_c_during_audit_is_one_line_and_leaves_no_report(
+    tmp_path, many_letters, to, jobs, sig
+):
     """Ctrl-C to the audit, or to its whole process group (workers included) as a terminal sends
-    it: exit 130, one Danish line, neither report nor a temporary file.
+    it: exit 130, one Danish line, neither report nor a temporary file. SIGTERM (``timeout``, a
+    cancelled CI job) the same, with exit 143.
 
     The signal goes once the audit shows it is under way: its progress label is printed after
     the letters are found, and with --jobs 2 a worker has been forked. (A test like this one,
@@ -400,10 +411,11 @@ def test_ctrl_c_during_audit_is_one_line_and_leaves_no_report(tmp_path, many_let
                 seen += os.read(proc.stderr.fileno(), 4096)
         assert proc.poll() is None, "finished before Ctrl-C: make the batch bigger"
         assert b"Gennemg" in seen, seen
+        signum = signal.SIGINT if sig == "INT" else signal.SIGTERM
         if to == "group":
-            os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+            os.killpg(proc.pid, signum)  # what Ctrl-C in a terminal does
         else:
-            os.kill(proc.pid, signal.SIGINT)
+            os.kill(proc.pid, signum)
         stdout, rest = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
@@ -411,10 +423,11 @@ def test_ctrl_c_during_audit_is_one_line_and_leaves_no_report(tmp_path, many_let
             proc.wait()
     stderr = (seen + rest).decode("utf-8", "replace")
     h.assert_no_traceback(stdout.decode("utf-8", "replace"), stderr)
-    assert proc.returncode == 130, (proc.returncode, stderr)
+    assert proc.returncode == (130 if sig == "INT" else 143), (proc.returncode, stderr)
+    how = "Ctrl-C" if sig == "INT" else "stoppet"
     assert stderr.splitlines() == [
         "Gennemgår breve",
-        "Afbrudt (Ctrl-C). Rapporterne er ikke skrevet.",
+        f"Afbrudt ({how}). Rapporterne er ikke skrevet.",
     ], stderr
     assert stdout == b""
     assert sorted(p.name for p in report.iterdir()) == []  # no html, csv or temporary file
