@@ -9,15 +9,13 @@ interned in the parent. Results stream back in input order through ``lettercheck
 from __future__ import annotations
 
 import contextlib
-import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import FrameType
-from typing import Any
 
 from lettercheck.findings import FileResult, Finding
+from lettercheck.interrupt import StopSignals
 
 
 def audit_one(path: Path) -> FileResult:
@@ -49,56 +47,6 @@ def collect(results: Iterable[FileResult]) -> Iterator[FileResult]:
         yield result
 
 
-class CtrlC:
-    """Ctrl-C (SIGINT) during an audit, taken only where it is safe: between letters, between
-    pieces of a report, and not once the reports are being put in place.
-
-    Python would raise ``KeyboardInterrupt`` wherever the signal lands, and at the start of an
-    audit that is inside third-party code where it is not reliable: spaCy's import, and the
-    forking of the workers. Raised inside code run by ``exec()`` (how dataclasses and
-    namedtuples are made while a module is imported), CPython records it as unhandled even when
-    we catch it, so ``python -m lettercheck`` printed our line and then killed itself with
-    SIGINT (exit -2, not 130). Raised inside a C extension's module init or a fork hook
-    (logging's), it was swallowed and the audit ran on as if the key had not been pressed; inside
-    the process pool's machinery it could leave the pool hanging. So the handler only notes the
-    signal, and ``check()`` raises at the next safe point: a letter takes milliseconds, the
-    first one (which loads spaCy) about a second.
-
-    Forked workers inherit the handler until they ignore SIGINT (``runner._worker_start``), so a
-    Ctrl-C to the whole process group while they start is harmless there too.
-
-    SIGTERM (``timeout``, a cancelled CI job) is taken the same way; ``terminated`` tells the
-    two apart, so the CLI can exit 143 for it as the check command does.
-    """
-
-    def __init__(self) -> None:
-        self.pressed = False
-        self.terminated = False
-        self._previous: dict[int, Any] = {}
-
-    def __enter__(self) -> CtrlC:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            try:
-                self._previous[signum] = signal.signal(signum, self._note)
-            except ValueError:  # not the main thread: signals are not ours to handle
-                break
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for signum, previous in self._previous.items():
-            signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
-        self._previous = {}
-
-    def _note(self, signum: int, frame: FrameType | None) -> None:
-        self.pressed = True
-        self.terminated = self.terminated or signum == signal.SIGTERM
-
-    def check(self) -> None:
-        """Raise ``KeyboardInterrupt`` here if Ctrl-C was pressed since the audit began."""
-        if self.pressed:
-            raise KeyboardInterrupt
-
-
 @dataclass(slots=True)
 class AuditOutcome:
     letters: int
@@ -114,7 +62,7 @@ def run_audit(
     jobs: int,
     on_done: Callable[[object, int, int], None] | None = None,
     base: Path | None = None,
-    ctrl_c: CtrlC | None = None,
+    ctrl_c: StopSignals | None = None,
 ) -> AuditOutcome:
     """Check ``paths`` and write the reports. Both reports are written to temporary files first
     and renamed into place together at the end, so a failed or interrupted run leaves neither
@@ -125,7 +73,7 @@ def run_audit(
     from lettercheck.reporters.catalog import rule_catalog
     from lettercheck.runner import run
 
-    with contextlib.nullcontext(ctrl_c) if ctrl_c is not None else CtrlC() as held:
+    with contextlib.nullcontext(ctrl_c) if ctrl_c is not None else StopSignals() as held:
 
         def done(path: object, count: int, total: int) -> None:
             held.check()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import stat
 import sys
 from collections.abc import Sequence
@@ -124,6 +123,7 @@ def check_command(
     """Check letters: PATH... are files or folders (searched recursively)."""
     from lettercheck.files import find_letters
     from lettercheck.findings import Severity
+    from lettercheck.interrupt import StopSignals
     from lettercheck.pipeline import Job, job_error, run_job
     from lettercheck.runner import default_jobs, run
 
@@ -169,36 +169,21 @@ def check_command(
     severity = Severity(fail_on) if fail_on else configured.fail_on
     if progress is None:
         progress = _progress_wanted()
-    # A CI time-out or ``timeout`` stops us with SIGTERM: clean up as for Ctrl-C, not mid-write.
+    # Ctrl-C, and the SIGTERM of a CI time-out or ``timeout``, stop the run after the letter in
+    # hand (see interrupt.StopSignals), never in the middle of writing a copy or a report.
     with (
-        _on_sigterm(_terminated),
+        StopSignals() as stop,
         _Progress(len(jobs_list), "Kontrollerer breve", progress) as bar,
     ):
-        results = run(jobs_list, jobs or default_jobs(), run_job, bar.on_done, on_error=job_error)
-        _check_and_exit(results, fmt, output, severity, baseline, write_baseline, bar)
 
+        def on_done(path: object, done: int, total: int) -> None:
+            if bar.on_done is not None:
+                bar.on_done(path, done, total)
+            stop.check()
 
-@contextlib.contextmanager
-def _on_sigterm(handler):
-    """Install a SIGTERM handler for the run and restore the previous one after (the CLI also
-    runs in-process in tests); outside the main thread signals cannot be handled: no-op."""
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so the same clean-up runs."""
-
-
-def _terminated(signum, frame) -> None:
-    raise _Terminated
+        stop.check()
+        results = run(jobs_list, jobs or default_jobs(), run_job, on_done, on_error=job_error)
+        _check_and_exit(results, fmt, output, severity, baseline, write_baseline, bar, stop)
 
 
 def _load_configs(first: Path, letters: Sequence[Path]):
@@ -226,14 +211,14 @@ def _progress_wanted() -> bool:
     return sys.stderr.isatty() and not piped
 
 
-def _check_and_exit(results, fmt, output, severity, baseline, write_baseline, bar) -> None:
+def _check_and_exit(results, fmt, output, severity, baseline, write_baseline, bar, stop) -> None:
     try:
         _finish(results, fmt, output, severity, baseline, write_baseline, bar)
-    except KeyboardInterrupt as stop:
+    except KeyboardInterrupt:
         # Ctrl-C or SIGTERM: stop the workers (each finishes the letter in hand, so no annotated
         # copy is left half-written) and say so in one line instead of a traceback.
         results.close()
-        terminated = isinstance(stop, _Terminated)
+        terminated = stop.terminated
         click.echo(
             f"Afbrudt ({'stoppet' if terminated else 'Ctrl-C'}). "
             "Kopier og rapporter, der ikke var færdige, er ikke skrevet.",
@@ -356,17 +341,18 @@ def audit_command(
     progress: bool | None,
 ) -> None:
     """Audit many letters: one HTML report and/or one CSV row per letter."""
-    from lettercheck.audit import CtrlC, run_audit
+    from lettercheck.audit import run_audit
     from lettercheck.files import find_letters
+    from lettercheck.interrupt import StopSignals
     from lettercheck.runner import default_jobs
 
     _require_paths(paths, "lettercheck audit breve/ --html rapport.html")
     if html_path is None and csv_path is None:
         raise click.UsageError("Angiv --html RAPPORT.html og/eller --csv RAPPORT.csv.")
     show = progress if progress is not None else _progress_wanted()
-    # Ctrl-C is noted and taken between letters (see audit.CtrlC), from the search for letters
-    # until the summary is printed: once the reports are in place it is too late to stop.
-    with CtrlC() as ctrl_c:
+    # Ctrl-C is noted and taken between letters (see interrupt.StopSignals), from the search
+    # for letters until the summary is printed: once the reports are in place it is too late.
+    with StopSignals() as ctrl_c:
         try:
             letters = []
             for found in find_letters(paths, follow_symlinks=follow_symlinks):

@@ -387,7 +387,7 @@ def test_ctrl_c_during_audit_is_one_line_and_leaves_no_report(
     the letters are found, and with --jobs 2 a worker has been forked. (A test like this one,
     dropped in 59fcf8d, failed now and then with exit -2: Python raised the interrupt inside
     spaCy's import, where it is not reliable; the audit now notes Ctrl-C and takes it between
-    letters, see ``audit.CtrlC``.)"""
+    letters, see ``interrupt.StopSignals``.)"""
     report = tmp_path / "rapport"
     report.mkdir()
     html, csv = report / "r.html", report / "r.csv"
@@ -431,6 +431,62 @@ def test_ctrl_c_during_audit_is_one_line_and_leaves_no_report(
     ], stderr
     assert stdout == b""
     assert sorted(p.name for p in report.iterdir()) == []  # no html, csv or temporary file
+
+
+@pytest.mark.parametrize(
+    ("to", "jobs", "sig"),
+    [
+        ("process", "1", "INT"),
+        ("group", "1", "INT"),
+        ("group", "2", "INT"),
+        ("process", "1", "TERM"),
+        ("process", "2", "TERM"),
+    ],
+)
+def test_stopping_a_check_as_it_starts_is_one_line(tmp_path, many_letters, to, jobs, sig):
+    """Ctrl-C or SIGTERM at once, while the first letter loads spaCy (--jobs 1) or the workers
+    are forked (--jobs 2): exit 130/143, one Danish line, no report file. Before the check
+    command took these signals between letters (``interrupt.StopSignals``), an interrupt that
+    landed inside spaCy's import could end the process with exit -2 or be swallowed."""
+    report = tmp_path / "rapport"
+    report.mkdir()
+    command = h.cli_command(
+        "--format", "json", "-o", report / "r.json", "--jobs", jobs, "--progress", many_letters
+    )
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=h.cli_env(),
+        start_new_session=True,
+    )
+    seen = b""
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if b"Kontrollerer" in seen and (jobs == "1" or _children(proc.pid)):
+                break
+            if select.select([proc.stderr], [], [], 0.01)[0]:
+                seen += os.read(proc.stderr.fileno(), 4096)
+        assert proc.poll() is None, "finished before the signal: make the batch bigger"
+        signum = signal.SIGINT if sig == "INT" else signal.SIGTERM
+        if to == "group":
+            os.killpg(proc.pid, signum)
+        else:
+            os.kill(proc.pid, signum)
+        stdout, rest = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    stderr = (seen + rest).decode("utf-8", "replace")
+    h.assert_no_traceback(stdout.decode("utf-8", "replace"), stderr)
+    assert proc.returncode == (130 if sig == "INT" else 143), (proc.returncode, stderr)
+    how = "Ctrl-C" if sig == "INT" else "stoppet"
+    assert stderr.splitlines()[-1] == (
+        f"Afbrudt ({how}). Kopier og rapporter, der ikke var færdige, er ikke skrevet."
+    ), stderr
+    assert sorted(p.name for p in report.iterdir()) == []
 
 
 def test_a_worker_that_dies_is_that_files_error(tmp_path):
