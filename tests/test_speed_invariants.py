@@ -268,3 +268,115 @@ def test_a_small_file_read_into_memory_reads_as_from_disk(
     assert [_outcome(p) for p in paths] == from_memory
     assert isinstance(from_memory[0], tuple)
     assert sum(isinstance(o, str) for o in from_memory) >= 9
+
+
+# -- legal-reference-early: literals every strong atom needs, checked before the regex search ----
+def test_fold_safe_characters_match_only_what_folds_to_them() -> None:
+    """A literal of _FOLD_SAFE characters that a case-insensitive pattern matches must stand in
+    the text's casefold(): every code point re.IGNORECASE matches to one of them folds to it."""
+    import sys
+
+    from lettercheck.checks.structure import _FOLD_SAFE
+
+    everything = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000)
+    for char in _FOLD_SAFE:
+        for match in re.finditer(re.escape(char), everything, re.IGNORECASE | re.UNICODE):
+            assert match.group().casefold() == char, (char, hex(ord(match.group())))
+
+
+_LEGAL_PIECES = [
+    "§",
+    "§§",
+    " 16",
+    " 3 a",
+    ", stk. 2",
+    " stk. 1, nr. 3",
+    "Stk.",
+    "ſtk. 2",
+    "STK. 4",
+    " og ",
+    "jf.",
+    "Jf.",
+    " i ",
+    "sygedagpengelovens",
+    "Forvaltningsloven",
+    "aktivlovens",
+    "LOV",
+    "Lov",
+    " om ",
+    "social service",
+    "lbk. nr. 1234",
+    "Bek nr 5 af 1.2.2020",
+    "cİr nr. 3",
+    "cır nr. 3",
+    "bekendtgørelse om ",
+    "BEKENDTGØRELSEN om ",
+    "kapitel 3",
+    "KAPİTEL 4",
+    "Du skal",
+    " møde op",
+    ".",
+    "\n",
+    "Kr. 500",
+    "nr. ",
+    "integration af udlændinge i Danmark",
+    "lovgivning",
+    "K",
+]
+
+
+def _legal_texts(count: int, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    return [
+        "".join(rnd.choice(_LEGAL_PIECES + [" "] * 6) for _ in range(rnd.randint(0, 12)))
+        for _ in range(count)
+    ] + _TEXTS
+
+
+def test_required_literals_stand_in_every_match() -> None:
+    """Each strong atom's literals: wherever the atom matches, one of them is in the folded text."""
+    from lettercheck.checks.structure import _compile, _required_literals
+
+    options = {r.name: r for r in load_rules()}["legal-reference-early"].options
+    texts = _legal_texts(3000, 21)
+    for atom in options["atoms"]:
+        literals = _required_literals(atom["pattern"])
+        assert literals, atom["name"]
+        regex = _compile(atom["pattern"])
+        for text in texts:
+            for match in regex.finditer(text):
+                folded = match.group().casefold()
+                assert any(lit in folded for lit in literals), (atom["name"], match.group())
+
+
+def test_required_literals_of_made_up_patterns() -> None:
+    from lettercheck.checks.structure import _compile, _required_literals
+
+    assert _required_literals(r"\bfoo(?:bar|baz)+") == frozenset({"foo"})
+    assert _required_literals(r"(?:x|yy)\d") == frozenset({"x", "yy"})
+    assert _required_literals(r"[ab]+\d") is None
+    assert _required_literals(r"(?:kapitel|kap\.)") == frozenset({"kap"})
+    assert _required_literals(r"\bki?\b") == frozenset({"k"})  # "i" is optional
+    assert _required_literals(r"\bik\b") == frozenset({"k"})  # "i" is not fold-safe
+    rnd = random.Random(5)
+    pieces = ["foo", "FOO", "bar", "Baz", "kap.", "KAPİTEL", "x", "yy", "1", " ", "ſ"]
+    for pattern in [r"\bfoo(?:bar|baz)+", r"(?:kapitel|kap\.)", r"(?<!\w)ab+c{2,}", r"(?:x|yy)\d"]:
+        literals = _required_literals(pattern)
+        for _ in range(500):
+            text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+            if literals is not None and _compile(pattern).search(text):
+                assert any(lit in text.casefold() for lit in literals), (pattern, text)
+
+
+def test_legal_references_are_found_as_without_the_literal_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lettercheck.checks import structure
+
+    options = {r.name: r for r in load_rules()}["legal-reference-early"].options
+    texts = _legal_texts(3000, 22)
+    fast = [structure.find_legal_references(text, options) for text in texts]
+    assert sum(1 for spans in fast if spans) > 300
+    monkeypatch.setattr(structure, "_strong_literals", lambda patterns: None)
+    monkeypatch.setattr(structure, "_any_strong_atom", lambda patterns: None)
+    assert [structure.find_legal_references(text, options) for text in texts] == fast

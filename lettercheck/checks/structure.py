@@ -14,6 +14,7 @@ purpose of meetings and internships and clear end goals and sub-goals.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -88,6 +89,85 @@ def _any_strong_atom(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
         return _compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
     except re.error:
         return None
+
+
+#: Characters whose case-insensitive matches (``re.IGNORECASE``) all case-fold to themselves, so a
+#: literal made of them that a pattern matches in a text stands in the text's ``casefold()``.
+#: Not "i": Python's re also matches "ı" and "İ" to it, which fold to something else
+#: (tests/test_speed_invariants.py checks every code point).
+_FOLD_SAFE = frozenset(
+    string.ascii_lowercase.replace("i", "") + string.digits + string.punctuation + " æøå§"
+)
+
+
+def _required_literals(pattern: str) -> frozenset[str] | None:
+    """Literal strings one of which every match of ``pattern`` (compiled with ``_FLAGS``) holds,
+    case-folded; None when no such set can be read off the pattern.
+
+    Read from the parsed pattern: a run of literal characters in its top-level sequence, or in a
+    group or a repeat of at least one, or one such run from each branch of an alternation. The
+    run with the longest shortest member is chosen. Only literals of ``_FOLD_SAFE`` characters
+    count, so "the text's ``casefold()`` contains none of them" proves the pattern cannot match.
+    """
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    try:
+        tree = sre_parse.parse(pattern, _FLAGS)
+    except re.error:
+        return None
+    return _sequence_literals(list(tree))
+
+
+def _sequence_literals(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    from re import _constants as sre  # type: ignore[attr-defined]
+
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, av in items:
+        if op is sre.LITERAL and chr(av) in _FOLD_SAFE:
+            run.append(chr(av))
+            continue
+        close()
+        found: frozenset[str] | None = None
+        if op is sre.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if not (add_flags | del_flags) & ~(re.IGNORECASE | re.UNICODE):
+                found = _sequence_literals(list(sub))
+        elif op is sre.BRANCH:
+            alternatives = [_sequence_literals(list(branch)) for branch in av[1]]
+            if all(alternatives):
+                found = frozenset().union(*alternatives)  # type: ignore[arg-type]
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found = _sequence_literals(list(av[2]))
+        elif op is sre.ATOMIC_GROUP:
+            found = _sequence_literals(list(av))
+        if found:
+            candidates.append(found)
+    close()
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: min(map(len, c)))
+
+
+@lru_cache(maxsize=64)
+def _strong_literals(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Literals one of which (case-folded) any text that a strong atom matches holds; None when
+    one of the atoms has no such literals (then every text goes to the regex search)."""
+    found: set[str] = set()
+    for pattern in patterns:
+        literals = _required_literals(pattern)
+        if literals is None:
+            return None
+        found |= literals
+    # "lov" in a text implies "loven": keep only literals that hold no other one.
+    minimal = {f for f in found if not any(o != f and o in f for o in found)}
+    return tuple(sorted(minimal)) if minimal else None
 
 
 def _option(options: Mapping[str, Any], key: str) -> Any:
@@ -175,7 +255,16 @@ def find_legal_references(text: str, options: Mapping[str, Any]) -> list[tuple[i
     holds a *strong* atom: "jf." or "kapitel 3" alone is not a legal reference ("jf. vores brev").
     """
     specs = _option(options, "atoms")
-    strong_any = _any_strong_atom(tuple(a["pattern"] for a in specs if bool(a.get("strong", True))))
+    strong = tuple(a["pattern"] for a in specs if bool(a.get("strong", True)))
+    literals = _strong_literals(strong)
+    if literals is not None:
+        # Cheaper than the search below (a case-insensitive regex that starts with \b or a
+        # look-behind cannot skip ahead to a first character): most blocks hold none of "§",
+        # "stk.", "lov", "nr", "bekendtgørelse"… in any case, so no strong atom can match there.
+        folded = text.casefold()
+        if not any(literal in folded for literal in literals):
+            return []
+    strong_any = _any_strong_atom(strong)
     if strong_any is not None and strong_any.search(text) is None:
         # A reference needs a strong atom; one search over the text for any of them saves
         # running every atom's pattern over the many blocks that cite nothing.
