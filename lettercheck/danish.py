@@ -549,8 +549,16 @@ def segment(doc: Doc) -> Doc:
     return doc
 
 
-def process(nlp: spacy.Language, texts: Iterable[str]) -> list[Doc]:
+def process(
+    nlp: spacy.Language, texts: Iterable[str], starts: list[list[int]] | None = None
+) -> list[Doc]:
     """``list(nlp.pipe(texts))`` for the pipeline of ``get_nlp()``, in one pass per text.
+
+    ``starts``, when given, gets each Doc's sentence starts: the token indices after 0 whose
+    ``is_sent_start`` is True, in order. LIX and the sentence rules read them from there
+    instead of from each Doc again (``Doc.to_array`` costs microseconds per call, which for a
+    letter of a few dozen short blocks is more than the reading itself). Only this one-pass
+    path fills it: for any other pipeline ``starts`` is left as it was.
 
     The same Docs (tokens, sentence starts, lemmas) as running the two components one after
     the other, but each Doc is read with one ``Doc.to_array`` and written with one
@@ -589,11 +597,17 @@ def process(nlp: spacy.Language, texts: Iterable[str]) -> list[Doc]:
                 append(_NOT_START)
                 append(found)
             values[0] = 1
+            doc_starts: list[int] = []
             if n > 1:
                 words = [strings[orth] for orth, _space, _lower in rows]
-                for k in _starts_of(words, [space for _orth, space, _lower in rows]):
+                doc_starts = _starts_of(words, [space for _orth, space, _lower in rows])
+                for k in doc_starts:
                     values[2 * k] = 1
             doc.from_array(attrs_out, numpy.array(values, dtype=numpy.uint64).reshape(n, 2))
+            if starts is not None:
+                starts.append(doc_starts)
+        elif starts is not None:
+            starts.append([])
         docs.append(doc)
     return docs
 

@@ -149,7 +149,13 @@ def count_text(
     counts when at least one word starts inside it. Text outside every span is taken to be part
     of the nearest sentence before it.
     """
-    starts = sorted(start for start, _end in sentence_spans) or [0]
+    return _count(text, sorted(start for start, _end in sentence_spans) or [0], placeholders)
+
+
+def _count(
+    text: str, starts: list[int], placeholders: Sequence[tuple[int, int]]
+) -> tuple[int, int, int]:
+    """``count_text`` with the sentences given by their sorted start offsets (at least one)."""
     words = word_spans(text, placeholders)
     long_words = sum(1 for _start, _end, is_long in words if is_long)
     if len(starts) == 1:
@@ -237,18 +243,32 @@ def lix_for_text(text: str, sentence_rule: str = "danish") -> Readability:
 
 
 def readability(
-    document: Document, docs: Sequence[Doc], sentence_rule: str = "danish"
+    document: Document,
+    docs: Sequence[Doc],
+    sentence_rule: str = "danish",
+    sentence_starts: Sequence[list[int]] | None = None,
 ) -> Readability:
     """LIX over the document's main text blocks (body, headings, list items, table cells,
-    content controls — not headers, footers or text boxes); ``docs[i]`` is block ``i``'s Doc."""
+    content controls — not headers, footers or text boxes); ``docs[i]`` is block ``i``'s Doc.
+
+    ``sentence_starts[i]``, when given, are the token indices after 0 where ``docs[i]``'s
+    sentences start, as ``danish.process`` found them: the same starts as reading the Doc's
+    ``SENT_START``, without a ``Doc.to_array`` per block."""
     from lettercheck.model import MAIN_TEXT_KINDS
 
     words = sentences = long_words = 0
-    for block, doc in zip(document.blocks, docs, strict=True):
+    for i, (block, doc) in enumerate(zip(document.blocks, docs, strict=True)):
         if block.kind not in MAIN_TEXT_KINDS:
             continue
         spans = [(p.start, p.end) for p in block.placeholders]
-        w, s, lw = count_text(block.text, _spans(doc, sentence_rule), spans)
+        if sentence_rule == "simple":
+            # block.text is the Doc's text (``Doc.text`` rebuilds it from a Token per token).
+            starts = [start for start, _end in simple_sentence_spans(block.text)]
+        elif sentence_starts is not None:
+            starts = [0, *(doc[k].idx for k in sentence_starts[i])]
+        else:
+            starts = sorted(start for start, _end in doc_sentence_spans(doc)) or [0]
+        w, s, lw = _count(block.text, starts, spans)
         words += w
         sentences += s
         long_words += lw

@@ -88,13 +88,80 @@ def test_process_gives_the_same_docs_as_the_pipeline() -> None:
         assert fast.has_annotation("SENT_START") == slow.has_annotation("SENT_START")
 
 
-def test_long_sentence_bounds_are_those_of_doc_sents() -> None:
-    from lettercheck.checks.plain import _sentence_bounds
+def test_sentence_bounds_are_those_of_doc_sents() -> None:
+    """Both ways to the sentences without doc.sents: reading SENT_START, and the starts that
+    process() hands out (which must be exactly the tokens it marked)."""
+    from lettercheck.analysis import bounds_from_starts, doc_sentence_bounds
 
     nlp = get_nlp()
-    for doc in process(nlp, [t for t in _TEXTS + _random_texts(200, 4) if t.strip()]):
+    texts = _TEXTS + _random_texts(300, 4)
+    starts: list[list[int]] = []
+    docs = process(nlp, texts, starts)
+    assert len(starts) == len(docs)
+    multi = 0
+    for doc, doc_starts in zip(docs, starts, strict=True):
         expected = [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]
-        assert _sentence_bounds(doc) == expected
+        assert doc_sentence_bounds(doc) == expected
+        assert bounds_from_starts(doc, doc_starts) == expected
+        assert doc_starts == [t.i for t in doc if t.is_sent_start and t.i > 0]
+        multi += len(doc_starts) > 0
+    assert multi > 50
+
+
+def test_readability_from_process_starts_is_as_from_the_docs() -> None:
+    """lix.readability with the starts from process() (and, for "simple", block.text instead of
+    doc.text) gives what it gives reading each Doc; so do long-sentence and missing-goal."""
+    from lettercheck.analysis import Analysis, analyse
+    from lettercheck.checks import CHECKS
+    from lettercheck.model import Block, BlockKind, Document
+
+    rnd = random.Random(8)
+    texts = _TEXTS + _random_texts(400, 9)
+    rules = {r.name: r for r in load_rules()}
+    long_texts = [" ".join(rnd.sample(texts, 6)) for _ in range(60)]
+    for k in range(0, len(texts), 20):
+        chunk = texts[k : k + 20] + long_texts[k // 8 : k // 8 + 3]
+        blocks = [
+            Block(
+                index=i,
+                kind=rnd.choice([BlockKind.PARAGRAPH, BlockKind.PARAGRAPH, BlockKind.HEADER]),
+                text=text,
+                story="word/document.xml",
+                paragraph=i,
+            )
+            for i, text in enumerate(chunk)
+        ]
+        document = Document(path=Path("x.docx"), format="docx", blocks=blocks)
+        for rule in ("danish", "simple"):
+            fast = analyse(document, rule)
+            assert fast.sentence_starts is not None
+            slow = Analysis(document, fast.docs, lix.readability(document, fast.docs, rule), None)
+            expected = lix.score(
+                *map(
+                    sum,
+                    zip(
+                        *[
+                            lix.count_text(b.text, _reference_spans(d, rule))
+                            for b, d in zip(blocks, fast.docs, strict=True)
+                            if b.kind is BlockKind.PARAGRAPH
+                        ],
+                        (0, 0, 0),
+                        strict=False,
+                    ),
+                )
+            )
+            assert fast.readability == slow.readability == expected
+            for name in ("long-sentence", "missing-goal", "passive-voice"):
+                check = CHECKS[rules[name].check]
+                options = {**rules[name].options, "max-words": 8}
+                assert list(check(fast, options)) == list(check(slow, options)), name
+
+
+def _reference_spans(doc, rule: str) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """Sentence spans as lix read them before: doc.text, doc.sents."""
+    if rule == "simple":
+        return lix.simple_sentence_spans(doc.text)
+    return [(s.start_char, s.end_char) for s in doc.sents] if len(doc) else []
 
 
 #: The patterns as first written (look-behind first). The rule files now start each with its

@@ -306,38 +306,24 @@ def lix_too_high(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit
     )
 
 
-def _sentence_bounds(doc: Doc) -> list[tuple[int, int, int, int]]:
-    """``(first token, end token, start_char, end_char)`` of each sentence, the values
-    ``doc.sents`` gives each Span, read through one ``Doc.to_array`` instead of a Span and its
-    Tokens per sentence."""
-    n = len(doc)
-    if not n or "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
-        return [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]  # as before
-    from spacy.attrs import IDX, LENGTH, SENT_START
-
-    rows = doc.to_array([IDX, LENGTH, SENT_START]).tolist()
-    starts = [0] + [i for i in range(1, n) if rows[i][2] == 1]
-    ends = [*starts[1:], n]
-    return [
-        (first, last, rows[first][0], rows[last - 1][0] + rows[last - 1][1])
-        for first, last in zip(starts, ends, strict=True)
-    ]
-
-
 @check("long-sentence")
 def long_sentence(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Sentences with more than ``max-words`` words, counted as LIX counts them."""
     from lettercheck.lix import count_words
 
     limit = int(options.get("max-words", 25))
-    for block, doc in _main_blocks(analysis):
+    for position, (block, doc) in enumerate(
+        zip(analysis.document.blocks, analysis.docs, strict=True)
+    ):
+        if block.kind not in MAIN_TEXT_KINDS or not block.text.strip():
+            continue  # the blocks of _main_blocks, with their position for sentence_bounds
         spans = [(p.start, p.end) for p in block.placeholders]
         if len(block.text) + len(spans) <= limit:
             # Every word has at least one character and a merge field counts once, so no
             # sentence of this block can have more than ``limit`` words (most headings, list
             # items and short paragraphs): skip making its sentences.
             continue
-        for first, last, start_char, end_char in _sentence_bounds(doc):
+        for first, last, start_char, end_char in analysis.sentence_bounds(position):
             if end_char - start_char + len(spans) <= limit:
                 continue  # too short to hold more than ``limit`` words (see above)
             text = block.text[start_char:end_char]

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from lettercheck.analysis import bounds_from_starts
 from lettercheck.checks import Hit, check
 from lettercheck.model import Block, BlockKind, LetterPart
 from lettercheck.parts import CLOSING, SALUTATION
@@ -208,10 +209,18 @@ def _sentences(analysis: Analysis, position: int, block: Block) -> list[tuple[in
     """
     docs = getattr(analysis, "docs", None)
     if docs is not None and position < len(docs) and docs[position] is not None:
-        try:
-            spans = [(s.start_char, s.end_char) for s in docs[position].sents]
-        except ValueError:  # no sentence boundaries set on this doc
-            spans = []
+        starts = getattr(analysis, "sentence_starts", None)
+        if starts is not None and position < len(starts):
+            # The starts danish.process found: the same spans as doc.sents, without a Span and
+            # its Tokens per sentence.
+            spans = [
+                (s, e) for _f, _l, s, e in bounds_from_starts(docs[position], starts[position])
+            ]
+        else:
+            try:
+                spans = [(s.start_char, s.end_char) for s in docs[position].sents]
+            except ValueError:  # no sentence boundaries set on this doc
+                spans = []
         if spans:
             return spans
     spans = []
