@@ -76,6 +76,57 @@ def test_word_spans_and_counts_match_the_reference() -> None:
         )
 
 
+def test_word_only_regex_finds_what_the_full_one_finds() -> None:
+    """lix._word_regex: where it picks the word alternative alone, the full regex finds the same
+    spans, every one a word; texts with addresses and fields keep the full regex."""
+    rnd = random.Random(13)
+    pieces = [
+        "ord",
+        "Kommunen",
+        "3.5",
+        "12:30",
+        "a-b",
+        "«",
+        "»",
+        "@",
+        "jc@x.dk",
+        "www",
+        "www.",
+        "://",
+        "http",
+        "https://borger.dk/a",
+        ".",
+        "dk",
+        ".dk",
+        ".dkk",
+        "borger.dk",
+        "x.com/",
+        "Uk",
+        ".io",
+        "_",
+        "’",
+        "-",
+        " ",
+        " ",
+        "\n",
+        "æøå",
+        "ſ",
+        "2026",
+    ]
+    seen = {True: 0, False: 0}
+    for _ in range(6000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        regex, only_words = lix._word_regex(text)
+        seen[only_words] += 1
+        full = [(m.span(), m.lastgroup) for m in lix._WORD_RE.finditer(text)]
+        if only_words:
+            assert regex is lix._WORD_ONLY
+            assert [(m.span(), "word") for m in regex.finditer(text)] == full, text
+        else:
+            assert regex is lix._WORD_RE
+    assert min(seen.values()) > 1000
+
+
 def test_process_gives_the_same_docs_as_the_pipeline() -> None:
     from spacy.attrs import IDX, LEMMA, LOWER, ORTH, SENT_START, SPACY
 
