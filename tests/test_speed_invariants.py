@@ -498,3 +498,123 @@ def test_legal_references_are_found_as_without_the_literal_check(
     monkeypatch.setattr(structure, "_strong_literals", lambda patterns: None)
     monkeypatch.setattr(structure, "_any_strong_atom", lambda patterns: None)
     assert [structure.find_legal_references(text, options) for text in texts] == fast
+
+
+def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
+    """passive_voice before its inline first test: every token through _s_passive_infinitive,
+    lemma_ compared as a string."""
+    from lettercheck.checks import Hit
+    from lettercheck.checks.plain import (
+        _clause_start,
+        _main_blocks,
+        _participle,
+        _present,
+        _s_passive_infinitive,
+    )
+
+    skip_between = set(options.get("between", ()))
+    for block, doc in _main_blocks(analysis):
+        taken_until = -1
+        for token in doc:
+            if token.i <= taken_until:
+                continue
+            infinitive = _s_passive_infinitive(token, options)
+            if infinitive is not None:
+                start, suggestion = token.idx, None
+                previous = token.nbor(-1) if token.i > 0 else None
+                if (
+                    previous is not None
+                    and previous.lower_ in ("der", "det")
+                    and _clause_start(previous)
+                ):
+                    start = previous.idx
+                    suggestion = "vi " + _present(infinitive)
+                    if previous.text[:1].isupper():
+                        suggestion = suggestion.capitalize()
+                yield Hit(
+                    block.index,
+                    start,
+                    token.idx + len(token.text),
+                    f"«{token.text}» er passiv; skriv hvem der gør det, fx «vi "
+                    f"{_present(infinitive)}».",
+                    suggestion,
+                )
+                continue
+            if token.lemma_ != "blive":
+                continue
+            for follower in doc[token.i + 1 : token.i + 4]:
+                if _participle(follower, options):
+                    verb = follower.lemma_
+                    active = f"vi {_present(verb)}" if verb.endswith("e") else "vi har …"
+                    yield Hit(
+                        block.index,
+                        token.idx,
+                        follower.idx + len(follower.text),
+                        f"«{doc[token.i : follower.i + 1].text}» er passiv; skriv hvem der gør "
+                        f"det, fx «{active}».",
+                        None,
+                    )
+                    taken_until = follower.i
+                    break
+                if follower.lower_ not in skip_between:
+                    break
+
+
+def test_passive_voice_is_as_without_its_inline_first_test() -> None:
+    from lettercheck.analysis import analyse
+    from lettercheck.checks.plain import passive_voice
+    from lettercheck.model import Block, BlockKind, Document
+
+    options = {r.name: r for r in load_rules()}["passive-voice"].options
+    pieces = [
+        "Der",
+        "udbetales",
+        "ydes",
+        "ydes",
+        "Det",
+        "sendes",
+        "Pengene",
+        "blev",
+        "bevilget",
+        "bliver",
+        "udbetalt",
+        "er",
+        "blevet",
+        "sendt",
+        "Blev",
+        "indkaldt",
+        "vi",
+        "ses",
+        "ydelses",
+        "hvis",
+        "os",
+        "es",
+        "Kommunes",
+        "afholdes",
+        "beregnes,",
+        "og",
+        "der",
+        "foretages",
+        "men",
+        "det",
+        "vurderes",
+        "BLIVER",
+        "sendt",
+        "ikke",
+        "godkendt",
+        "du",
+        ".",
+        "Du",
+    ]
+    rnd = random.Random(17)
+    texts = [
+        " ".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14))) for _ in range(600)
+    ] + _TEXTS
+    blocks = [
+        Block(index=i, kind=BlockKind.PARAGRAPH, text=t, story="", paragraph=i)
+        for i, t in enumerate(texts)
+    ]
+    analysis = analyse(Document(path=Path("x.txt"), format="txt", blocks=blocks))
+    fast = list(passive_voice(analysis, options))
+    assert len(fast) > 300
+    assert fast == list(_reference_passive_voice(analysis, options))

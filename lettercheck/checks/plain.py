@@ -172,12 +172,22 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
     only there the active sentence is a drop-in replacement; elsewhere the sentence needs
     rewriting around who acts, which the message says."""
     skip_between = set(options.get("between", ()))
+    blive: int | None = None
     for block, doc in _main_blocks(analysis):
+        if blive is None:
+            blive = doc.vocab.strings["blive"]  # the lemma's hash: no string per token below
         taken_until = -1
         for token in doc:
             if token.i <= taken_until:
                 continue
-            infinitive = _s_passive_infinitive(token, options)
+            # _s_passive_infinitive's first test, here: most tokens fail it, and a call per
+            # token was a good part of this rule's time.
+            word = token.lower_
+            infinitive = (
+                _s_passive_infinitive(token, options)
+                if len(word) >= 4 and word[-1] == "s"
+                else None
+            )
             if infinitive is not None:
                 start = token.idx
                 suggestion = None
@@ -200,7 +210,7 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                     suggestion,
                 )
                 continue
-            if token.lemma_ != "blive":
+            if token.lemma != blive:
                 continue
             for follower in doc[token.i + 1 : token.i + 4]:
                 if _participle(follower, options):
