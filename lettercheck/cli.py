@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import sys
 from collections.abc import Sequence
@@ -24,6 +25,36 @@ SEVERITIES = ("info", "warning", "error")
 PROGRESS_MIN_FILES = 5
 
 
+def usage_message(error: click.UsageError) -> str:
+    """A usage error in Danish: our own messages are Danish already; click's commonest ones are
+    put in Danish here (the rest keep click's words)."""
+    if isinstance(error, click.NoSuchOption):
+        message = f"Ukendt tilvalg {error.option_name}."
+        if error.possibilities:
+            message += f" Mente du {' eller '.join(sorted(error.possibilities))}?"
+        return message
+    if isinstance(error, click.BadOptionUsage) and "requires an argument" in error.message:
+        return f"Tilvalget {error.option_name} skal have en værdi."
+    if isinstance(error, click.MissingParameter):
+        hint = error.param.get_error_hint(error.ctx) if error.param and error.ctx else ""
+        return f"{hint or 'En værdi'} mangler."
+    if isinstance(error, click.BadParameter):
+        hint = error.param.get_error_hint(error.ctx) if error.param and error.ctx else ""
+        detail = error.message
+        choice = re.fullmatch(r"'(.*)' is not one of (.*)\.", detail)
+        if choice:
+            detail = (
+                f"'{choice[1]}' er ikke en af {choice[2].replace(', ', ' ,').replace(' ,', ', ')}"
+            )
+        elif low := re.fullmatch(r"(-?\d+) is not in the range x>=(\d+)\.", detail):
+            detail = f"{low[1]} er mindre end {low[2]}"
+        elif "is not a valid integer" in detail:
+            detail = f"{detail.split(' is not')[0]} er ikke et helt tal"
+        return f"Ugyldig værdi for {hint}: {detail}."
+    message = error.format_message()
+    return message if message.endswith((".", "?", "!")) else message + "."
+
+
 class DefaultGroup(click.Group):
     """A group whose first argument, when it is not a subcommand, goes to the ``check`` command."""
 
@@ -33,6 +64,27 @@ class DefaultGroup(click.Group):
         elif not args:
             args = ["check"]
         return super().parse_args(ctx, args)
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):  # type: ignore[no-untyped-def]
+        """Run the CLI; a usage error is one Danish line on stderr and exit 2, not click's three
+        English lines ("Usage: …", "Try … --help", "Error: …")."""
+        if not standalone_mode:  # tests and callers that handle click's exceptions themselves
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as error:
+            message = usage_message(error)
+            if type(error) is not click.UsageError:  # click's own: about how to call us
+                message += " Se lettercheck --help."
+            click.echo(f"lettercheck: {message}", err=True)
+            sys.exit(2)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.exceptions.Abort:
+            click.echo("Afbrudt.", err=True)
+            sys.exit(1)
+        sys.exit(0)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage("lettercheck", "[OPTIONS] PATH...  |  lettercheck COMMAND [ARGS]...")
@@ -52,8 +104,8 @@ class DefaultGroup(click.Group):
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lettercheck")
 def main() -> None:
-    """Check Danish letters to citizens (DOCX, DOTX, TXT) for readability (LIX), structure,
-    contact details and plain language.
+    """Check Danish letters to citizens (DOCX, DOTX, DOCM, DOTM, TXT, MD) for readability (LIX),
+    structure, contact details and plain language.
 
     \b
     lettercheck letters/                      check a folder, report in the terminal
@@ -64,7 +116,9 @@ def main() -> None:
 
 
 @main.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+# readable=False: a file that cannot be read gets the pipeline's Danish line, and the others are
+# still checked (click would stop the whole run with an English error).
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to FILE.")
 @click.option(
@@ -94,12 +148,12 @@ def main() -> None:
 )
 @click.option(
     "--baseline",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path, dir_okay=False, readable=False),
     help="Report only findings not in this baseline file.",
 )
 @click.option(
     "--write-baseline",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path, dir_okay=False, readable=False),
     help="Record today's findings in FILE (exit 0; 2 if a file could not be read).",
 )
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links inside folders.")
@@ -124,7 +178,7 @@ def check_command(
     from lettercheck.files import find_letters
     from lettercheck.findings import Severity
     from lettercheck.interrupt import StopSignals
-    from lettercheck.pipeline import Job, job_error, run_job
+    from lettercheck.pipeline import WORD_SUFFIXES, Job, job_error, run_job
     from lettercheck.runner import default_jobs, run
 
     _require_paths(paths, "lettercheck breve/")
@@ -140,6 +194,15 @@ def check_command(
                     "Vælg en mappe til kopierne uden for brevene."
                 )
 
+    for option, target, what in (
+        ("--output", output, "rapporten"),
+        ("--write-baseline", write_baseline, "baselinen"),
+    ):
+        if target is not None and target.suffix.lower() in WORD_SUFFIXES:
+            # A report or baseline is never a Word file; this one would be written over a letter.
+            raise click.UsageError(
+                f"{option} {target} er et Word-dokument; skriv {what} i en anden fil."
+            )
     found = list(
         find_letters(
             paths,
@@ -148,9 +211,15 @@ def check_command(
             follow_symlinks=follow_symlinks,
         )
     )
+    _require_letters(found, paths)
     inputs = {_real(f.path) for f in found}
-    if output is not None and _real(output) in inputs:
-        raise click.UsageError(f"--output {output} er et af brevene; vælg en anden fil.")
+    for option, target in (
+        ("--output", output),
+        ("--write-baseline", write_baseline),
+        ("--baseline", baseline),
+    ):
+        if target is not None and _real(target) in inputs:
+            raise click.UsageError(f"{option} {target} er et af brevene; vælg en anden fil.")
     jobs_list = [
         Job(
             path=f.path,
@@ -163,6 +232,7 @@ def check_command(
     if annotate_dir is not None:
         _refuse_overwriting_inputs(jobs_list, inputs)
         if any(_inside(annotate_dir, path) for path in paths if path.is_dir()):
+            _refuse_folder_of_letters(annotate_dir)
             _mark_annotation_folder(annotate_dir)
 
     configured = _load_configs(paths[0], [f.path for f in found])
@@ -181,7 +251,6 @@ def check_command(
                 bar.on_done(path, done, total)
             stop.check()
 
-        stop.check()
         results = run(jobs_list, jobs or default_jobs(), run_job, on_done, on_error=job_error)
         _check_and_exit(results, fmt, output, severity, baseline, write_baseline, bar, stop)
 
@@ -213,6 +282,7 @@ def _progress_wanted() -> bool:
 
 def _check_and_exit(results, fmt, output, severity, baseline, write_baseline, bar, stop) -> None:
     try:
+        stop.check()  # a signal that came while the run was being set up
         _finish(results, fmt, output, severity, baseline, write_baseline, bar)
     except KeyboardInterrupt:
         # Ctrl-C or SIGTERM: stop the workers (each finishes the letter in hand, so no annotated
@@ -305,7 +375,9 @@ def explain_command(rule: str) -> None:
 
 
 @main.command("audit")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+# readable=False: a file that cannot be read gets the pipeline's Danish line, and the others are
+# still checked (click would stop the whole run with an English error).
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option(
     "--html",
     "html_path",
@@ -358,6 +430,7 @@ def audit_command(
             for found in find_letters(paths, follow_symlinks=follow_symlinks):
                 ctrl_c.check()
                 letters.append(found.path)
+            _require_letters(letters, paths)
             _load_configs(paths[0], letters)
             inputs = {_real(p) for p in letters}
             for target in (html_path, csv_path):
@@ -527,6 +600,39 @@ def _refuse_overwriting_inputs(jobs: Sequence, inputs: set[Path]) -> None:
                 f"{job.annotate_to}. Kør dem hver for sig."
             )
         targets[target] = job.path
+
+
+def _refuse_folder_of_letters(folder: Path) -> None:
+    """Refuse an --annotate folder inside the folder being checked that already holds letters
+    and is not one of ours (no marker): it is left out of the search for letters, so its letters
+    would go unchecked, be taken for old copies, and with --force be overwritten."""
+    from lettercheck.files import ANNOTATED_MARKER
+    from lettercheck.pipeline import SUPPORTED_SUFFIXES
+
+    if not folder.is_dir() or (folder / ANNOTATED_MARKER).exists():
+        return
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in sorted(files):
+            if Path(name).suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith("~$"):
+                raise click.UsageError(
+                    f"--annotate {folder} indeholder allerede breve "
+                    f"(fx {Path(dirpath, name)}), som ikke er kopier fra lettercheck. "
+                    "Vælg en ny eller tom mappe til kopierne."
+                )
+
+
+def _require_letters(found: Sequence, paths: Sequence[Path]) -> None:
+    """No letters under the given paths is most likely a wrong path (a typo in a CI job, a
+    folder not yet filled): say so and exit 2 rather than pass with "0 breve"."""
+    if found:
+        return
+    where = ", ".join(str(p) for p in paths)
+    click.echo(
+        f"lettercheck: ingen breve i {where}. lettercheck læser .docx, .dotx, .docm, .dotm, "
+        ".txt og .md; kontrollér stien.",
+        err=True,
+    )
+    sys.exit(2)
 
 
 def _inside(folder: Path, parent: Path) -> bool:

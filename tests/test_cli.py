@@ -87,6 +87,85 @@ def test_no_path_is_a_usage_error():
     assert result.exit_code == 2
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--fial-on", "error", "x"], "lettercheck: Ukendt tilvalg --fial-on. Mente du --fail-on?"),
+        (
+            ["--jobs", "0", "x"],
+            "lettercheck: Ugyldig værdi for '--jobs' / '-j': 0 er mindre end 1.",
+        ),
+        (["--jobs", "to", "x"], "lettercheck: Ugyldig værdi for '--jobs' / '-j': 'to' er ikke et"),
+        (["--fail-on", "fejl", "x"], "lettercheck: Ugyldig værdi for '--fail-on': 'fejl' er ikke"),
+        (["audit", "x", "--html"], "lettercheck: Tilvalget --html skal have en værdi."),
+        (["explain"], "lettercheck: 'RULE' mangler."),
+    ],
+)
+def test_a_usage_error_is_one_danish_line(args, line):
+    """Not click's three English lines ("Usage: …", "Try …", "Error: …")."""
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(line), result.stderr
+    assert result.stderr.rstrip().endswith("Se lettercheck --help."), result.stderr
+
+
+def test_our_own_usage_errors_are_one_line_too(tmp_path):
+    result = run(str(tmp_path / "findes-ikke"))
+    assert result.returncode == 2
+    assert (
+        result.stderr
+        == f"lettercheck: {tmp_path / 'findes-ikke'}: findes ikke. Tjek stavningen af stien.\n"
+    )
+
+
+@pytest.mark.parametrize("command", [[], ["audit", "--csv", "r.csv"]])
+def test_a_folder_without_letters_is_exit_2_not_a_pass(tmp_path, command):
+    """A wrong path in a CI job must not pass as "0 breve kontrolleret"."""
+    empty = tmp_path / "tom"
+    empty.mkdir()
+    (empty / "notat.pdf").write_bytes(b"%PDF-1.4")
+    result = subprocess.run(
+        [sys.executable, "-m", "lettercheck", *command, str(empty)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"lettercheck: ingen breve i {empty}."), result.stderr
+    assert not (tmp_path / "r.csv").exists()
+
+
+@pytest.mark.parametrize("option", ["--output", "--write-baseline"])
+def test_a_report_or_baseline_is_never_written_over_a_letter(tmp_path, option):
+    letter = build(tmp_path / "brev.docx", GOOD_LETTER)
+    before = letter.read_bytes()
+    result = run(option, str(letter), str(tmp_path))
+    assert result.returncode == 2
+    assert "er et Word-dokument" in result.stderr, result.stderr
+    assert letter.read_bytes() == before
+
+
+def test_annotate_into_a_folder_of_real_letters_inside_the_input_is_refused(tmp_path):
+    """The --annotate folder is left out of the search for letters; one that already holds
+    letters (and is not a folder of lettercheck's copies) would hide them, and with --force
+    have them overwritten."""
+    folder = tmp_path / "breve"
+    folder.mkdir()
+    build(folder / "a.docx", GOOD_LETTER)
+    (folder / "sub").mkdir()
+    real = build(folder / "sub" / "a.docx", BAD_LETTER)
+    before = real.read_bytes()
+    for extra in ([], ["--force"]):
+        result = run("--annotate", str(folder / "sub"), *extra, str(folder))
+        assert result.returncode == 2
+        assert "indeholder allerede breve" in result.stderr, result.stderr
+    assert real.read_bytes() == before
+    assert sorted(p.name for p in (folder / "sub").iterdir()) == ["a.docx"]  # no marker either
+
+
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("breve")

@@ -131,6 +131,20 @@ def test_unreadable_file_is_one_clean_line(tmp_path):
     assert "LIX" in line
 
 
+def test_an_unreadable_file_named_on_the_command_line_does_not_stop_the_others(tmp_path):
+    """click would refuse the whole command in English ("Path … is not readable"); the file
+    gets its Danish line like one found in a folder, and the next file is checked."""
+    good = h.good_letter(tmp_path / "god.docx")
+    locked = h.good_letter(tmp_path / "laast.docx")
+    locked.chmod(0)
+    result = h.run_cli("--jobs", "1", locked, good, timeout=120, **h.unprivileged())
+    h.assert_no_traceback(result.stdout, result.stderr)
+    assert result.returncode == 2, result.stdout + result.stderr
+    h.assert_one_clean_error_line(result.stdout, locked, "adgang")
+    (line,) = h.lines_naming(result.stdout, good)
+    assert "LIX" in line
+
+
 def assert_copy_failed(stdout: str, name: str) -> None:
     """The letter was checked (its findings are reported); one line says its copy failed."""
     errors = [line for line in stdout.splitlines() if line.startswith("  fejl: ") and name in line]
