@@ -283,3 +283,17 @@ def test_audit_needs_a_report_file(tmp_path: Path) -> None:
 
     done = CliRunner().invoke(main, ["audit", str(tmp_path)])
     assert done.exit_code == 2 and "--html" in done.output
+
+
+def test_histogram_bins_each_letter_by_the_lix_its_band_is_judged_on() -> None:
+    """The band is judged on LIX rounded half up to a whole number: 24.5 is "let" and 44.9
+    "svær", so they stand in the 25–29 and 45–49 bins, not with the "meget let" and "middel"
+    letters."""
+    svg = html.histogram_svg([24.4, 24.5, 44.9, 44.4])
+    titles = re.findall(r"<title>(LIX \d+–\d+): (\d+) (brev|breve)</title>", svg)
+    assert titles == [
+        ("LIX 20–24", "1", "brev"),
+        ("LIX 25–29", "1", "brev"),
+        ("LIX 40–44", "1", "brev"),
+        ("LIX 45–49", "1", "brev"),
+    ]

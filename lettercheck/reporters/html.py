@@ -18,6 +18,7 @@ the files that could not be read.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -175,10 +176,13 @@ def common_base(results: list[FileResult]) -> Path:
 
 
 def histogram_svg(lix_values: list[float], width: int = 720, height: int = 240) -> str:
-    """Letters per LIX bin of 5 (0–4, 5–9, …, 75+), over coloured bands with their names."""
+    """Letters per LIX bin of 5 (0–4, 5–9, …, 75+), over coloured bands with their names. A
+    letter is binned by its LIX rounded half up to a whole number, the value its band is judged
+    on (``lix.band``), so 44.9 (svær) stands in 45–49 with the letters the table calls svær."""
     bins = [0] * 16  # 0–4 … 70–74, 75+
     for lix in lix_values:
-        bins[min(15, max(0, int(lix // 5)))] += 1
+        whole = math.floor(lix + 0.5)
+        bins[min(15, max(0, whole // 5))] += 1
     left, right, top, bottom = 40, 10, 28, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     scale_max = max(bins) or 1
@@ -206,7 +210,8 @@ def histogram_svg(lix_values: list[float], width: int = 720, height: int = 240) 
         label = f"LIX {i * 5}–{i * 5 + 4}" if i < 15 else "LIX 75 og derover"
         parts.append(
             f'<rect class="bar" x="{x + 2:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w - 4:.1f}" '
-            f'height="{h:.1f}" fill="#1f5fa8"><title>{label}: {count} breve</title></rect>'
+            f'height="{h:.1f}" fill="#1f5fa8"><title>{label}: {count} '
+            f"{'brev' if count == 1 else 'breve'}</title></rect>"
             f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - h - 3:.1f}" '
             f'text-anchor="middle">{count}</text>'
         )
