@@ -166,6 +166,28 @@ def test_annotate_into_a_folder_of_real_letters_inside_the_input_is_refused(tmp_
     assert sorted(p.name for p in (folder / "sub").iterdir()) == ["a.docx"]  # no marker either
 
 
+def test_summary_counts_letters_checked_and_tells_a_copy_not_written_from_an_unreadable_file(
+    tmp_path,
+):
+    """A second --annotate into the same folder checks every letter but writes no copy (the
+    copy there is kept unless --force): that is not "kunne ikke læses"."""
+    folder = tmp_path / "breve"
+    folder.mkdir()
+    build(folder / "god.docx", GOOD_LETTER)
+    (folder / "tom.docx").write_bytes(b"")
+    out = tmp_path / "ud"
+    first = run("--annotate", str(out), "--jobs", "1", str(folder))
+    assert first.stdout.splitlines()[-1].startswith("1 brev kontrolleret · ")
+    assert first.stdout.splitlines()[-1].endswith(" · 1 kunne ikke læses")
+    again = run("--annotate", str(out), "--jobs", "1", str(folder))
+    assert again.returncode == 2
+    assert again.stdout.splitlines()[-1].endswith(
+        " · 1 kunne ikke læses · 1 kommenterede kopi ikke skrevet"
+    ), again.stdout
+    summary = json.loads(run("--format", "json", str(folder)).stdout)["summary"]
+    assert (summary["files"], summary["checked"], summary["errors"]) == (2, 1, 1)
+
+
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("breve")

@@ -14,7 +14,8 @@ class Summary:
     fail_on: Severity = Severity.ERROR
     files: int = 0
     checked: int = 0
-    unreadable: int = 0
+    unreadable: int = 0  # files that could not be read (no readability)
+    copies_failed: int = 0  # letters checked whose annotated copy was not written
     failing: int = 0  # letters with a finding at or above fail_on
     by_severity: Counter = field(default_factory=Counter)
     by_rule: Counter = field(default_factory=Counter)
@@ -22,7 +23,10 @@ class Summary:
     def add(self, result: FileResult) -> None:
         self.files += 1
         if result.error is not None:
-            self.unreadable += 1
+            if result.readability is None:
+                self.unreadable += 1
+            else:
+                self.copies_failed += 1
         if result.readability is not None:
             self.checked += 1
         failing = False
@@ -45,8 +49,9 @@ class Summary:
 
     @property
     def exit_code(self) -> int:
-        """2 when a file could not be read, 1 when a finding reaches --fail-on, else 0."""
-        if self.unreadable:
+        """2 when a file could not be read or its copy written, 1 when a finding reaches
+        --fail-on, else 0."""
+        if self.unreadable or self.copies_failed:
             return 2
         return 1 if self.failing else 0
 
@@ -54,7 +59,7 @@ class Summary:
         return {
             "files": self.files,
             "checked": self.checked,
-            "errors": self.unreadable,
+            "errors": self.unreadable + self.copies_failed,
             "findings": self.findings,
             "by_severity": {s.value: self.by_severity.get(s.value, 0) for s in Severity},
             "by_rule": dict(sorted(self.by_rule.items())),

@@ -94,8 +94,11 @@ def render_summary(summary: Summary) -> str:
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         for n in [summary.by_severity.get(s.value, 0)]
     )
-    letters = "brev" if summary.files == 1 else "breve"
-    text = f"{summary.files} {letters} kontrolleret · {summary.findings} fund ({counts})"
+    letters = "brev" if summary.checked == 1 else "breve"
+    text = f"{summary.checked} {letters} kontrolleret · {summary.findings} fund ({counts})"
     if summary.unreadable:
         text += f" · {summary.unreadable} kunne ikke læses"
+    if summary.copies_failed:
+        copies = "kopi" if summary.copies_failed == 1 else "kopier"
+        text += f" · {summary.copies_failed} kommenterede {copies} ikke skrevet"
     return text + "\n"
