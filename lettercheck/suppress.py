@@ -34,6 +34,8 @@ _DIRECTIVE = re.compile(
     r"^\s*lettercheck\s*:\s*(?P<mode>ignore-file|ignore)\b\s*(?P<rules>[^\s]*)\s*(?P<reason>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+#: ", LC301" after the rules: Danish writers put a space after a comma.
+_MORE_RULES = re.compile(r",?\s*(?P<rule>[^\s,]+),?\s*")
 
 WITHOUT_REASON = "suppression-without-reason"
 UNKNOWN = "unknown-suppression"
@@ -75,7 +77,12 @@ def parse_suppressions(document: Document, ruleset: RuleSet) -> list[Suppression
         match = _DIRECTIVE.match(comment.text or "")
         if match is None:
             continue
-        selectors = tuple(s for s in match.group("rules").split(",") if s)
+        selectors, reason = _more_rules(
+            [s for s in match.group("rules").split(",") if s],
+            match.group("rules").endswith(","),
+            match.group("reason"),
+            ruleset,
+        )
         names = frozenset(r.name for s in selectors for r in ruleset.matching(s))
         found.append(
             Suppression(
@@ -83,11 +90,32 @@ def parse_suppressions(document: Document, ruleset: RuleSet) -> list[Suppression
                 whole_file=match.group("mode").lower() == "ignore-file",
                 selectors=selectors,
                 rules=names,
-                reason=" ".join(match.group("reason").split()),
+                reason=" ".join(reason.split()),
                 unknown=tuple(s for s in selectors if not ruleset.matching(s)),
             )
         )
     return found
+
+
+def _more_rules(
+    selectors: list[str], open_comma: bool, rest: str, ruleset: RuleSet
+) -> tuple[tuple[str, ...], str]:
+    """The rules of "ignore LC302, LC301 Ordret citat": after the first word, a comma and a space
+    may separate more rules. A word after ", " is a rule only when it names one ("LC302, ordret
+    citat" keeps "ordret citat" as the reason), so the space never changes what is silenced."""
+    while True:
+        starts_with_comma = rest.lstrip().startswith(",")
+        if not (open_comma or starts_with_comma):
+            break
+        more = _MORE_RULES.match(rest.lstrip())
+        if more is None or not ruleset.matching(more.group("rule")):
+            if starts_with_comma:
+                rest = rest.lstrip()[1:]  # "LC302 , ordret citat": the comma is no reason
+            break
+        selectors.append(more.group("rule"))
+        open_comma = more.group(0).rstrip().endswith(",")
+        rest = rest.lstrip()[more.end() :]
+    return tuple(selectors), rest
 
 
 def apply_suppressions(

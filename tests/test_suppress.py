@@ -123,3 +123,25 @@ def test_meta_rules_can_be_ignored_by_config() -> None:
 def test_ordinary_comments_are_left_alone() -> None:
     document = _document(_comment("Husk at tjekke datoen. lettercheck: ignore officialese x"))
     assert _rules(_run(document)) == [("officialese", 0), ("officialese", 1)]
+
+
+def test_a_space_after_the_comma_between_rules_is_allowed() -> None:
+    """Danish writers put a space after a comma: "LC301, LC302 Ordret citat" names both rules;
+    a word after ", " that names no rule is the start of the reason, as without the space."""
+    from lettercheck.ruleset import load_rules
+    from lettercheck.suppress import parse_suppressions
+
+    cases = {
+        "lettercheck: ignore LC301, LC302 Ordret citat": (("LC301", "LC302"), "Ordret citat"),
+        "lettercheck: ignore LC301 , LC302 Ordret citat": (("LC301", "LC302"), "Ordret citat"),
+        "lettercheck: ignore LC301,LC302 Ordret citat": (("LC301", "LC302"), "Ordret citat"),
+        "lettercheck: ignore LC301, LC302, LC303 citat": (("LC301", "LC302", "LC303"), "citat"),
+        "lettercheck: ignore LC302, ordret citat": (("LC302",), "ordret citat"),
+        "lettercheck: ignore LC302 , ordret citat": (("LC302",), "ordret citat"),
+        "lettercheck: ignore LC302 Citat, fra loven": (("LC302",), "Citat, fra loven"),
+    }
+    for text, (selectors, reason) in cases.items():
+        (parsed,) = parse_suppressions(_document(_comment(text)), load_rules())
+        assert (parsed.selectors, parsed.reason) == (selectors, reason), text
+    document = _document(_comment("lettercheck: ignore formal-address, officialese citat"))
+    assert _rules(_run(document)) == [("officialese", 1)]
