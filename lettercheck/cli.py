@@ -306,11 +306,7 @@ def _check_and_exit(results, fmt, output, severity, baseline, write_baseline, ba
         # Only writing our own outputs can fail here (reading letters never raises): a read-only
         # folder, a full disk. The temporary file is gone; say where and what to do.
         target = output or write_baseline or "standard output"
-        click.echo(
-            f"{target}: kunne ikke skrives ({error.strerror or type(error).__name__}). "
-            "Vælg en anden placering, eller frigør plads.",
-            err=True,
-        )
+        click.echo(f"{target}: kunne ikke skrives ({_write_advice(error)}", err=True)
         sys.exit(2)
 
 
@@ -455,11 +451,7 @@ def audit_command(
                     ),
                     html_path or csv_path,
                 )
-                click.echo(
-                    f"{target}: kunne ikke skrives ({error.strerror or type(error).__name__}). "
-                    "Vælg en anden placering, eller frigør plads.",
-                    err=True,
-                )
+                click.echo(f"{target}: kunne ikke skrives ({_write_advice(error)}", err=True)
                 sys.exit(2)
         except KeyboardInterrupt:
             # Both reports are written to temporary files and renamed only when complete.
@@ -651,6 +643,15 @@ def _mark_annotation_folder(folder: Path) -> None:
             marker.write_text(ANNOTATED_MARKER_TEXT, encoding="utf-8")
     except OSError:
         pass  # an unwritable folder is reported per letter when its copy cannot be written
+
+
+def _write_advice(error: OSError) -> str:
+    """ "<reason>). <what to do>." for a report that could not be written."""
+    from lettercheck.model import os_reason, out_of_space
+
+    if out_of_space(error):
+        return f"{os_reason(error)}). Frigør plads, eller vælg en anden placering."
+    return f"{os_reason(error)}). Vælg en anden placering."
 
 
 def _letters(count: int) -> str:

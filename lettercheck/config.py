@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lettercheck.findings import Severity
-from lettercheck.model import LetterError
+from lettercheck.model import LetterError, os_reason
 
 if TYPE_CHECKING:
     from lettercheck.ruleset import Rule, RuleSet
@@ -194,7 +194,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: ugyldig TOML: filen er ikke gemt som UTF-8") from None
     except OSError as error:
-        raise ConfigError(f"{path}: kan ikke læses: {error.strerror}") from None
+        raise ConfigError(
+            f"{path}: kan ikke læses ({os_reason(error)}). "
+            "Giv læseadgang til filen, eller fjern den."
+        ) from None
 
 
 def parse_config(table: dict[str, Any], source: Path | None = None) -> Config:

@@ -8,6 +8,7 @@ character of a block's text, which run of that story it came from (``RunSegment`
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -150,3 +151,29 @@ class Document:
 class LetterError(Exception):
     """A file that cannot be checked. The message is one line for the user: what is wrong and what
     to do ("Gem det som .docx", "Fjern adgangskoden"). Never includes content from the file."""
+
+
+#: What went wrong when writing or reading one of our own files, in Danish (the operating
+#: system's own text is English: "Permission denied", "No space left on device").
+_OS_REASONS = {
+    errno.EACCES: "ingen adgang",
+    errno.EPERM: "ingen adgang",
+    errno.ENOSPC: "disken er fuld",
+    errno.EDQUOT: "din diskkvote er brugt op",
+    errno.EFBIG: "filen må ikke blive større",
+    errno.EROFS: "drevet er skrivebeskyttet",
+    errno.EISDIR: "der ligger en mappe med det navn",
+    errno.ENOTDIR: "en del af stien er ikke en mappe",
+    errno.ENOENT: "mappen findes ikke",
+    errno.ENAMETOOLONG: "navnet er for langt",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """A Danish reason for an ``OSError`` (the system's words when we have none)."""
+    return _OS_REASONS.get(error.errno or -1) or error.strerror or type(error).__name__
+
+
+def out_of_space(error: OSError) -> bool:
+    """Whether freeing disk space is the advice for ``error``."""
+    return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)

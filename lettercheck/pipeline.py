@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lettercheck.findings import FileResult
-from lettercheck.model import Document, LetterError
+from lettercheck.model import Document, LetterError, os_reason, out_of_space
 
 #: File types lettercheck reads. ``.doc`` is listed so that a folder of old letters tells the user
 #: what to do with them instead of passing over them in silence.
@@ -145,7 +145,9 @@ def run_job(job: Job) -> FileResult:
     except OSError as error:
         checked.result.error = (
             f"Den kommenterede kopi kunne ikke skrives til {job.annotate_to} "
-            f"({error.strerror or type(error).__name__}). Vælg en anden mappe med --annotate."
+            f"({os_reason(error)}). "
+            + ("Frigør plads, eller vælg" if out_of_space(error) else "Vælg")
+            + " en anden mappe med --annotate."
         )
     except Exception as error:
         if os.environ.get("LETTERCHECK_DEBUG"):

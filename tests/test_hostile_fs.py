@@ -180,6 +180,7 @@ def test_report_to_a_read_only_folder_is_a_clean_error(tmp_path):
     h.assert_no_traceback(result.stdout, result.stderr)
     assert result.returncode == 2
     assert "rapport.json" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "(ingen adgang). Vælg en anden placering." in result.stderr, result.stderr
     assert list(locked.iterdir()) == []
 
 
@@ -194,6 +195,7 @@ def test_full_disk_while_writing_the_report_leaves_no_partial_file(tmp_path):
     h.assert_no_traceback(result.stdout, result.stderr)
     assert result.returncode == 2
     assert "rapport.txt" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Frigør plads, eller vælg en anden placering." in result.stderr, result.stderr
     assert list(out.iterdir()) == [], "no partial report, no temporary file"
 
 

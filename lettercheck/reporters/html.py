@@ -175,6 +175,11 @@ def common_base(results: list[FileResult]) -> Path:
 # ---------------------------------------------------------------- charts (inline SVG)
 
 
+def _band_range(low: float, high: float) -> str:
+    """ "25–34", or "55 og derover" for the last band (whole-number LIX, as bands are judged)."""
+    return f"{low:g}–{high - 1:g}" if high < 80 else f"{low:g} og derover"
+
+
 def histogram_svg(lix_values: list[float], width: int = 720, height: int = 240) -> str:
     """Letters per LIX bin of 5 (0–4, 5–9, …, 75+), over coloured bands with their names. A
     letter is binned by its LIX rounded half up to a whole number, the value its band is judged
@@ -197,7 +202,7 @@ def histogram_svg(lix_values: list[float], width: int = 720, height: int = 240) 
         x0, x1 = x_of(low), x_of(high)
         parts.append(
             f'<rect class="band" x="{x0:.1f}" y="{top}" width="{x1 - x0:.1f}" height="{plot_h}" '
-            f'fill="{colour}"><title>{escape(name)}: LIX {low:g}–</title></rect>'
+            f'fill="{colour}"><title>{escape(name)}: LIX {_band_range(low, high)}</title></rect>'
             f'<text x="{(x0 + x1) / 2:.1f}" y="{top - 8}" text-anchor="middle">'
             f"{escape(name)}</text>"
         )
@@ -251,7 +256,7 @@ def rules_svg(rows: list[tuple[RuleInfo, int, int]], width: int = 720) -> str:
             f'<text x="{label_w - 8}" y="{y + bar_h - 5}" text-anchor="end">{escape(name)}</text>'
             f'<rect class="bar" x="{label_w}" y="{y}" width="{max(w, 1):.1f}" height="{bar_h}" '
             f'fill="{_severity_colour(rule.severity)}"><title>{escape(name)}: {count} fund i '
-            f"{letters} breve</title></rect>"
+            f"{letters} {'brev' if letters == 1 else 'breve'}</title></rect>"
             f'<text x="{label_w + w + 6:.1f}" y="{y + bar_h - 5}">{count}</text>'
         )
     parts.append("</svg>")
@@ -422,7 +427,8 @@ def iter_render(
         heading = "(øverste mappe)" if folder == "." else folder
         yield (
             f'<section class=folder data-folder="{escape(folder)}"><h3>{escape(heading)} '
-            f"<span class=muted>({len(letters)} breve)</span></h3>"
+            f"<span class=muted>({len(letters)} {'brev' if len(letters) == 1 else 'breve'})"
+            "</span></h3>"
             f"<table class=letters>{_TABLE_HEAD}<tbody>"
         )
         yield from (_letter_row(result, rel) for result, rel in letters)
