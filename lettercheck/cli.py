@@ -55,8 +55,52 @@ def usage_message(error: click.UsageError) -> str:
     return message if message.endswith((".", "?", "!")) else message + "."
 
 
+#: click's own words in a help page, in Danish (click writes them in English).
+_HELP_WORDS = {
+    "Options": "Tilvalg",
+    "Commands": "Kommandoer",
+    "Show this message and exit.": "Vis denne hjælp og afslut.",
+    "Show the version and exit.": "Vis versionen og afslut.",
+    "[default: ": "[standard: ",
+    "  [x>=1]": "",
+}
+
+
+class _DanishHelp(click.HelpFormatter):
+    """The help page in Danish: headings, click's own option texts and "[default: …]"."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "Brug: " if prefix is None else prefix)
+
+    def section(self, name: str):  # type: ignore[no-untyped-def]
+        return super().section(_HELP_WORDS.get(name, name))
+
+    def write_dl(self, rows, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        translated = []
+        for term, text in rows:
+            for english, danish in _HELP_WORDS.items():
+                text = text.replace(english, danish)
+            translated.append((term, text))
+        super().write_dl(translated, *args, **kwargs)
+
+
+class _Context(click.Context):
+    formatter_class = _DanishHelp
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("options_metavar", "[TILVALG]")
+        super().__init__(*args, **kwargs)
+
+
 class DefaultGroup(click.Group):
     """A group whose first argument, when it is not a subcommand, goes to the ``check`` command."""
+
+    context_class = _Context
+    command_class = _Command
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
@@ -87,7 +131,9 @@ class DefaultGroup(click.Group):
         sys.exit(0)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write_usage("lettercheck", "[OPTIONS] PATH...  |  lettercheck COMMAND [ARGS]...")
+        formatter.write_usage(
+            "lettercheck", "[TILVALG] STI...  |  lettercheck KOMMANDO [ARGUMENTER]..."
+        )
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Show the check command's options too: they are what ``lettercheck PATH...`` takes."""
@@ -104,61 +150,78 @@ class DefaultGroup(click.Group):
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lettercheck")
 def main() -> None:
-    """Check Danish letters to citizens (DOCX, DOTX, DOCM, DOTM, TXT, MD) for readability (LIX),
-    structure, contact details and plain language.
+    """Kontrollér breve til borgere (DOCX, DOTX, DOCM, DOTM, TXT, MD): læsbarhed (LIX),
+    lovhenvisninger, sagsbehandlerens kontaktoplysninger, formål og mål, og klart sprog.
 
     \b
-    lettercheck letters/                      check a folder, report in the terminal
-    lettercheck --annotate out/ letters/      also write copies with Word comments
-    lettercheck --format json letters/        machine-readable report
-    lettercheck explain legal-reference-early what a rule checks and why
+    lettercheck breve/                        kontrollér en mappe, rapport i terminalen
+    lettercheck --annotate ud/ breve/         skriv også kopier med Word-kommentarer
+    lettercheck --format json breve/          rapport til andre programmer
+    lettercheck explain legal-reference-early hvad en regel kontrollerer, og hvorfor
     """
 
 
 @main.command("check")
 # readable=False: a file that cannot be read gets the pipeline's Danish line, and the others are
 # still checked (click would stop the whole run with an English error).
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@click.argument(
+    "paths", nargs=-1, metavar="STI...", type=click.Path(path_type=Path, readable=False)
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Rapportens format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    metavar="FIL",
+    help="Skriv rapporten i FIL.",
+)
 @click.option(
     "--fail-on",
     type=click.Choice(SEVERITIES),
     default=None,
-    help="Exit 1 when a finding has this severity or worse.  [default: error]",
+    help="Afslut med kode 1, når et fund har denne alvor eller højere.  [standard: error]",
 )
 @click.option(
     "--annotate",
     "annotate_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Write a copy of each letter with Word comments under this folder.",
+    metavar="MAPPE",
+    help="Skriv en kopi af hvert brev med Word-kommentarer i MAPPE.",
 )
+@click.option("--suggest", is_flag=True, help="Med --annotate: forslag som registrerede ændringer.")
 @click.option(
-    "--suggest", is_flag=True, help="With --annotate: add replacements as tracked changes."
-)
-@click.option(
-    "--force", is_flag=True, help="With --annotate: replace annotated copies already there."
+    "--force", is_flag=True, help="Med --annotate: erstat kommenterede kopier, der findes."
 )
 @click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Letters checked in parallel.  [default: number of CPUs]",
+    metavar="N",
+    help="Breve, der kontrolleres samtidig.  [standard: antal CPU'er]",
 )
 @click.option(
     "--baseline",
     type=click.Path(path_type=Path, dir_okay=False, readable=False),
-    help="Report only findings not in this baseline file.",
+    metavar="FIL",
+    help="Rapportér kun fund, der ikke står i denne baseline.",
 )
 @click.option(
     "--write-baseline",
     type=click.Path(path_type=Path, dir_okay=False, readable=False),
-    help="Record today's findings in FILE (exit 0; 2 if a file could not be read).",
+    metavar="FIL",
+    help="Gem dagens fund som baseline i FIL (kode 0; 2 hvis en fil ikke kunne læses).",
 )
-@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links inside folders.")
+@click.option("--follow-symlinks", is_flag=True, help="Følg symbolske links i mapper.")
 @click.option(
-    "--progress/--no-progress", default=None, help="Progress bar.  [default: on a terminal]"
+    "--progress/--no-progress", default=None, help="Statuslinje.  [standard: i en terminal]"
 )
 def check_command(
     paths: tuple[Path, ...],
@@ -174,7 +237,7 @@ def check_command(
     follow_symlinks: bool,
     progress: bool | None,
 ) -> None:
-    """Check letters: PATH... are files or folders (searched recursively)."""
+    """Kontrollér breve: STI... er filer eller mapper (der søges i undermapper)."""
     from lettercheck.files import find_letters
     from lettercheck.findings import Severity
     from lettercheck.interrupt import StopSignals
@@ -339,7 +402,7 @@ def _finish(results, fmt, output, severity, baseline, write_baseline, bar) -> No
 
 @main.command("rules")
 def rules_command() -> None:
-    """List every rule: code, name, severity and message."""
+    """Vis alle regler: kode, navn, alvor og meddelelse."""
     from lettercheck.explain import rules_table
     from lettercheck.ruleset import RuleError, load_rules
 
@@ -351,9 +414,9 @@ def rules_command() -> None:
 
 
 @main.command("explain")
-@click.argument("rule")
+@click.argument("rule", metavar="REGEL")
 def explain_command(rule: str) -> None:
-    """Explain one rule (by name or code): what it checks, why, and a better example."""
+    """Forklar en regel (navn eller kode): hvad den kontrollerer, hvorfor, og et bedre eksempel."""
     from lettercheck.explain import explain_text
     from lettercheck.ruleset import RuleError, load_rules
 
@@ -373,20 +436,22 @@ def explain_command(rule: str) -> None:
 @main.command("audit")
 # readable=False: a file that cannot be read gets the pipeline's Danish line, and the others are
 # still checked (click would stop the whole run with an English error).
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
+@click.argument(
+    "paths", nargs=-1, metavar="STI...", type=click.Path(path_type=Path, readable=False)
+)
 @click.option(
     "--html",
     "html_path",
     type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="Write the HTML report.",
+    metavar="FIL",
+    help="Skriv HTML-rapporten i FIL.",
 )
 @click.option(
     "--csv",
     "csv_path",
     type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="Write one CSV row per letter (UTF-8 with BOM, ';'-separated, for Excel).",
+    metavar="FIL",
+    help="Skriv én CSV-række pr. brev i FIL (UTF-8 med BOM, adskilt med ';', til Excel).",
 )
 @click.option(
     "--jobs",
@@ -394,11 +459,11 @@ def explain_command(rule: str) -> None:
     type=click.IntRange(min=1),
     default=None,
     metavar="N",
-    help="Parallel workers.  [default: number of CPUs]",
+    help="Breve, der gennemgås samtidig.  [standard: antal CPU'er]",
 )
-@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links inside folders.")
+@click.option("--follow-symlinks", is_flag=True, help="Følg symbolske links i mapper.")
 @click.option(
-    "--progress/--no-progress", default=None, help="Progress bar.  [default: on a terminal]"
+    "--progress/--no-progress", default=None, help="Statuslinje.  [standard: i en terminal]"
 )
 def audit_command(
     paths: tuple[Path, ...],
@@ -408,7 +473,7 @@ def audit_command(
     follow_symlinks: bool,
     progress: bool | None,
 ) -> None:
-    """Audit many letters: one HTML report and/or one CSV row per letter."""
+    """Gennemgå mange breve: én HTML-rapport og/eller én CSV-række pr. brev."""
     from lettercheck.audit import run_audit
     from lettercheck.files import find_letters
     from lettercheck.interrupt import StopSignals

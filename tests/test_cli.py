@@ -62,12 +62,23 @@ def test_help_does_not_import_spacy():
         "from lettercheck.cli import main\n"
         "r = CliRunner().invoke(main, ['--help'])\n"
         "assert r.exit_code == 0, r.output\n"
-        "assert 'PATH' in r.output\n"
+        "assert 'STI' in r.output\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in {'spacy', 'lxml', 'thinc'})\n"
         "print(heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_help_is_danish():
+    """The users are Danish: the help page too, click's own words included."""
+    for args in (["--help"], ["check", "--help"], ["audit", "--help"], ["explain", "--help"]):
+        result = CliRunner().invoke(main, args, prog_name="lettercheck")
+        assert result.exit_code == 0
+        assert result.output.startswith("Brug: lettercheck"), result.output
+        assert "Tilvalg:" in result.output and "Vis denne hjælp og afslut." in result.output
+        for english in ("Usage", "Options", "Show this", "[default", "Write ", "Check "):
+            assert english not in result.output, (args, english)
 
 
 def test_version():
@@ -98,7 +109,7 @@ def test_no_path_is_a_usage_error():
         (["--jobs", "to", "x"], "lettercheck: Ugyldig værdi for '--jobs' / '-j': 'to' er ikke et"),
         (["--fail-on", "fejl", "x"], "lettercheck: Ugyldig værdi for '--fail-on': 'fejl' er ikke"),
         (["audit", "x", "--html"], "lettercheck: Tilvalget --html skal have en værdi."),
-        (["explain"], "lettercheck: 'RULE' mangler."),
+        (["explain"], "lettercheck: 'REGEL' mangler."),
     ],
 )
 def test_a_usage_error_is_one_danish_line(args, line):
