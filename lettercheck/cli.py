@@ -427,8 +427,13 @@ def explain_command(rule: str) -> None:
         sys.exit(2)
     found = ruleset.get(rule)
     if found is None:
+        import difflib
+
+        known = [r.name for r in ruleset] + [r.code for r in ruleset]
+        close = difflib.get_close_matches(rule, known, n=1, cutoff=0.6)
+        hint = f" Mente du '{close[0]}'?" if close else ""
         raise click.UsageError(
-            f"Ingen regel hedder '{rule}'. Se alle regler med: lettercheck rules"
+            f"Ingen regel hedder '{rule}'.{hint} Se alle regler med: lettercheck rules"
         )
     click.echo(explain_text(found))
 

@@ -8,23 +8,60 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lettercheck.findings import Severity
+from lettercheck.reporters.text import PART_DA, SEVERITY_DA
 from lettercheck.ruleset import Rule, RuleSet, load_rules
+
+#: Block kinds as Word users name them (``Gælder:`` line).
+_KIND_DA = {
+    "heading": "overskrifter",
+    "paragraph": "afsnit",
+    "list_item": "punktopstillinger",
+    "table_cell": "tabelceller",
+    "content_control": "indholdskontroller",
+    "text_box": "tekstbokse",
+    "header": "sidehoved",
+    "footer": "sidefod",
+}
+#: The configuration key that sets a rule's threshold (``config.Config.options_for``).
+_CONFIG_KEYS = {
+    ("lix-too-high", "limit"): "lix-limit",
+    ("long-sentence", "max-words"): "max-sentence-words",
+    ("long-word", "max-letters"): "long-word-letters",
+}
+#: The pass/fail example markup for a comment on words: [[words|comment text]].
+_COMMENT_MARKUP = re.compile(r"\[\[(.*?)\|(.*?)\]\]", re.DOTALL)
+
+
+def _severity(rule: Rule) -> str:
+    return SEVERITY_DA[Severity(str(rule.severity))]
+
+
+def _example(text: str) -> str:
+    """An example as a reader sees it: a Word comment written out after its words."""
+    return _COMMENT_MARKUP.sub(r"\1 (med Word-kommentaren »\2« på ordene)", text)
 
 
 def rules_table(ruleset: RuleSet | None = None) -> str:
     """One line per rule: code, name, severity and the message's first sentence."""
     ruleset = ruleset or load_rules()
     width = max(len(r.name) for r in ruleset)
-    lines = [f"{'kode':<6} {'navn':<{width}} {'alvor':<7} besked"]
+    lines = [f"{'kode':<6} {'navn':<{width}} {'alvor':<8} besked"]
     for rule in sorted(ruleset, key=lambda r: r.code):
         message = _one_line(rule.format_message("…", "…"))
-        lines.append(f"{rule.code:<6} {rule.name:<{width}} {rule.severity!s:<7} {message}")
+        lines.append(f"{rule.code:<6} {rule.name:<{width}} {_severity(rule):<8} {message}")
     return "\n".join(lines)
 
 
 def _one_line(text: str, limit: int = 80) -> str:
+    """``text`` on one line, cut at a word boundary with "…" when longer than ``limit``."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + " …"
 
 
 _KIND_TEXT = {
@@ -39,12 +76,12 @@ _KIND_TEXT = {
 def explain_text(rule: Rule) -> str:
     """What a rule checks, why (with its source), a bad and a better example, and its options."""
     lines = [
-        f"{rule.code} {rule.name} ({rule.severity})",
+        f"{rule.code} {rule.name} ({_severity(rule)})",
         "",
         f"Hvad: {rule.format_message('…', '…')}",
         f"Hvorfor: {' '.join(rule.why.split())}",
-        f"Dårligt: {rule.example}",
-        f"Bedre: {rule.better}",
+        f"Dårligt: {_example(rule.example)}",
+        f"Bedre: {_example(rule.better)}",
         f"Bygger på: {_KIND_TEXT[rule.kind]}",
     ]
     if rule.kind == "phrases":
@@ -57,16 +94,20 @@ def explain_text(rule: Rule) -> str:
     # Thresholds and word lists help staff; patterns are for developers (see the YAML file).
     settings = {k: v for k, v in rule.options.items() if _is_setting(v)}
     if settings:
-        lines.append("Indstillinger:")
+        source = rule.source.rsplit(":", 1)[0]
+        lines.append(f"Indstillinger (i {source}):")
         for key, value in settings.items():
-            lines.append(f"  {key}: {_one_line(_option_text(value), 90)}")
+            config_key = _CONFIG_KEYS.get((rule.name, key))
+            where = f" (sættes med {config_key} i konfigurationen)" if config_key else ""
+            lines.append(f"  {key}: {_one_line(_option_text(value), 90)}{where}")
     if rule.scope.explicit:
         parts = []
         if rule.scope.parts:
-            parts.append("dele: " + ", ".join(sorted(rule.scope.parts)))
+            parts.append("dele: " + ", ".join(sorted(PART_DA.get(p, p) for p in rule.scope.parts)))
         if rule.scope.exclude_parts:
-            parts.append("ikke: " + ", ".join(sorted(rule.scope.exclude_parts)))
-        parts.append("blokke: " + ", ".join(sorted(rule.scope.kinds)))
+            excluded = sorted(PART_DA.get(p, p) for p in rule.scope.exclude_parts)
+            parts.append("ikke i " + ", ".join(excluded))
+        parts.append(", ".join(sorted(_KIND_DA.get(k, k) for k in rule.scope.kinds)))
         lines.append("Gælder: " + "; ".join(parts))
     lines.append(f"Slå fra i et brev: kommentar »lettercheck: ignore {rule.name} <grund>«")
     lines.append(f"Defineret i: {rule.source}")
