@@ -274,6 +274,8 @@ def check_command(
             follow_symlinks=follow_symlinks,
         )
     )
+    configured = _load_configs(paths[0], [f.path for f in found])
+    found = _not_excluded(found)
     _require_letters(found, paths)
     inputs = {_real(f.path) for f in found}
     for option, target in (
@@ -298,7 +300,6 @@ def check_command(
             _refuse_folder_of_letters(annotate_dir)
             _mark_annotation_folder(annotate_dir)
 
-    configured = _load_configs(paths[0], [f.path for f in found])
     severity = Severity(fail_on) if fail_on else configured.fail_on
     if progress is None:
         progress = _progress_wanted()
@@ -492,12 +493,13 @@ def audit_command(
     # for letters until the summary is printed: once the reports are in place it is too late.
     with StopSignals() as ctrl_c:
         try:
-            letters = []
-            for found in find_letters(paths, follow_symlinks=follow_symlinks):
+            found = []
+            for one in find_letters(paths, follow_symlinks=follow_symlinks):
                 ctrl_c.check()
-                letters.append(found.path)
+                found.append(one)
+            _load_configs(paths[0], [f.path for f in found])
+            letters = [f.path for f in _not_excluded(found)]
             _require_letters(letters, paths)
-            _load_configs(paths[0], letters)
             inputs = {_real(p) for p in letters}
             for target in (html_path, csv_path):
                 if target is not None and _real(target) in inputs:
@@ -681,6 +683,14 @@ def _refuse_folder_of_letters(folder: Path) -> None:
                     f"(fx {Path(dirpath, name)}), som ikke er kopier fra lettercheck. "
                     "Vælg en ny eller tom mappe til kopierne."
                 )
+
+
+def _not_excluded(found: list) -> list:
+    """The letters found, without the files a configuration's ``exclude`` names. A file named
+    on the command line is always checked."""
+    from lettercheck.config import load_config
+
+    return [f for f in found if f.root is None or not load_config(f.path).excludes(f.path)]
 
 
 def _require_letters(found: Sequence, paths: Sequence[Path]) -> None:

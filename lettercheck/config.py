@@ -49,6 +49,7 @@ _KEYS = (
     "long-word-letters",
     "extra-officialese",
     "per-path-ignores",
+    "exclude",
     "fail-on",
 )
 
@@ -66,6 +67,7 @@ class Config:
     long_word_letters: int = 20
     extra_officialese: tuple[tuple[str, str | None], ...] = ()
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()  # globs of files in the folders searched that are not letters
     fail_on: Severity = Severity.ERROR
     root: Path | None = None  # folder of the configuration file; per-path globs are relative to it
     source: Path | None = None  # the configuration file, for messages
@@ -94,6 +96,14 @@ class Config:
                 if _path_matches(relative, pattern) and any(_selects(s, rule) for s in selectors):
                     return False
         return True
+
+    def excludes(self, path: Path) -> bool:
+        """Whether ``exclude`` leaves the file at ``path`` out of a folder search (notes, lists
+        and drafts that sit among the templates but are not letters)."""
+        if not self.exclude:
+            return False
+        relative = self._relative(path)
+        return any(_path_matches(relative, pattern) for pattern in self.exclude)
 
     def _relative(self, path: Path) -> str:
         if self.root is not None:
@@ -271,6 +281,13 @@ def parse_config(table: dict[str, Any], source: Path | None = None) -> Config:
         kwargs["fail_on"] = severity("fail-on", table["fail-on"])
     if "extra-officialese" in table:
         kwargs["extra_officialese"] = _extra_officialese(table["extra-officialese"], source, fail)
+    if "exclude" in table:
+        value = table["exclude"]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise fail(
+                "exclude", 'skal være en liste af stier eller mønstre, fx ["noter/*", "*.md"]'
+            )
+        kwargs["exclude"] = tuple(v.strip() for v in value)
     if "per-path-ignores" in table:
         value = table["per-path-ignores"]
         if not isinstance(value, dict):

@@ -120,6 +120,7 @@ def test_extra_officialese_inline() -> None:
         ({"per-path-ignores": {"a/*": "LC3"}}, "per-path-ignores.a/*: skal være en liste"),
         ({"extra-officialese": 3}, "extra-officialese: skal være en tabel"),
         ({"extra-officialese": "findes-ikke.tsv"}, "extra-officialese: filen"),
+        ({"exclude": "*.md"}, "exclude: skal være en liste af stier eller mønstre"),
     ],
 )
 def test_bad_values_are_one_line_naming_file_and_key(table: dict, words: str) -> None:
@@ -179,3 +180,41 @@ def test_lix_sentences_simple_counts_every_period_as_public_calculators_do(tmp_p
     assert simple.words == danish.words
     with pytest.raises(ConfigError, match="lix-sentences"):
         parse_config({"lix-sentences": "engelsk"})
+
+
+@pytest.mark.parametrize("command", [[], ["audit", "--csv", "r.csv"]])
+def test_exclude_leaves_notes_among_the_templates_out_of_a_folder_search(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """Notes and lists kept beside the templates are not letters; a file named on the command
+    line is still checked."""
+    import json
+    import subprocess
+    import sys
+
+    letter = "Kære Anna\nRing til mig på 72 10 60 12 eller skriv til lars@jobcenter.dk.\n"
+    skabeloner = tmp_path / "skabeloner"
+    _write(skabeloner / "brev.txt", letter)
+    _write(skabeloner / "noter" / "huskeliste.txt", "Husk at rette datoen.\n")
+    _write(skabeloner / "oversigt.md", "# Oversigt over skabeloner\n")
+    _write(tmp_path / ".lettercheck.toml", 'exclude = ["skabeloner/noter/*", "*.md"]\n')
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "lettercheck", *command, *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+        )
+
+    if command:
+        run("--jobs", "1", "skabeloner")
+        rows = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+        assert [row.split(";")[0] for row in rows] == ["brev.txt"]
+        return
+    found = json.loads(run("--format", "json", "--jobs", "1", "skabeloner").stdout)["files"]
+    assert [f["path"] for f in found] == ["skabeloner/brev.txt"]
+    named = run("--format", "json", "--jobs", "1", "skabeloner/oversigt.md").stdout
+    assert [f["path"] for f in json.loads(named)["files"]] == ["skabeloner/oversigt.md"]
+    assert run("skabeloner/noter").returncode == 2  # only excluded files: no letters
