@@ -281,6 +281,17 @@ def test_text_report_names_letter_lix_rule_and_words(letters):
     assert lines[0].endswith("daarlig.docx  LIX " + lines[0].split("LIX ")[1])
     assert any("legal-reference-early" in line and "§ 42, stk. 2" in line for line in lines)
     assert lines[-1].startswith("1 brev kontrolleret · ")
+    assert "  ingen fund" not in lines
+
+
+def test_a_letter_without_findings_says_so():
+    result = CliRunner().invoke(
+        main, ["--jobs", "1", str(Path(__file__).parents[1] / "corpus/invitation_samtale_good.docx")]
+    )
+    assert result.output.splitlines()[1:] == [
+        "  ingen fund",
+        "1 brev kontrolleret · 0 fund (0 fejl, 0 advarsler, 0 info)",
+    ], result.output
 
 
 def test_annotate_skips_plain_text_letters_and_keeps_the_folder_structure(letters, tmp_path):

@@ -62,6 +62,8 @@ def render_file(result: FileResult, *, colour: bool = False) -> str:
         lines.append("  " + _finding_line(finding, colour))
         if finding.suggestion:
             lines.append(f"      → {printable(finding.suggestion)}")
+    if not result.findings:
+        lines.append("  ingen fund")  # said, so a clean letter is not taken for one left out
     if result.error is not None:  # checked, but its annotated copy could not be written
         lines.append(f"  {_style('fejl', colour, fg='red')}: {printable(result.error)}")
     return "\n".join(lines) + "\n"
