@@ -285,9 +285,8 @@ def test_text_report_names_letter_lix_rule_and_words(letters):
 
 
 def test_a_letter_without_findings_says_so():
-    result = CliRunner().invoke(
-        main, ["--jobs", "1", str(Path(__file__).parents[1] / "corpus/invitation_samtale_good.docx")]
-    )
+    letter = Path(__file__).parents[1] / "corpus" / "invitation_samtale_good.docx"
+    result = CliRunner().invoke(main, ["--jobs", "1", str(letter)])
     assert result.output.splitlines()[1:] == [
         "  ingen fund",
         "1 brev kontrolleret · 0 fund (0 fejl, 0 advarsler, 0 info)",
