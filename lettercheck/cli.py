@@ -115,7 +115,7 @@ class DefaultGroup(click.Group):
         if not standalone_mode:  # tests and callers that handle click's exceptions themselves
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
-            super().main(*args, standalone_mode=False, **kwargs)
+            returned = super().main(*args, standalone_mode=False, **kwargs)
         except click.UsageError as error:
             message = usage_message(error)
             if type(error) is not click.UsageError:  # click's own: about how to call us
@@ -125,10 +125,11 @@ class DefaultGroup(click.Group):
         except click.ClickException as error:
             error.show()
             sys.exit(error.exit_code)
-        except click.exceptions.Abort:
-            click.echo("Afbrudt.", err=True)
-            sys.exit(1)
-        sys.exit(0)
+        except click.exceptions.Abort:  # Ctrl-C before a command took over its signals
+            click.echo("Afbrudt (Ctrl-C).", err=True)
+            sys.exit(130)
+        # --help and --version end through click's Exit, returned here as their exit code.
+        sys.exit(returned if isinstance(returned, int) else 0)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(
