@@ -691,7 +691,17 @@ def _not_excluded(found: list) -> list:
     on the command line is always checked."""
     from lettercheck.config import load_config
 
-    return [f for f in found if f.root is None or not load_config(f.path).excludes(f.path)]
+    def excluded(one) -> bool:  # type: ignore[no-untyped-def]
+        if one.root is None:
+            return False
+        try:
+            # The configuration of the folder the file is in (a folder that could not be listed
+            # is yielded itself, to get its error line: look from its parent, never inside it).
+            return load_config(one.path.parent).excludes(one.path)
+        except OSError:
+            return False
+
+    return [f for f in found if not excluded(f)]
 
 
 def _require_letters(found: Sequence, paths: Sequence[Path]) -> None:
