@@ -287,6 +287,10 @@ class _Span:
     end_field: etree._Element | None = None
     replacement: str | None = None
     block_control: bool = False  # anchored around a whole block-level content control
+    # The comment's range only (not a tracked change) goes around these: inline plain-text
+    # content controls holding the span's first or last words (see ``_plain_text_control``).
+    anchor_start: etree._Element | None = None
+    anchor_end: etree._Element | None = None
     pieces: list[etree._Element] = field(default_factory=list)
 
 
@@ -340,25 +344,31 @@ class _Story:
 def _outer_unit(node: etree._Element) -> etree._Element | None:
     """The outermost element holding ``node`` inside its paragraph that a comment can only
     cover whole: ``w:fldSimple`` (LibreOffice shows a field as one unit), ``w:smartTag`` and
-    ``w:customXml`` (LibreOffice 7.4 drops a comment with a range mark inside them), and an
-    inline plain-text content control (LibreOffice 7.4 makes it an input field and drops the
-    range's words; drop-down, date, combo-box and rich-text controls keep them)."""
+    ``w:customXml`` (LibreOffice 7.4 drops a comment with a range mark inside them)."""
     found = None
     for ancestor in node.iterancestors():
         if ancestor.tag == W_P:
             break
-        if ancestor.tag in _UNIT_TAGS or _plain_text_control(ancestor):
+        if ancestor.tag in _UNIT_TAGS:
             found = ancestor
     return found
 
 
-def _plain_text_control(element: etree._Element) -> bool:
-    """A content control (``w:sdt``) of the plain-text type: its ``w:sdtPr`` has ``w:text``.
-    Word templates use these for the citizen's name, the date, the caseworker."""
-    if element.tag != W_SDT:
-        return False
-    properties = next((c for c in element if c.tag == _W_SDTPR), None)
-    return properties is not None and any(c.tag == _W_TEXT for c in properties)
+def _plain_text_control(node: etree._Element) -> etree._Element | None:
+    """The outermost inline plain-text content control (``w:sdt`` whose ``w:sdtPr`` has
+    ``w:text``) holding ``node`` inside its paragraph, or ``None``. Word templates use these for
+    the citizen's name, a date, the caseworker. LibreOffice 7.4 makes one an input field and
+    drops a comment range inside it (drop-down, date, combo-box and rich-text controls keep it),
+    so the comment's range goes around the control, and --suggest leaves its words alone."""
+    found = None
+    for ancestor in node.iterancestors():
+        if ancestor.tag == W_P:
+            break
+        if ancestor.tag == W_SDT:
+            properties = next((c for c in ancestor if c.tag == _W_SDTPR), None)
+            if properties is not None and any(c.tag == _W_TEXT for c in properties):
+                found = ancestor
+    return found
 
 
 def _split_run(run: etree._Element, cuts: list[int]) -> list[tuple[int, int, etree._Element]]:
@@ -464,9 +474,11 @@ def _make_span(
     span = _Span(finding=finding, lines=lines, parts=parts, text=text)
     span.start_field = _field_boundary(story, parts[0][0], first=True)
     span.end_field = _field_boundary(story, parts[-1][0], first=False)
-    widened = [
-        f for f in (span.start_field, span.end_field) if f is not None and _plain_text_control(f)
-    ]
+    first_node = span.start_field if span.start_field is not None else story.runs[parts[0][0]]
+    last_node = span.end_field if span.end_field is not None else story.runs[parts[-1][0]]
+    span.anchor_start = _plain_text_control(first_node)
+    span.anchor_end = _plain_text_control(last_node)
+    widened = [c for c in (span.anchor_start, span.anchor_end) if c is not None]
     if widened and own and finding is not None and finding.text:
         # The comment covers the whole control; say which of its words it is about, unless
         # they are all of them ("Anne Hansen" in the control «Borgers navn»).
@@ -480,6 +492,7 @@ def _make_span(
         # input field and drops any comment mark inside it together with the text, so the
         # comment goes around the whole control and names the words it is about.
         span.start_field = span.end_field = control
+        span.anchor_start = span.anchor_end = None
         span.block_control = True
         if own and finding is not None and finding.text:
             span.lines = [*lines, f"Gælder ordene «{_clean(finding.text)}»."]
@@ -585,7 +598,9 @@ class _Editor:
         for piece in pieces:
             if any(c.tag != W_T for c in piece if c.tag != W_RPR):
                 return False
-            if _outer_unit(piece) is not None:
+            if _outer_unit(piece) is not None or _plain_text_control(piece) is not None:
+                # LibreOffice shows a plain-text control as an input field holding the deleted
+                # and the inserted words run together ("fremsendersender"): advice only.
                 return False
             if any(a.tag in _REVISION_TAGS for a in piece.iterancestors()):
                 return False
@@ -638,6 +653,10 @@ class _Editor:
     def anchor(self, span: _Span, comment_id: str) -> None:
         first = span.start_field if span.start_field is not None else self._before(span.pieces[0])
         last = span.end_field if span.end_field is not None else self._after(span.pieces[-1])
+        if span.anchor_start is not None:
+            first = span.anchor_start
+        if span.anchor_end is not None:
+            last = span.anchor_end
         first.addprevious(first.makeelement(W_CSTART, {W_ID: comment_id}))
         end = last.makeelement(W_CEND, {W_ID: comment_id})
         last.addnext(end)
@@ -808,7 +827,9 @@ def _annotate_package(
             continue
         if suggest and is_replaceable(finding):
             span.replacement = _replacement(finding)
-        if span.start_field is not None or span.end_field is not None:
+        if any(e is not None for e in (span.start_field, span.end_field, span.anchor_start)) or (
+            span.anchor_end is not None
+        ):
             result.widened.append(finding)
         spans.append(span)
 

@@ -32,6 +32,7 @@ class Mark:
     occurrence: int = 0
     expect: str | None = None
     expect_suggested: str | None = None  # anchored text once other marks' suggestions are in
+    kept: bool = False  # a replaceable finding that --suggest leaves as advice (see annotate)
 
     def anchored(self, suggest: bool = False) -> str:
         if suggest and self.expect_suggested is not None:
@@ -330,6 +331,8 @@ def _typed_controls_letter(path: Path) -> None:
         + _r(" Ring til ")
         + _typed("Rig tekst", "", _r("72 10 60 12"))
         + _r(".")
+        + "</w:p><w:p>"
+        + _typed("Indledning", "<w:text/>", _r("Vi fremsender indkaldelsen i dag."))
         + "</w:p>"
     )
     write_docx(path, body)
@@ -344,6 +347,16 @@ _TYPED_CONTROLS_MARKS = (
     Mark("at tale", "Del af en tekstkontrol", expect="Formålet er at tale om din plan."),
     Mark("den 12", "Fra tekst ind i en datokontrol"),
     Mark("10 60", "Inde i rig tekst"),
+    # --suggest makes no tracked change inside a plain-text control (LibreOffice would show the
+    # deleted and inserted words run together): the suggestion stays in the comment.
+    Mark(
+        "fremsender",
+        "Papirord i en tekstkontrol",
+        rule="officialese",
+        suggestion="sender",
+        expect="Vi fremsender indkaldelsen i dag.",
+        kept=True,
+    ),
 )
 
 

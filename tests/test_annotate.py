@@ -88,7 +88,7 @@ def test_every_comment_is_anchored_on_its_words(
         assert anchor.paragraphs[: len(lines)] == lines
         if mark.expect and anchor.paragraphs[len(lines) :]:  # widened around a content control
             assert anchor.paragraphs[len(lines) :] == [f"Gælder ordene «{mark.words}»."]
-        if suggest and is_replaceable(finding):
+        if suggest and is_replaceable(finding) and not mark.kept:
             suggested += 1
             # the comment covers the struck-through original and the inserted replacement
             assert anchor.deleted == mark.words
@@ -690,3 +690,14 @@ def test_a_comment_around_a_whole_plain_text_control_names_its_words(tmp_path: P
     # Drop-down, date, combo-box and rich-text controls keep the exact words.
     assert by_message["Dato, del af kontrollen"].text == "12. marts"
     assert by_message["Inde i rig tekst"].text == "10 60"
+    # --suggest leaves the words of a plain-text control alone; the suggestion is advice.
+    (tmp_path / "forslag").mkdir()
+    _source, target, _findings, result = _annotate(sample, tmp_path / "forslag", suggest=True)
+    kept = next(
+        a
+        for a in comment_anchors(target).values()
+        if a.author == AUTHOR and a.paragraphs[0] == "Papirord i en tekstkontrol"
+    )
+    assert (kept.text, kept.deleted, kept.inserted) == ("Vi fremsender indkaldelsen i dag.", "", "")
+    assert "Forslag: sender" in " ".join(kept.paragraphs)
+    assert result.suggestions == 0
