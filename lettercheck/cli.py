@@ -35,6 +35,11 @@ def usage_message(error: click.UsageError) -> str:
         return message
     if isinstance(error, click.BadOptionUsage) and "requires an argument" in error.message:
         return f"Tilvalget {error.option_name} skal have en værdi."
+    if isinstance(error, click.BadOptionUsage) and "does not take a value" in error.message:
+        return f"Tilvalget {error.option_name} tager ingen værdi."
+    extra = re.fullmatch(r"Got unexpected extra arguments? \((.*)\)", error.message)
+    if extra:
+        return f"For mange argumenter: {extra[1]}."
     if isinstance(error, click.MissingParameter):
         hint = error.param.get_error_hint(error.ctx) if error.param and error.ctx else ""
         return f"{hint or 'En værdi'} mangler."
@@ -118,8 +123,8 @@ class DefaultGroup(click.Group):
             returned = super().main(*args, standalone_mode=False, **kwargs)
         except click.UsageError as error:
             message = usage_message(error)
-            if type(error) is not click.UsageError:  # click's own: about how to call us
-                message += " Se lettercheck --help."
+            if type(error) is not click.UsageError or message.startswith("For mange"):
+                message += " Se lettercheck --help."  # click's own: about how to call us
             click.echo(f"lettercheck: {message}", err=True)
             sys.exit(2)
         except click.ClickException as error:
@@ -239,9 +244,46 @@ def check_command(
     progress: bool | None,
 ) -> None:
     """Kontrollér breve: STI... er filer eller mapper (der søges i undermapper)."""
+    options = dict(locals())
+    from lettercheck.interrupt import StopSignals
+
+    # Ctrl-C, and the SIGTERM of a CI time-out or ``timeout``, are held from the start: taken
+    # while letters are searched for, or after the letter in hand (see interrupt.StopSignals),
+    # never in the middle of writing a copy or a report.
+    with StopSignals() as stop:
+        try:
+            _check(stop, **options)
+        except KeyboardInterrupt:  # before the run itself started
+            _stopped(stop)
+
+
+def _stopped(stop) -> None:  # type: ignore[no-untyped-def]
+    """One line and exit 130 (Ctrl-C) or 143 (SIGTERM); nothing half-written is left."""
+    click.echo(
+        f"Afbrudt ({'stoppet' if stop.terminated else 'Ctrl-C'}). "
+        "Kopier og rapporter, der ikke var færdige, er ikke skrevet.",
+        err=True,
+    )
+    sys.exit(143 if stop.terminated else 130)
+
+
+def _check(  # type: ignore[no-untyped-def]
+    stop,
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    fail_on: str | None,
+    annotate_dir: Path | None,
+    suggest: bool,
+    force: bool,
+    jobs: int | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    follow_symlinks: bool,
+    progress: bool | None,
+) -> None:
     from lettercheck.files import find_letters
     from lettercheck.findings import Severity
-    from lettercheck.interrupt import StopSignals
     from lettercheck.pipeline import WORD_SUFFIXES, Job, job_error, run_job
     from lettercheck.runner import default_jobs, run
 
@@ -267,17 +309,18 @@ def check_command(
             raise click.UsageError(
                 f"{option} {target} er et Word-dokument; skriv {what} i en anden fil."
             )
-    found = list(
-        find_letters(
-            paths,
-            # Our own outputs are not letters, also when they sit inside the input folder.
-            exclude=[p for p in (annotate_dir, output, write_baseline) if p is not None],
-            follow_symlinks=follow_symlinks,
-        )
-    )
+    found = []
+    for one in find_letters(
+        paths,
+        # Our own outputs are not letters, also when they sit inside the input folder.
+        exclude=[p for p in (annotate_dir, output, write_baseline) if p is not None],
+        follow_symlinks=follow_symlinks,
+    ):
+        stop.check()
+        found.append(one)
     configured = _load_configs(paths[0], [f.path for f in found])
-    found = _not_excluded(found)
-    _require_letters(found, paths)
+    found, left_out = _not_excluded(found, paths)
+    _require_letters(found, paths, left_out)
     inputs = {_real(f.path) for f in found}
     for option, target in (
         ("--output", output),
@@ -297,19 +340,21 @@ def check_command(
     ]
     if annotate_dir is not None:
         _refuse_overwriting_inputs(jobs_list, inputs)
-        if any(_inside(annotate_dir, path) for path in paths if path.is_dir()):
-            _refuse_folder_of_letters(annotate_dir)
+        letter = _letter_in(annotate_dir)
+        if letter is not None and any(_inside(annotate_dir, p) for p in paths if p.is_dir()):
+            # The folder is left out of the search for letters: its letters would go unchecked,
+            # be taken for old copies, and with --force be overwritten.
+            raise click.UsageError(
+                f"--annotate {annotate_dir} indeholder allerede breve (fx {letter}), som ikke er "
+                "kopier fra lettercheck. Vælg en ny eller tom mappe til kopierne."
+            )
+        if letter is None:
             _mark_annotation_folder(annotate_dir)
 
     severity = Severity(fail_on) if fail_on else configured.fail_on
     if progress is None:
         progress = _progress_wanted()
-    # Ctrl-C, and the SIGTERM of a CI time-out or ``timeout``, stop the run after the letter in
-    # hand (see interrupt.StopSignals), never in the middle of writing a copy or a report.
-    with (
-        StopSignals() as stop,
-        _Progress(len(jobs_list), "Kontrollerer breve", progress) as bar,
-    ):
+    with _Progress(len(jobs_list), "Kontrollerer breve", progress) as bar:
 
         def on_done(path: object, done: int, total: int) -> None:
             if bar.on_done is not None:
@@ -353,13 +398,7 @@ def _check_and_exit(results, fmt, output, severity, baseline, write_baseline, ba
         # Ctrl-C or SIGTERM: stop the workers (each finishes the letter in hand, so no annotated
         # copy is left half-written) and say so in one line instead of a traceback.
         results.close()
-        terminated = stop.terminated
-        click.echo(
-            f"Afbrudt ({'stoppet' if terminated else 'Ctrl-C'}). "
-            "Kopier og rapporter, der ikke var færdige, er ikke skrevet.",
-            err=True,
-        )
-        sys.exit(143 if terminated else 130)
+        _stopped(stop)
     except BrokenPipeError:
         # Whoever read the report (``| head``) stopped reading: stop quietly, like other tools.
         results.close()
@@ -489,6 +528,13 @@ def audit_command(
     _require_paths(paths, "lettercheck audit breve/ --html rapport.html")
     if html_path is None and csv_path is None:
         raise click.UsageError("Angiv --html RAPPORT.html og/eller --csv RAPPORT.csv.")
+    from lettercheck.pipeline import WORD_SUFFIXES
+
+    for option, target in (("--html", html_path), ("--csv", csv_path)):
+        if target is not None and target.suffix.lower() in WORD_SUFFIXES:
+            raise click.UsageError(
+                f"{option} {target} er et Word-dokument; skriv rapporten i en anden fil."
+            )
     show = progress if progress is not None else _progress_wanted()
     # Ctrl-C is noted and taken between letters (see interrupt.StopSignals), from the search
     # for letters until the summary is printed: once the reports are in place it is too late.
@@ -499,8 +545,9 @@ def audit_command(
                 ctrl_c.check()
                 found.append(one)
             _load_configs(paths[0], [f.path for f in found])
-            letters = [f.path for f in _not_excluded(found)]
-            _require_letters(letters, paths)
+            kept, left_out = _not_excluded(found, paths)
+            letters = [f.path for f in kept]
+            _require_letters(letters, paths, left_out)
             inputs = {_real(p) for p in letters}
             for target in (html_path, csv_path):
                 if target is not None and _real(target) in inputs:
@@ -667,32 +714,33 @@ def _refuse_overwriting_inputs(jobs: Sequence, inputs: set[Path]) -> None:
         targets[target] = job.path
 
 
-def _refuse_folder_of_letters(folder: Path) -> None:
-    """Refuse an --annotate folder inside the folder being checked that already holds letters
-    and is not one of ours (no marker): it is left out of the search for letters, so its letters
-    would go unchecked, be taken for old copies, and with --force be overwritten."""
-    from lettercheck.files import ANNOTATED_MARKER
-    from lettercheck.pipeline import SUPPORTED_SUFFIXES
+def _letter_in(folder: Path) -> Path | None:
+    """A letter in an existing --annotate folder that is not one of lettercheck's (no marker), by
+    the search's own rules (no hidden files, no README), or None: such a folder may be marked
+    and filled with copies."""
+    from lettercheck.files import ANNOTATED_MARKER, find_letters
 
-    if not folder.is_dir() or (folder / ANNOTATED_MARKER).exists():
-        return
-    for dirpath, _dirs, files in os.walk(folder):
-        for name in sorted(files):
-            if Path(name).suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith("~$"):
-                raise click.UsageError(
-                    f"--annotate {folder} indeholder allerede breve "
-                    f"(fx {Path(dirpath, name)}), som ikke er kopier fra lettercheck. "
-                    "Vælg en ny eller tom mappe til kopierne."
-                )
+    try:
+        if not folder.is_dir() or (folder / ANNOTATED_MARKER).exists():
+            return None
+    except OSError:
+        return None
+    for one in find_letters([folder]):
+        if one.path.is_file():
+            return one.path
+    return None
 
 
-def _not_excluded(found: list) -> list:
-    """The letters found, without the files a configuration's ``exclude`` names. A file named
-    on the command line is always checked."""
+def _not_excluded(found: list, paths: Sequence[Path]) -> tuple[list, list]:
+    """The letters found without the files a configuration's ``exclude`` names, and those left
+    out. A file named on the command line is always checked, also when a folder named before it
+    holds it."""
     from lettercheck.config import load_config
 
+    named = {_real(p) for p in paths if not p.is_dir()}
+
     def excluded(one) -> bool:  # type: ignore[no-untyped-def]
-        if one.root is None:
+        if one.root is None or _real(one.path) in named:
             return False
         try:
             # The configuration of the folder the file is in (a folder that could not be listed
@@ -701,20 +749,34 @@ def _not_excluded(found: list) -> list:
         except OSError:
             return False
 
-    return [f for f in found if not excluded(f)]
+    kept, left_out = [], []
+    for one in found:
+        (left_out if excluded(one) else kept).append(one)
+    return kept, left_out
 
 
-def _require_letters(found: Sequence, paths: Sequence[Path]) -> None:
+def _require_letters(found: Sequence, paths: Sequence[Path], left_out: Sequence = ()) -> None:
     """No letters under the given paths is most likely a wrong path (a typo in a CI job, a
-    folder not yet filled): say so and exit 2 rather than pass with "0 breve"."""
+    folder not yet filled): say so and exit 2 rather than pass with "0 breve". When the
+    configuration's ``exclude`` left them all out, say that instead."""
     if found:
         return
     where = ", ".join(str(p) for p in paths)
-    click.echo(
-        f"lettercheck: ingen breve i {where}. lettercheck læser .docx, .dotx, .docm, .dotm, "
-        ".txt og .md; kontrollér stien.",
-        err=True,
-    )
+    if left_out:
+        from lettercheck.config import load_config
+
+        source = load_config(left_out[0].path.parent).source
+        files = "fil" if len(left_out) == 1 else "filer"
+        message = (
+            f"ingen breve at kontrollere i {where}: {len(left_out)} {files} er udeladt af "
+            f"exclude i {source}."
+        )
+    else:
+        message = (
+            f"ingen breve i {where}. lettercheck læser .docx, .dotx, .docm, .dotm, .txt og .md; "
+            "kontrollér stien."
+        )
+    click.echo(f"lettercheck: {message}", err=True)
     sys.exit(2)
 
 

@@ -108,14 +108,29 @@ def _more_rules(
         if not (open_comma or starts_with_comma):
             break
         more = _MORE_RULES.match(rest.lstrip())
-        if more is None or not ruleset.matching(more.group("rule")):
+        # "LC302." / "LC302:" at the end of the list: the punctuation is not part of the rule
+        rule = more.group("rule").rstrip(".:;") if more is not None else ""
+        if more is None or not _names_a_rule(rule, ruleset):
+            if more is not None and re.fullmatch(r"LC\d+", rule, re.IGNORECASE):
+                selectors.append(rule)  # looks like a code but names none: reported as unknown
+                rest = rest.lstrip()[more.end() :]
+                open_comma = more.group(0).rstrip().endswith(",")
+                continue
             if starts_with_comma:
                 rest = rest.lstrip()[1:]  # "LC302 , ordret citat": the comma is no reason
             break
-        selectors.append(more.group("rule"))
+        selectors.append(rule)
         open_comma = more.group(0).rstrip().endswith(",")
         rest = rest.lstrip()[more.end() :]
     return tuple(selectors), rest
+
+
+def _names_a_rule(word: str, ruleset: RuleSet) -> bool:
+    """Whether a word after ", " is one more rule: a name, a code, or a code prefix of at least
+    one digit ("LC3"); a bare "LC" would silence every rule."""
+    if word.upper() == "LC":
+        return False
+    return bool(ruleset.matching(word))
 
 
 def apply_suppressions(

@@ -701,11 +701,15 @@ def file_size_limit(limit: int):
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Temporary or hidden files left in an output folder (a half-written file would be one)."""
+    """Temporary or hidden files left in an output folder (a half-written file would be one);
+    the marker --annotate writes into its folder is not a leftover."""
+    from lettercheck.files import ANNOTATED_MARKER
+
     return sorted(
         p.relative_to(folder).as_posix()
         for p in folder.rglob("*")
-        if p.name.startswith(".") or p.name.endswith((".tmp", ".part", "~"))
+        if p.name != ANNOTATED_MARKER
+        and (p.name.startswith(".") or p.name.endswith((".tmp", ".part", "~")))
     )
 
 

@@ -110,6 +110,8 @@ def test_no_path_is_a_usage_error():
         (["--fail-on", "fejl", "x"], "lettercheck: Ugyldig værdi for '--fail-on': 'fejl' er ikke"),
         (["audit", "x", "--html"], "lettercheck: Tilvalget --html skal have en værdi."),
         (["explain"], "lettercheck: 'REGEL' mangler."),
+        (["explain", "a", "b"], "lettercheck: For mange argumenter: b."),
+        (["--suggest=ja", "x"], "lettercheck: Tilvalget --suggest tager ingen værdi."),
     ],
 )
 def test_a_usage_error_is_one_danish_line(args, line):
@@ -149,11 +151,11 @@ def test_a_folder_without_letters_is_exit_2_not_a_pass(tmp_path, command):
     assert not (tmp_path / "r.csv").exists()
 
 
-@pytest.mark.parametrize("option", ["--output", "--write-baseline"])
+@pytest.mark.parametrize("option", ["--output", "--write-baseline", "audit --html", "audit --csv"])
 def test_a_report_or_baseline_is_never_written_over_a_letter(tmp_path, option):
     letter = build(tmp_path / "brev.docx", GOOD_LETTER)
     before = letter.read_bytes()
-    result = run(option, str(letter), str(tmp_path))
+    result = run(*option.split(), str(letter), str(tmp_path))
     assert result.returncode == 2
     assert "er et Word-dokument" in result.stderr, result.stderr
     assert letter.read_bytes() == before
@@ -197,6 +199,39 @@ def test_summary_counts_letters_checked_and_tells_a_copy_not_written_from_an_unr
     ), again.stdout
     summary = json.loads(run("--format", "json", str(folder)).stdout)["summary"]
     assert (summary["files"], summary["checked"], summary["errors"]) == (2, 1, 1)
+
+
+def test_an_annotate_folder_is_marked_so_it_can_later_lie_inside_the_input(tmp_path):
+    """Copies written outside the input first, then the folder around both is checked: the
+    copies are lettercheck's (marked), not letters to refuse or to check again; README and
+    hidden files in an --annotate folder are not letters either."""
+    folder = tmp_path / "breve"
+    folder.mkdir()
+    build(folder / "a.docx", GOOD_LETTER)
+    out = tmp_path / "ud"
+    out.mkdir()
+    (out / "README.md").write_text("# Kopier\n", encoding="utf-8")
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD.txt").write_text("x", encoding="utf-8")
+    assert run("--annotate", str(out), "--jobs", "1", str(folder)).returncode in (0, 1)
+    assert (out / ".lettercheck-kommenteret").is_file() and (out / "a.docx").is_file()
+    again = run("--annotate", str(out), "--format", "json", "--jobs", "1", str(tmp_path))
+    assert again.returncode in (0, 1), again.stderr
+    assert [f["path"] for f in json.loads(again.stdout)["files"]] == [str(folder / "a.docx")]
+
+
+def test_exclude_says_so_when_it_leaves_every_file_out_and_never_drops_a_named_file(tmp_path):
+    folder = tmp_path / "breve"
+    (folder / "noter").mkdir(parents=True)
+    note = folder / "noter" / "n.txt"
+    note.write_text("Kære Anna\nVi ses.\n", encoding="utf-8")
+    (folder / ".lettercheck.toml").write_text('exclude = ["noter/*"]\n', encoding="utf-8")
+    result = run(str(folder / "noter"))
+    assert result.returncode == 2
+    assert "1 fil er udeladt af exclude i " in result.stderr, result.stderr
+    assert ".lettercheck.toml" in result.stderr
+    named = run("--format", "json", "--jobs", "1", str(folder), str(note))
+    assert [f["path"] for f in json.loads(named.stdout)["files"]] == [str(note)]
 
 
 @pytest.fixture(scope="module")
@@ -303,7 +338,7 @@ def test_annotate_skips_plain_text_letters_and_keeps_the_folder_structure(letter
     )
     assert "kan ikke læses" not in result.output
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert written == ["god.docx", "sub/daarlig.docx"]
+    assert written == [".lettercheck-kommenteret", "god.docx", "sub/daarlig.docx"]
 
 
 def test_a_later_check_skips_annotated_copies_inside_the_folder(tmp_path):

@@ -139,6 +139,10 @@ def test_a_space_after_the_comma_between_rules_is_allowed() -> None:
         "lettercheck: ignore LC302, ordret citat": (("LC302",), "ordret citat"),
         "lettercheck: ignore LC302 , ordret citat": (("LC302",), "ordret citat"),
         "lettercheck: ignore LC302 Citat, fra loven": (("LC302",), "Citat, fra loven"),
+        "lettercheck: ignore LC301, LC302. Citat": (("LC301", "LC302"), "Citat"),
+        "lettercheck: ignore LC301, LC302: citat": (("LC301", "LC302"), "citat"),
+        "lettercheck: ignore LC301, LC citat": (("LC301",), "LC citat"),
+        "lettercheck: ignore LC301, LC399 citat": (("LC301", "LC399"), "citat"),
     }
     for text, (selectors, reason) in cases.items():
         (parsed,) = parse_suppressions(_document(_comment(text)), load_rules())
