@@ -8,16 +8,21 @@ inside the commands, never at import time, so ``lettercheck --help`` answers at 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from lettercheck import __version__
+
+if TYPE_CHECKING:
+    from lettercheck.interrupt import StopSignals
 
 FORMATS = ("text", "json", "sarif", "github")
 SEVERITIES = ("info", "warning", "error")
@@ -99,6 +104,35 @@ class _Command(click.Command):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         kwargs.setdefault("options_metavar", "[TILVALG]")
         super().__init__(*args, **kwargs)
+
+
+def _holding_stop_signals(command):  # type: ignore[no-untyped-def]
+    """Run ``command`` with Ctrl-C and the SIGTERM of a CI time-out or ``timeout`` held from
+    its start (see interrupt.StopSignals), passed to it as ``stop``: they are taken while letters
+    are searched for or after the letter in hand, never in the middle of writing a copy or a
+    report. One raised before the run itself started is reported here."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+        from lettercheck.interrupt import StopSignals
+
+        with StopSignals() as stop:
+            try:
+                return command(*args, stop=stop, **kwargs)
+            except KeyboardInterrupt:
+                _stopped(stop)
+
+    return run
+
+
+def _stopped(stop: StopSignals) -> None:
+    """One line and exit 130 (Ctrl-C) or 143 (SIGTERM); nothing half-written is left."""
+    click.echo(
+        f"Afbrudt ({'stoppet' if stop.terminated else 'Ctrl-C'}). "
+        "Kopier og rapporter, der ikke var færdige, er ikke skrevet.",
+        err=True,
+    )
+    sys.exit(143 if stop.terminated else 130)
 
 
 class DefaultGroup(click.Group):
@@ -229,6 +263,7 @@ def main() -> None:
 @click.option(
     "--progress/--no-progress", default=None, help="Statuslinje.  [standard: i en terminal]"
 )
+@_holding_stop_signals
 def check_command(
     paths: tuple[Path, ...],
     fmt: str,
@@ -242,46 +277,9 @@ def check_command(
     write_baseline: Path | None,
     follow_symlinks: bool,
     progress: bool | None,
+    stop: StopSignals,
 ) -> None:
     """Kontrollér breve: STI... er filer eller mapper (der søges i undermapper)."""
-    options = dict(locals())
-    from lettercheck.interrupt import StopSignals
-
-    # Ctrl-C, and the SIGTERM of a CI time-out or ``timeout``, are held from the start: taken
-    # while letters are searched for, or after the letter in hand (see interrupt.StopSignals),
-    # never in the middle of writing a copy or a report.
-    with StopSignals() as stop:
-        try:
-            _check(stop, **options)
-        except KeyboardInterrupt:  # before the run itself started
-            _stopped(stop)
-
-
-def _stopped(stop) -> None:  # type: ignore[no-untyped-def]
-    """One line and exit 130 (Ctrl-C) or 143 (SIGTERM); nothing half-written is left."""
-    click.echo(
-        f"Afbrudt ({'stoppet' if stop.terminated else 'Ctrl-C'}). "
-        "Kopier og rapporter, der ikke var færdige, er ikke skrevet.",
-        err=True,
-    )
-    sys.exit(143 if stop.terminated else 130)
-
-
-def _check(  # type: ignore[no-untyped-def]
-    stop,
-    paths: tuple[Path, ...],
-    fmt: str,
-    output: Path | None,
-    fail_on: str | None,
-    annotate_dir: Path | None,
-    suggest: bool,
-    force: bool,
-    jobs: int | None,
-    baseline: Path | None,
-    write_baseline: Path | None,
-    follow_symlinks: bool,
-    progress: bool | None,
-) -> None:
     from lettercheck.files import find_letters
     from lettercheck.findings import Severity
     from lettercheck.pipeline import WORD_SUFFIXES, Job, job_error, run_job
