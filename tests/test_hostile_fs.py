@@ -382,6 +382,47 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _signal_once_started(
+    command: list[str], label: str, jobs: str, sig: str, to: str
+) -> tuple[int, str, str]:
+    """Run ``command`` in its own process group and send SIGINT or SIGTERM (``sig``) to the
+    process or its whole group (``to``) as soon as it shows it is under way: its progress
+    ``label`` is on stderr and, with --jobs 2, a worker has been forked. No sleep. Returns the
+    exit code, stdout and all of stderr."""
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=h.cli_env(),
+        start_new_session=True,  # its own process group, like a terminal's foreground job
+    )
+    seen = b""
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if label.encode() in seen and (jobs == "1" or _children(proc.pid)):
+                break
+            if select.select([proc.stderr], [], [], 0.01)[0]:
+                seen += os.read(proc.stderr.fileno(), 4096)
+        assert proc.poll() is None, "finished before the signal: make the batch bigger"
+        assert label.encode() in seen, seen
+        signum = signal.SIGINT if sig == "INT" else signal.SIGTERM
+        if to == "group":
+            os.killpg(proc.pid, signum)  # what Ctrl-C in a terminal does
+        else:
+            os.kill(proc.pid, signum)
+        stdout, rest = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    return (
+        proc.returncode,
+        stdout.decode("utf-8", "replace"),
+        (seen + rest).decode("utf-8", "replace"),
+    )
+
+
 @pytest.mark.parametrize(
     ("to", "jobs", "sig"),
     [
@@ -411,42 +452,15 @@ def test_ctrl_c_during_audit_is_one_line_and_leaves_no_report(
     command = h.cli_command(
         "audit", "--jobs", jobs, "--progress", "--html", html, "--csv", csv, many_letters
     )
-    proc = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=h.cli_env(),
-        start_new_session=True,  # its own process group, like a terminal's foreground job
-    )
-    seen = b""
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            if b"Gennemg" in seen and (jobs == "1" or _children(proc.pid)):
-                break
-            if select.select([proc.stderr], [], [], 0.02)[0]:
-                seen += os.read(proc.stderr.fileno(), 4096)
-        assert proc.poll() is None, "finished before Ctrl-C: make the batch bigger"
-        assert b"Gennemg" in seen, seen
-        signum = signal.SIGINT if sig == "INT" else signal.SIGTERM
-        if to == "group":
-            os.killpg(proc.pid, signum)  # what Ctrl-C in a terminal does
-        else:
-            os.kill(proc.pid, signum)
-        stdout, rest = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    stderr = (seen + rest).decode("utf-8", "replace")
-    h.assert_no_traceback(stdout.decode("utf-8", "replace"), stderr)
-    assert proc.returncode == (130 if sig == "INT" else 143), (proc.returncode, stderr)
+    returncode, stdout, stderr = _signal_once_started(command, "Gennemg", jobs, sig, to)
+    h.assert_no_traceback(stdout, stderr)
+    assert returncode == (130 if sig == "INT" else 143), (returncode, stderr)
     how = "Ctrl-C" if sig == "INT" else "stoppet"
     assert stderr.splitlines() == [
         "Gennemgår breve",
         f"Afbrudt ({how}). Rapporterne er ikke skrevet.",
     ], stderr
-    assert stdout == b""
+    assert stdout == ""
     assert sorted(p.name for p in report.iterdir()) == []  # no html, csv or temporary file
 
 
@@ -470,35 +484,9 @@ def test_stopping_a_check_as_it_starts_is_one_line(tmp_path, many_letters, to, j
     command = h.cli_command(
         "--format", "json", "-o", report / "r.json", "--jobs", jobs, "--progress", many_letters
     )
-    proc = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=h.cli_env(),
-        start_new_session=True,
-    )
-    seen = b""
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            if b"Kontrollerer" in seen and (jobs == "1" or _children(proc.pid)):
-                break
-            if select.select([proc.stderr], [], [], 0.01)[0]:
-                seen += os.read(proc.stderr.fileno(), 4096)
-        assert proc.poll() is None, "finished before the signal: make the batch bigger"
-        signum = signal.SIGINT if sig == "INT" else signal.SIGTERM
-        if to == "group":
-            os.killpg(proc.pid, signum)
-        else:
-            os.kill(proc.pid, signum)
-        stdout, rest = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    stderr = (seen + rest).decode("utf-8", "replace")
-    h.assert_no_traceback(stdout.decode("utf-8", "replace"), stderr)
-    assert proc.returncode == (130 if sig == "INT" else 143), (proc.returncode, stderr)
+    returncode, stdout, stderr = _signal_once_started(command, "Kontrollerer", jobs, sig, to)
+    h.assert_no_traceback(stdout, stderr)
+    assert returncode == (130 if sig == "INT" else 143), (returncode, stderr)
     how = "Ctrl-C" if sig == "INT" else "stoppet"
     assert stderr.splitlines()[-1] == (
         f"Afbrudt ({how}). Kopier og rapporter, der ikke var færdige, er ikke skrevet."
