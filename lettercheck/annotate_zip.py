@@ -6,17 +6,24 @@ Python's ``zipfile`` can only write data it compresses itself, so copying throug
 and deflate every image and style part again: slower, and the bytes change. This module copies the
 compressed bytes of untouched entries as they are (same order, same compression method, same
 timestamps and CRC) and deflates only the replaced and added parts.
+
+The copy also carries a stamp in the ZIP archive comment: a digest of every entry's name, CRC and
+size. ``is_unchanged_copy`` recomputes it, so a later ``--annotate`` run can replace its own copy
+that nobody has touched, yet keep one that a person opened and saved (Word and LibreOffice write
+a new package without the stamp) or one that lettercheck did not write.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import struct
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
 from typing import BinaryIO
 
-__all__ = ["copy_zip"]
+__all__ = ["copy_zip", "is_unchanged_copy"]
 
 _LOCAL = struct.Struct("<4s5H3L2H")
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
@@ -27,6 +34,8 @@ _UTF8_FLAG = 0x800
 #: data-descriptor bit is dropped because the local header written here carries CRC and sizes.
 _KEPT_FLAGS = _UTF8_FLAG | 0x6
 _LIMIT32 = 0xFFFFFFFF
+#: How the archive comment of a copy lettercheck wrote begins; the entries' digest follows.
+_STAMP = b"lettercheck-kopi sha256:"
 
 
 def _dos_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
@@ -68,6 +77,7 @@ class _Writer:
         self.out = out
         self.central: list[bytes] = []
         self.offset = 0
+        self.digest = hashlib.sha256()
 
     def entry(
         self,
@@ -125,6 +135,7 @@ class _Writer:
             )
             + name_bytes
         )
+        self.digest.update(_entry_key(name, crc, size))
         self.out.write(local)
         self.out.write(name_bytes)
         self.out.write(data)
@@ -150,7 +161,30 @@ class _Writer:
         count = len(self.central)
         if count > 0xFFFF or start > _LIMIT32:
             raise zipfile.LargeZipFile("package too large to annotate")
-        self.out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+        stamp = _STAMP + self.digest.hexdigest().encode("ascii")
+        self.out.write(_END.pack(b"PK\x05\x06", 0, 0, count, count, size, start, len(stamp)))
+        self.out.write(stamp)
+
+
+def _entry_key(name: str, crc: int, size: int) -> bytes:
+    return f"{name}\0{crc}\0{size}\n".encode("utf-8", "surrogateescape")
+
+
+def is_unchanged_copy(path: str | os.PathLike[str]) -> bool:
+    """True when ``path`` is a copy that ``copy_zip`` wrote and that has not changed since:
+    its stamp matches its entries. Anything else (no stamp, another entry, not a ZIP file, not
+    readable) is False, and the caller keeps the file."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            comment = zf.comment
+            if not comment.startswith(_STAMP):
+                return False
+            digest = hashlib.sha256()
+            for info in zf.infolist():
+                digest.update(_entry_key(info.filename, info.CRC, info.file_size))
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return False
+    return comment[len(_STAMP) :] == digest.hexdigest().encode("ascii")
 
 
 def copy_zip(

@@ -237,7 +237,9 @@ def main() -> None:
 )
 @click.option("--suggest", is_flag=True, help="Med --annotate: forslag som registrerede ændringer.")
 @click.option(
-    "--force", is_flag=True, help="Med --annotate: erstat kommenterede kopier, der findes."
+    "--force",
+    is_flag=True,
+    help="Med --annotate: erstat også kopier, der er ændret, siden lettercheck skrev dem.",
 )
 @click.option(
     "--jobs",

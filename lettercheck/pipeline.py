@@ -121,12 +121,16 @@ def run_job(job: Job) -> FileResult:
     if job.annotate_to is None or checked.document is None:
         return checked.result
     from lettercheck.annotate import WORD_FORMATS, annotate_file
+    from lettercheck.annotate_zip import is_unchanged_copy
 
     if checked.document.format not in WORD_FORMATS:
         return checked.result  # a plain text letter has nowhere to hold Word comments
-    if job.annotate_to.exists() and not job.force:
+    if job.annotate_to.exists() and not job.force and not is_unchanged_copy(job.annotate_to):
+        # lettercheck's own copy, untouched since it was written, is simply replaced (the loop of
+        # checking, mending the letter and checking again); anything else may hold someone's work.
         checked.result.error = (
-            f"Den kommenterede kopi {job.annotate_to} findes allerede og blev ikke overskrevet. "
+            f"Den kommenterede kopi {job.annotate_to} er ændret, siden lettercheck skrev den "
+            "(eller er ikke skrevet af lettercheck), og blev ikke overskrevet. "
             "Brug --force for at erstatte den."
         )
         return checked.result

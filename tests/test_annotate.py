@@ -65,6 +65,43 @@ def _annotate(
     return source, target, findings, result
 
 
+def test_a_copy_is_stamped_and_the_stamp_notices_any_change(tmp_path: Path) -> None:
+    """The stamp lets a later run replace lettercheck's own untouched copy; a copy saved by
+    another program, one with a changed part and one lettercheck never wrote are all kept."""
+    from lettercheck.annotate_zip import is_unchanged_copy
+
+    _source, target, _findings, _result = _annotate(SAMPLES[0], tmp_path)
+    assert is_unchanged_copy(target)
+
+    resaved = tmp_path / "resaved.docx"  # what any other ZIP writer makes of it: no stamp
+    with zipfile.ZipFile(target) as zin, zipfile.ZipFile(resaved, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info))
+    assert not is_unchanged_copy(resaved)
+
+    edited = tmp_path / "edited.docx"  # the stamp kept, one part changed
+    with zipfile.ZipFile(target) as zin, zipfile.ZipFile(edited, "w") as zout:
+        zout.comment = zin.comment
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"</w:body>", b"<w:p/></w:body>")
+            zout.writestr(info, data)
+    assert not is_unchanged_copy(edited)
+
+    added = tmp_path / "added.docx"  # the stamp kept, a part added
+    with zipfile.ZipFile(target) as zin, zipfile.ZipFile(added, "w") as zout:
+        zout.comment = zin.comment
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info))
+        zout.writestr("customXml/item1.xml", b"<x/>")
+    assert not is_unchanged_copy(added)
+
+    (tmp_path / "not-a-zip.docx").write_bytes(b"just text")
+    assert not is_unchanged_copy(tmp_path / "not-a-zip.docx")
+    assert not is_unchanged_copy(tmp_path / "missing.docx")
+
+
 @pytest.mark.parametrize("suggest", [False, True], ids=["comments", "suggest"])
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
 def test_every_comment_is_anchored_on_its_words(

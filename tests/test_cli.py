@@ -182,8 +182,8 @@ def test_annotate_into_a_folder_of_real_letters_inside_the_input_is_refused(tmp_
 def test_summary_counts_letters_checked_and_tells_a_copy_not_written_from_an_unreadable_file(
     tmp_path,
 ):
-    """A second --annotate into the same folder checks every letter but writes no copy (the
-    copy there is kept unless --force): that is not "kunne ikke læses"."""
+    """A copy changed since lettercheck wrote it is kept unless --force: the letter is checked
+    but its copy is not written, and that is not "kunne ikke læses"."""
     folder = tmp_path / "breve"
     folder.mkdir()
     build(folder / "god.docx", GOOD_LETTER)
@@ -192,6 +192,7 @@ def test_summary_counts_letters_checked_and_tells_a_copy_not_written_from_an_unr
     first = run("--annotate", str(out), "--jobs", "1", str(folder))
     assert first.stdout.splitlines()[-1].startswith("1 brev kontrolleret · ")
     assert first.stdout.splitlines()[-1].endswith(" · 1 kunne ikke læses")
+    build(out / "god.docx", GOOD_LETTER)  # someone saved the copy: it lost lettercheck's stamp
     again = run("--annotate", str(out), "--jobs", "1", str(folder))
     assert again.returncode == 2
     assert again.stdout.splitlines()[-1].endswith(
@@ -199,6 +200,47 @@ def test_summary_counts_letters_checked_and_tells_a_copy_not_written_from_an_unr
     ), again.stdout
     summary = json.loads(run("--format", "json", str(folder)).stdout)["summary"]
     assert (summary["files"], summary["checked"], summary["errors"]) == (2, 1, 1)
+
+
+def test_annotating_again_replaces_untouched_copies_and_keeps_changed_ones(tmp_path):
+    """The loop of checking, mending a letter and checking again needs no --force: a copy as
+    lettercheck wrote it is replaced by the new one. A copy someone saved is kept, with a line
+    naming --force, and --force replaces it."""
+    folder = tmp_path / "breve"
+    folder.mkdir()
+    build(folder / "brev.docx", BAD_LETTER)
+    out = tmp_path / "ud"
+    first = run("--annotate", str(out), "--jobs", "1", str(folder))
+    assert first.returncode == 1, first.stdout + first.stderr
+    copy = out / "brev.docx"
+    comments_before = _comment_count(copy)
+    assert comments_before > 1
+
+    build(folder / "brev.docx", GOOD_LETTER)  # the letter mended
+    again = run("--annotate", str(out), "--jobs", "1", str(folder))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "ikke skrevet" not in again.stdout
+    assert _comment_count(copy) < comments_before
+
+    kept = build(copy, BAD_LETTER)  # someone saved the copy from Word: no stamp any more
+    kept_bytes = kept.read_bytes()
+    third = run("--annotate", str(out), "--jobs", "1", str(folder))
+    assert third.returncode == 2
+    assert f"{copy} er ændret, siden lettercheck skrev den" in third.stdout + third.stderr
+    assert "--force" in third.stdout + third.stderr
+    assert copy.read_bytes() == kept_bytes
+    forced = run("--annotate", str(out), "--force", "--jobs", "1", str(folder))
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert copy.read_bytes() != kept_bytes
+
+
+def _comment_count(path: Path) -> int:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        if "word/comments.xml" not in zf.namelist():
+            return 0
+        return zf.read("word/comments.xml").count(b"<w:comment ")
 
 
 def test_an_annotate_folder_is_marked_so_it_can_later_lie_inside_the_input(tmp_path):
