@@ -160,7 +160,13 @@ def test_labels_cover_every_letter_once() -> None:
     assert [r["file"] for r in rows] == sorted(_committed())
     assert list(rows[0]) == build.LABEL_COLUMNS
     for row in rows:
-        assert row["split"] in {"tune", "holdout", "holdout-fresh", "holdout-blind2"}, row["file"]
+        assert row["split"] in {
+            "tune",
+            "holdout",
+            "holdout-fresh",
+            "holdout-blind2",
+            "holdout-blind3",
+        }, row["file"]
         assert row["kind"], row["file"]
         for column in build.PROBLEM_COLUMNS:
             assert row[column] in {"0", "1"}, (row["file"], column)
@@ -172,9 +178,9 @@ def test_holdout_is_about_a_third_and_every_problem_is_on_both_sides() -> None:
     # a third of the original tune/holdout corpus; later blind splits do not dilute it
     original = [r for r in rows if r["split"] in {"tune", "holdout"}]
     assert 0.25 <= len(holdout) / len(original) <= 0.4
-    # holdout-fresh, holdout-blind2: letters written blind after tuning, reported but never tuned
-    # against
-    for split in ("tune", "holdout", "holdout-fresh", "holdout-blind2"):
+    # holdout-fresh, holdout-blind2, holdout-blind3: letters written blind after tuning, reported
+    # but never tuned against
+    for split in ("tune", "holdout", "holdout-fresh", "holdout-blind2", "holdout-blind3"):
         part = [r for r in rows if r["split"] == split]
         for column in build.PROBLEM_COLUMNS:
             positives = sum(r[column] == "1" for r in part)
