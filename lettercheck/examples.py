@@ -11,7 +11,7 @@ one block per non-empty line:
 
     # Text             a heading
     - Text             a list item
-    | a | b |          a table row: one table_cell block per cell
+    | a | b |          a table row: one table_cell block per cell (rows of one table)
     [header] Text      a page header; likewise [footer] and [textbox]
     [control Alias] T  a content control titled "Alias" (its whole text is the control)
     anything else      a paragraph
@@ -47,7 +47,7 @@ def document_from_example(example: str, path: str = "eksempel.txt") -> Document:
     blocks: list[Block] = []
     comments: list[Comment] = []
     lines = [example] if "\n" not in example.strip() else example.strip().splitlines()
-    for line in lines:
+    for row, line in enumerate(lines):
         line = line.rstrip()
         if not line.strip():
             continue
@@ -70,7 +70,7 @@ def document_from_example(example: str, path: str = "eksempel.txt") -> Document:
             }.get(tag, BlockKind.CONTENT_CONTROL)
             alias = match.group(2)
             cells = [line[match.end() :]]
-        for cell in cells:
+        for column, cell in enumerate(cells):
             index = len(blocks)
             text, anchors = _strip_comments(cell)
             placeholders = tuple(
@@ -89,7 +89,7 @@ def document_from_example(example: str, path: str = "eksempel.txt") -> Document:
                     story=story.get(kind, "word/document.xml"),
                     paragraph=index,
                     style="Heading 1" if kind is BlockKind.HEADING else None,
-                    table=(0, index, 0) if kind is BlockKind.TABLE_CELL else None,
+                    table=(0, row, column) if kind is BlockKind.TABLE_CELL else None,
                     controls=controls,
                     placeholders=placeholders,
                 )

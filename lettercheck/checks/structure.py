@@ -509,12 +509,15 @@ def _item_before(text: str, start: int, limit: int) -> str:
     return before[cut + 1 :]
 
 
-def find_phone_numbers(block: Block, options: Mapping[str, Any]) -> list[tuple[int, int]]:
+def find_phone_numbers(
+    block: Block, options: Mapping[str, Any], row_label: str = ""
+) -> list[tuple[int, int]]:
     """Spans of phone numbers in a block that are not labelled as something else or the citizen's.
 
     Formatted numbers ("72 10 60 12", "7210 6012", "+45 …") count as they stand; eight digits run
     together ("72106012") count only after a phone label ("Tlf.", "Telefon", "Ring …"), because
-    case and journal numbers look the same.
+    case and journal numbers look the same. In a table cell that starts with the number, the
+    label may be the cell to its left (``row_label``): "| Direkte telefon | 44992041 |".
     """
     formatted = _compile_any(_option(options, "phone-patterns"))
     bare = _compile(_option(options, "phone-bare-pattern"))
@@ -529,6 +532,8 @@ def find_phone_numbers(block: Block, options: Mapping[str, Any]) -> list[tuple[i
         if any(s <= match.start() < e for s, e in spans):
             continue
         before = _item_before(text, match.start(), 40)
+        if not before.strip() and before == text[: match.start()]:
+            before = row_label[-40:]
         if label.search(before) and not not_phone.search(before):
             spans.append(match.span())
     return [
@@ -561,8 +566,13 @@ def missing_caseworker_phone(analysis: Analysis, options: Mapping[str, Any]) -> 
     """
     if _has_field(analysis, options, "phone-fields"):
         return
+    cells = {(b.story, *b.table): b for b in _blocks(analysis) if b.table}
     for block in _contact_blocks(analysis, options):
-        if find_phone_numbers(block, options):
+        left = None
+        if block.table and block.table[2] > 0:
+            table, row, column = block.table
+            left = cells.get((block.story, table, row, column - 1))
+        if find_phone_numbers(block, options, left.text if left is not None else ""):
             return
     yield Hit()
 
@@ -691,7 +701,24 @@ def _name_by_label(block: Block, options: Mapping[str, Any]) -> bool:
     for match in prefix.finditer(block.text):
         if _name_after(block.text, match.end(), options, single=False):
             return True
+    before = _compile_any(_option(options, "name-before-labels"))
+    for match in before.finditer(block.text):
+        if _name_before(block.text, match.start(), options):
+            return True
     return False
+
+
+#: The capitalised words that end a stretch of text: the candidate for ``_name_before``.
+_TRAILING_WORDS = re.compile(r"(?:[A-ZÆØÅ][\w.-]*\s+){0,3}[A-ZÆØÅ][\w-]*$")
+
+
+def _name_before(text: str, end: int, options: Mapping[str, Any]) -> bool:
+    """Do the capitalised words just before ``end`` form a person's name ("er det Mette Dal, der
+    er din sagsbehandler")? A first name alone is enough, as after a label."""
+    found = _TRAILING_WORDS.search(text[:end].rstrip())
+    if found is None:
+        return False
+    return _looks_like_name(found.group(), options, single=True)
 
 
 def _is_role_line(line: str, role: re.Pattern[str]) -> bool:
