@@ -66,24 +66,34 @@ __all__ = [
 # Running
 
 
-def _inflect(alternative: str, phrase: Phrase, matched: str, lemma: str) -> str:
-    """Give a one-word alternative the inflection of the matched word, so the suggestion can
-    replace the text as is: "fremsendte" (fremsende -> sende) -> "sendte". Falls back to the plain
-    alternative when the forms do not line up."""
-    result = alternative
-    lower = matched.lower()
-    if " " not in phrase.phrase and " " not in alternative and lemma == phrase.phrase.lower():
-        stem = lemma[:-1] if lemma.endswith("e") else lemma
-        alt_stem = alternative[:-1] if alternative.endswith("e") else alternative
-        if lower != lemma and lower.startswith(stem):
-            from lettercheck.danish import lemma as lookup
+def _in_place(alternative: str, phrase: Phrase, matched: str, lemma: str) -> str | None:
+    """The alternative in the form that can replace ``matched`` as it stands, or None.
 
-            inflected = alt_stem + lower[len(stem) :]
-            # Keep the inflected form only when the lemma table knows it as a form of the
-            # alternative ("sendte" is; "gører" from "gøre" is not).
-            if lookup(inflected) == alternative.lower():
-                result = inflected
-    if matched[:1].isupper() and result[:1].islower():
+    None means the form cannot be trusted, so the finding names the alternative as advice and
+    ``--suggest`` makes no tracked change: a multi-word phrase in another form than the table's
+    ("har truffet afgørelse" for "træffe afgørelse" → "afgøre"), a one-word phrase whose form the
+    lemma table cannot give the alternative, or an alternative that offers a choice ("jeg eller
+    mig": it depends on the sentence). A one-word alternative gets the inflection of the matched
+    word when the lemma table knows the result: "fremsendte" (fremsende → sende) → "sendte".
+    """
+    if " eller " in alternative:
+        return None
+    lower = matched.lower()
+    result: str | None = alternative
+    if lower != phrase.phrase.lower():
+        result = None
+        if " " not in phrase.phrase and " " not in alternative and lemma == phrase.phrase.lower():
+            stem = lemma[:-1] if lemma.endswith("e") else lemma
+            alt_stem = alternative[:-1] if alternative.endswith("e") else alternative
+            if lower.startswith(stem):
+                from lettercheck.danish import lemma as lookup
+
+                inflected = alt_stem + lower[len(stem) :]
+                # Only a form the lemma table knows as one of the alternative's ("sendte" is;
+                # "gører" from "gøre" is not).
+                if lookup(inflected) == alternative.lower():
+                    result = inflected
+    if result is not None and matched[:1].isupper() and result[:1].islower():
         result = result[:1].upper() + result[1:]
     return result
 
@@ -157,13 +167,13 @@ def _phrase_hits(
         taken.setdefault(rule.name, []).append((first, last))
         start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
         text = block.text[start:end]
-        suggestion = None
+        suggestion = advice = None
         if phrase.alternative:
-            suggestion = phrase.alternative
-            if last - first == 1:
-                suggestion = _inflect(phrase.alternative, phrase, text, doc[first].lemma_.lower())
+            advice = phrase.alternative
+            suggestion = _in_place(advice, phrase, text, doc[first].lemma_.lower())
+        message = rule.format_message(text, suggestion or advice)
         rule_hits.setdefault(rule.name, []).append(
-            Hit(block.index, start, end, rule.format_message(text, suggestion), suggestion)
+            Hit(block.index, start, end, message, suggestion)
         )
 
 

@@ -256,7 +256,11 @@ def test_config_thresholds_reach_the_rules() -> None:
 def test_extra_officialese_from_config() -> None:
     config = Config(extra_officialese=(("foretage", "gøre"),))
     (finding,) = _rule(check_text("Vi foretager et opkald.", config), "officialese")
-    assert (finding.text, finding.suggestion) == ("foretager", "gøre")
+    # "gører" is no form of "gøre": the alternative is advice, not a replacement ("Vi gøre")
+    assert (finding.text, finding.suggestion) == ("foretager", None)
+    assert "«gøre»" in finding.message
+    (finding,) = _rule(check_text("Vi vil foretage et opkald.", config), "officialese")
+    assert (finding.text, finding.suggestion) == ("foretage", "gøre")
 
 
 def test_per_path_ignores(tmp_path: Path) -> None:

@@ -111,6 +111,64 @@ def test_passive_voice(text: str, span: str, suggestion: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "example"),
+    [
+        # the citizen acts when the passive is directed to us
+        ("Spørgsmål kan rettes til undertegnede.", "fx «du retter»"),
+        ("Der sendes en kopi til jobcentret.", "fx «du sender»"),
+        ("Pengene udbetales den 1.", "fx «vi udbetaler»"),
+        # done: the example keeps the tense
+        ("Din ansøgning blev bevilget i går.", "fx «vi har bevilget»"),
+        ("Sagen er blevet behandlet.", "fx «vi har behandlet»"),
+        ("Du bliver indkaldt til en samtale.", "fx «vi indkalder»"),
+    ],
+)
+def test_passive_voice_example_names_who_acts_in_the_right_tense(text: str, example: str) -> None:
+    (finding,) = [f for f in check_text(text) if f.rule == "passive-voice"]
+    assert example in finding.message
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "advice", "suggestion"),
+    [
+        # the form of the phrase in the table: replaced in place
+        ("Du skal være i stand til at møde op.", "være i stand til at", "kunne", "kunne"),
+        ("Du skal tage udgangspunkt i planen.", "tage udgangspunkt i", "bygge på", "bygge på"),
+        # another form: advice only, never a tracked change with the wrong form
+        ("Du er i stand til at arbejde.", "er i stand til at", "kunne", None),
+        ("Vi har taget udgangspunkt i planen.", "taget udgangspunkt i", "bygge på", None),
+        ("Ydelsen bringes til ophør.", "bringes til ophør", "stoppe", None),
+        # a choice that depends on the sentence: advice only
+        ("Ring til undertegnede.", "undertegnede", "jeg eller mig", None),
+        # one word in a form the lemma table confirms: inflected in place
+        ("Vi fremsendte brevet.", "fremsendte", "sendte", "sendte"),
+    ],
+)
+def test_officialese_replaces_only_in_a_form_that_fits(
+    text: str, words: str, advice: str, suggestion: str | None
+) -> None:
+    (finding,) = [f for f in check_text(text) if f.rule == "officialese"]
+    assert (finding.text, finding.suggestion) == (words, suggestion)
+    assert f"«{advice}»" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        ("Vi vil foretage en justering af din ydelse.", "justere"),
+        ("Vi foretager en justering af din ydelse.", "justerer"),
+        ("Vi har foretaget en justering af din ydelse.", None),  # "har justere" would be wrong
+    ],
+)
+def test_nominalization_replaces_only_in_a_form_it_can_make(
+    text: str, suggestion: str | None
+) -> None:
+    (finding,) = [f for f in check_text(text) if f.rule == "nominalization"]
+    assert finding.suggestion == suggestion
+    assert "«justere»" in finding.message or f"«{suggestion}»" in finding.message
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Du bliver syg af at arbejde for meget.",

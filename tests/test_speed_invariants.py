@@ -510,6 +510,7 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
         _participle,
         _present,
         _s_passive_infinitive,
+        _to_us,
     )
 
     skip_between = set(options.get("between", ()))
@@ -521,6 +522,7 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
             infinitive = _s_passive_infinitive(token, options)
             if infinitive is not None:
                 start, suggestion = token.idx, None
+                actor = "du" if _to_us(doc, token.i, options) else "vi"
                 previous = token.nbor(-1) if token.i > 0 else None
                 if (
                     previous is not None
@@ -528,14 +530,14 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
                     and _clause_start(previous)
                 ):
                     start = previous.idx
-                    suggestion = "vi " + _present(infinitive)
+                    suggestion = f"{actor} {_present(infinitive)}"
                     if previous.text[:1].isupper():
                         suggestion = suggestion.capitalize()
                 yield Hit(
                     block.index,
                     start,
                     token.idx + len(token.text),
-                    f"«{token.text}» er passiv; skriv hvem der gør det, fx «vi "
+                    f"«{token.text}» er passiv; skriv hvem der gør det, fx «{actor} "
                     f"{_present(infinitive)}».",
                     suggestion,
                 )
@@ -545,7 +547,10 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
             for follower in doc[token.i + 1 : token.i + 4]:
                 if _participle(follower, options):
                     verb = follower.lemma_
-                    active = f"vi {_present(verb)}" if verb.endswith("e") else "vi har …"
+                    if token.lower_ in ("blev", "blevet"):
+                        active = f"vi har {follower.lower_}"
+                    else:
+                        active = f"vi {_present(verb)}" if verb.endswith("e") else "vi har …"
                     yield Hit(
                         block.index,
                         token.idx,
@@ -605,6 +610,9 @@ def test_passive_voice_is_as_without_its_inline_first_test() -> None:
         "du",
         ".",
         "Du",
+        "til",
+        "jobcentret",
+        "undertegnede",
     ]
     rnd = random.Random(17)
     texts = [

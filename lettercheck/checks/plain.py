@@ -123,6 +123,17 @@ def _clause_start(token: Token) -> bool:
     return token.i > 0 and token.nbor(-1).lower_ in ("og", "men", "så", "eller")
 
 
+def _to_us(doc: Doc, i: int, options: Mapping[str, Any]) -> bool:
+    """Is the passive at ``i`` directed to the sender ("kan rettes til undertegnede", "sendes
+    til jobcentret")? Then the citizen is the one who acts."""
+    senders = tuple(options.get("sender-words", ()))
+    end = min(len(doc), i + 5)
+    for k in range(i + 1, min(end - 1, i + 4)):
+        if doc[k].lower_ == "til":
+            return doc[k + 1].lower_.startswith(senders)
+    return False
+
+
 #: Present tenses the lemma table gets wrong or cannot give ("gør" -> "gø" in the table).
 _IRREGULAR_PRESENT = {
     "gøre": "gør",
@@ -191,6 +202,8 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
             if infinitive is not None:
                 start = token.idx
                 suggestion = None
+                # "Spørgsmål kan rettes til undertegnede": the citizen acts, not we.
+                actor = "du" if _to_us(doc, token.i, options) else "vi"
                 previous = token.nbor(-1) if token.i > 0 else None
                 if (
                     previous is not None
@@ -198,14 +211,14 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                     and _clause_start(previous)
                 ):
                     start = previous.idx
-                    suggestion = "vi " + _present(infinitive)
+                    suggestion = f"{actor} {_present(infinitive)}"
                     if previous.text[:1].isupper():
                         suggestion = suggestion.capitalize()
                 yield Hit(
                     block.index,
                     start,
                     token.idx + len(token.text),
-                    f"«{token.text}» er passiv; skriv hvem der gør det, fx «vi "
+                    f"«{token.text}» er passiv; skriv hvem der gør det, fx «{actor} "
                     f"{_present(infinitive)}».",
                     suggestion,
                 )
@@ -216,7 +229,11 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                 if _participle(follower, options):
                     # "blive indkaldt" -> "vi indkalder", when the lemma table knows the verb
                     verb = follower.lemma_
-                    active = f"vi {_present(verb)}" if verb.endswith("e") else "vi har …"
+                    if token.lower_ in ("blev", "blevet"):
+                        # "blev bevilget", "er blevet godkendt": done, so "vi har bevilget"
+                        active = f"vi har {follower.lower_}"
+                    else:
+                        active = f"vi {_present(verb)}" if verb.endswith("e") else "vi har …"
                     yield Hit(
                         block.index,
                         token.idx,
@@ -277,19 +294,23 @@ def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
                     after = follower.nbor(1) if follower.i + 1 < len(doc) else None
                     if after is not None and after.lower_ in drop_after:
                         end_token = after
-                    form = verb
-                    if token.lower_ != token.lemma_ and token.lower_.endswith("r"):
-                        form = _present(verb) if " " not in verb else verb
-                    if token.text[:1].isupper():
+                    form: str | None = verb  # the light verb's infinitive: the same form
+                    if token.lower_ != token.lemma_:
+                        # Present tense ("foretager") we can form; another form ("har truffet
+                        # afgørelse", "foretog") would need one we cannot, so the verb is named
+                        # as advice and nothing replaces the words.
+                        present = token.lower_.endswith("r") and " " not in verb
+                        form = _present(verb) if present else None
+                    if form is not None and token.text[:1].isupper():
                         form = form[:1].upper() + form[1:]
-                    suggestion = " ".join([form, *kept])
+                    advice = " ".join([form or verb, *kept])
                     yield Hit(
                         block.index,
                         token.idx,
                         end_token.idx + len(end_token.text),
                         f"«{doc[token.i : end_token.i + 1].text}» er navneordsstil; "
-                        f"brug udsagnsordet, fx «{suggestion}».",
-                        suggestion,
+                        f"brug udsagnsordet, fx «{advice}».",
+                        advice if form is not None else None,
                     )
                     break
                 if follower.lower_ in objects:
