@@ -211,7 +211,32 @@ def check(analysis: Analysis, config: Config | None = None) -> list[Finding]:
         for hit in hits
     ]
     findings = apply_suppressions(findings, document, ruleset, active, config)
+    findings = _giving_way(findings, active)
     return sorted(_most_severe_per_words(findings), key=_sort_key)
+
+
+def _giving_way(findings: list[Finding], active: Mapping[str, Rule]) -> list[Finding]:
+    """Drop a finding of a rule with ``gives-way-to`` whose words overlap a finding of one of
+    those rules: the wider advice ("Der gøres opmærksom på" → "Vær opmærksom på") already covers
+    them, and two comments on the same words would pull in different directions."""
+    yielding = {name for name, rule in active.items() if rule.gives_way_to}
+    if not yielding or not any(f.rule in yielding for f in findings):
+        return findings
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.located:
+            by_rule.setdefault(finding.rule, []).append(finding)
+
+    def overlapped(finding: Finding) -> bool:
+        return any(
+            other.block == finding.block
+            and other.start < finding.end  # type: ignore[operator]
+            and finding.start < other.end  # type: ignore[operator]
+            for name in active[finding.rule].gives_way_to
+            for other in by_rule.get(name, ())
+        )
+
+    return [f for f in findings if f.rule not in yielding or not f.located or not overlapped(f)]
 
 
 def _most_severe_per_words(findings: list[Finding]) -> list[Finding]:

@@ -109,6 +109,10 @@ def explain_text(rule: Rule) -> str:
             parts.append("ikke i " + ", ".join(excluded))
         parts.append(", ".join(sorted(_KIND_DA.get(k, k) for k in rule.scope.kinds)))
         lines.append("Gælder: " + "; ".join(parts))
+    if rule.gives_way_to:
+        lines.append(
+            "Viger for: " + ", ".join(rule.gives_way_to) + " (ingen bemærkning på de samme ord)"
+        )
     lines.append(f"Slå fra i et brev: kommentar »lettercheck: ignore {rule.name} <grund>«")
     lines.append(f"Defineret i: {rule.source}")
     return "\n".join(lines)

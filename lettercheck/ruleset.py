@@ -32,6 +32,9 @@ line):
 ``suggestion`` optional fixed suggestion for ``patterns``/``regex`` rules
 ``match``     for ``phrases``: ``lemma`` (default: lemma and lower case, so inflected forms
               match) or ``lower`` (exact words, case-insensitive)
+``gives-way-to`` optional list of rule names: a finding of this rule on words that a finding of
+              one of those rules also covers is dropped ("Der gøres" as passive inside the
+              officialese "Der gøres opmærksom på"), so the letter gets one piece of advice there
 ``pass``      list of examples on which the rule must not fire
 ``fail``      list of examples on which the rule must fire
 
@@ -89,6 +92,7 @@ _KEYS = frozenset(
         "match",
         "pass",
         "fail",
+        "gives-way-to",
         *KINDS,
     }
 )
@@ -157,6 +161,7 @@ class Rule:
     engine: str | None = None
     passes: tuple[str, ...] = ()
     fails: tuple[str, ...] = ()
+    gives_way_to: tuple[str, ...] = ()  # rule names; see ``gives-way-to`` above
     source: str = ""  # "rules/plain.yaml:42"
 
     def format_message(
@@ -235,8 +240,12 @@ def parse_rules(files: Iterable[tuple[str, str]]) -> RuleSet:
     rules: list[Rule] = []
     seen_codes: dict[str, str] = {}
     seen_names: dict[str, str] = {}
+    gives_way: list[tuple[Rule, str]] = []  # rules with gives-way-to, and where that key stands
     for filename, text in files:
         for rule, node in _parse_file(filename, text):
+            if rule.gives_way_to:
+                key = next(k for k, _v in node.value if k.value == "gives-way-to")
+                gives_way.append((rule, _where(filename, key)))
             where = _where(filename, node)
             if rule.code in seen_codes:
                 raise RuleError(f"{where}: koden {rule.code} bruges også i {seen_codes[rule.code]}")
@@ -247,6 +256,12 @@ def parse_rules(files: Iterable[tuple[str, str]]) -> RuleSet:
             seen_codes[rule.code] = where
             seen_names[rule.name] = where
             rules.append(rule)
+    for rule, where in gives_way:
+        for other in rule.gives_way_to:
+            if other not in seen_names or other == rule.name:
+                raise RuleError(
+                    f"{where}: gives-way-to nævner '{other}', som ikke er en anden regel"
+                )
     return RuleSet(rules)
 
 
@@ -400,6 +415,15 @@ def _parse_rule(filename: str, node: Any) -> Rule:
 
     suggestion = text("suggestion") if "suggestion" in fields else None
     scope = _parse_scope(filename, fields["scope"][1]) if "scope" in fields else DEFAULT_SCOPE
+    gives_way_to: tuple[str, ...] = ()
+    if "gives-way-to" in fields:
+        value = _plain(filename, fields["gives-way-to"][1])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise RuleError(
+                f"{_where(filename, fields['gives-way-to'][1])}: 'gives-way-to' skal være en "
+                "liste af regelnavne"
+            )
+        gives_way_to = tuple(value)
     return Rule(
         code=code,
         name=name,
@@ -414,6 +438,7 @@ def _parse_rule(filename: str, node: Any) -> Rule:
         suggestion=suggestion,
         passes=examples["pass"],
         fails=examples["fail"],
+        gives_way_to=gives_way_to,
         source=_where(filename, node),
         **rule_kwargs,
     )

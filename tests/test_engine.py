@@ -77,6 +77,32 @@ def test_bad_rule_is_an_error_at_its_line(change: tuple[str, str], line: int, wo
     assert words in message
 
 
+def test_gives_way_to_must_name_other_rules() -> None:
+    text = GOOD.replace('  pass: ["ok"]', '  gives-way-to: [no-such-rule]\n  pass: ["ok"]')
+    assert _error(text) == (
+        "rules/test.yaml:9: gives-way-to nævner 'no-such-rule', som ikke er en anden regel"
+    )
+    text = GOOD.replace('  pass: ["ok"]', '  gives-way-to: [test-rule]\n  pass: ["ok"]')
+    assert "som ikke er en anden regel" in _error(text)
+    text = GOOD.replace('  pass: ["ok"]', '  gives-way-to: officialese\n  pass: ["ok"]')
+    assert _error(text).startswith("rules/test.yaml:9: 'gives-way-to' skal være en liste")
+
+
+def test_a_finding_gives_way_to_a_wider_one_on_the_same_words() -> None:
+    """Passive inside officialese, "jf." inside an early legal reference: one piece of advice."""
+    findings = check_text("Der gøres opmærksom på fristen.")
+    assert [f.rule for f in findings if f.located] == ["officialese"]
+    findings = check_text("Du får hjælp efter § 11 i lov om aktiv socialpolitik, jf. LBK nr. 981.")
+    assert [f.rule for f in findings if f.located] == ["legal-reference-early"]
+    # elsewhere in the letter the yielding rule still fires
+    findings = check_text("Der gøres opmærksom på fristen. Pengene udbetales, evt. senere.")
+    assert sorted(f.rule for f in findings if f.located) == [
+        "abbreviation",
+        "officialese",
+        "passive-voice",
+    ]
+
+
 def test_two_kinds_or_none_is_an_error() -> None:
     assert "præcis én" in _error(GOOD.replace("  pass:", "  check: formal-address\n  pass:"))
     assert "præcis én" in _error(GOOD.replace('  regex: "fremsend\\\\w*"\n', ""))
@@ -429,7 +455,7 @@ def test_two_rules_on_the_same_words_keep_the_more_severe() -> None:
     ("sentence", "active"),
     [
         ("Du vil blive indkaldt til en samtale.", "vi indkalder"),
-        ("Du er blevet bevilget hjælp.", "vi bevilger"),
+        ("Du er blevet bevilget hjælp.", "vi har bevilget"),
     ],
 )
 def test_blive_passive_suggests_the_active_verb(sentence: str, active: str) -> None:

@@ -97,7 +97,7 @@ def test_words_ending_in_s_that_are_not_passive(word: str) -> None:
     ("text", "span", "suggestion"),
     [
         ("Der sendes et brev til dig.", "Der sendes", "Vi sender"),
-        ("Der gøres opmærksom på fristen.", "Der gøres", "Vi gør"),
+        ("Der gøres en indsats for dig.", "Der gøres", "Vi gør"),
         ("Vi ringer, og der udbetales penge.", "der udbetales", "vi udbetaler"),
         ("Brevet, der sendes i dag, er vigtigt.", "sendes", None),
         ("Pengene udbetales den 1.", "udbetales", None),

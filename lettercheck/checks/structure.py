@@ -338,15 +338,25 @@ def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Ite
             continue
         for start, end in find_legal_references(block.text, options):
             words = block.text[start:end]
-            if has_legal:
+            where = "afsnittet om regler"
+            if not has_legal:
+                message = (
+                    f"Lovhenvisningen »{words}« står tidligt i brevet. Saml lovhenvisningerne i "
+                    "et afsnit om regler sidst i brevet."
+                )
+                where = "et afsnit om regler sidst i brevet"
+            elif "klage" in legal_title.lower():
+                # The legal basis of a decision is not complaints guidance: a rules section
+                # goes right before it.
+                message = (
+                    f"Lovhenvisningen »{words}« står før afsnittet »{legal_title}«. Saml "
+                    f"lovhenvisningerne i et afsnit om regler lige før »{legal_title}«."
+                )
+                where = "et afsnit om regler sidst i brevet"
+            else:
                 message = (
                     f"Lovhenvisningen »{words}« står før afsnittet »{legal_title}«. "
                     "Flyt den derned."
-                )
-            else:
-                message = (
-                    f"Lovhenvisningen »{words}« står midt i brevet. Saml lovhenvisningerne i et "
-                    "afsnit om regler sidst i brevet."
                 )
             yield Hit(
                 block=block.index,
@@ -355,7 +365,7 @@ def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Ite
                 message=message,
                 suggestion=(
                     "Skriv her med almindelige ord, hvad reglen betyder for borgeren, og nævn "
-                    "paragraffen i afsnittet om regler."
+                    f"paragraffen i {where}."
                 ),
             )
 
