@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lettercheck.ooxml import child_text, parse_xml, qn
 
-__all__ = ["Anchor", "comment_anchors"]
+__all__ = ["Anchor", "comment_anchors", "paragraphs_added"]
 
 _W_T, _W_DELTEXT, _W_R = qn("w:t"), qn("w:delText"), qn("w:r")
 _W_INS, _W_DEL, _W_ID, _W_AUTHOR = qn("w:ins"), qn("w:del"), qn("w:id"), qn("w:author")
@@ -28,6 +28,8 @@ _W_COMMENT, _W_P, _W_INITIALS = qn("w:comment"), qn("w:p"), qn("w:initials")
 _W_TXBX = qn("w:txbxContent")
 _W_FLDCHAR, _W_FLDCHARTYPE = qn("w:fldChar"), qn("w:fldCharType")
 _MC_FALLBACK = qn("mc:Fallback")
+_W_SDT, _W_TC, _W_SECTPR = qn("w:sdt"), qn("w:tc"), qn("w:sectPr")
+_BLOCKS = frozenset({_W_P, qn("w:tbl"), _W_SDT})
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 #: Author of lettercheck's comments and revisions (kept equal to ``annotate.AUTHOR``; not
 #: imported from there so this reader stays independent of the writer it checks).
@@ -50,6 +52,7 @@ class Anchor:
     ended: bool = False
     referenced: bool = False
     story: str = ""
+    position: int = -1  # how many comment ranges start before this one (Word lists them so)
 
 
 @dataclass(slots=True)
@@ -94,6 +97,7 @@ def comment_anchors(path: str | Path) -> dict[str, Anchor]:
         root = parse_xml(zf.read(main), main)
     walk = _Walk(anchors)
     fields: list[bool] = []  # open complex fields: True once past "separate" (showing result)
+    starts = 0
     for el in root.iter():
         tag = el.tag
         if tag == _W_FLDCHAR and next(el.iterancestors(_MC_FALLBACK), None) is None:
@@ -110,6 +114,8 @@ def comment_anchors(path: str | Path) -> dict[str, Anchor]:
             )
             anchor.started = True
             anchor.story = main
+            anchor.position = starts
+            starts += 1
             walk.open.add(anchor.id)
             walk.box[anchor.id] = next(el.iterancestors(_W_TXBX), None)
         elif tag == _W_CEND:
@@ -149,3 +155,50 @@ def comment_anchors(path: str | Path) -> dict[str, Anchor]:
                 if not (inserted and ours):
                     anchors[cid].original += text
     return anchors
+
+
+def _main_root(path: Path) -> object:
+    with zipfile.ZipFile(path) as zf:
+        main, _comments = _main_and_comments(zf)
+        return parse_xml(zf.read(main), main)
+
+
+def paragraphs_added(source: str | Path, copy: str | Path) -> list[str]:
+    """What is wrong with the paragraphs the annotated ``copy`` has and ``source`` has not.
+
+    An added paragraph moves the text after it (an address in a window envelope) and stays
+    after the comments are deleted, so lettercheck adds one only where a comment mark after a
+    block-level content control has nowhere else to go: the control ends a table cell or the
+    letter (README, "What you see in Word"). Such a paragraph holds nothing but lettercheck's
+    comment reference runs. Returns one line per paragraph added anywhere else; ``[]`` is good.
+    """
+    before = sum(1 for _ in _main_root(Path(source)).iter(_W_P))
+    root = _main_root(Path(copy))
+    after = sum(1 for _ in root.iter(_W_P))
+    problems = []
+    added = [
+        p
+        for p in root.iter(_W_P)
+        if len(p)
+        and all(
+            r.tag == _W_R and len(r) == 1 and r[0].tag == _W_CREF
+            for r in p  # type: ignore[attr-defined]
+        )
+    ]
+    if after - before != len(added):
+        problems.append(f"{after - before} paragraphs added, {len(added)} of them comment marks")
+    for paragraph in added:
+        control = paragraph.getprevious()
+        while control is not None and control.tag == _W_CEND:
+            control = control.getprevious()
+        following = paragraph.getnext()
+        while following is not None and following.tag not in _BLOCKS | {_W_SECTPR}:
+            following = following.getnext()
+        parent = paragraph.getparent().tag
+        ends_cell = parent == _W_TC and following is None
+        ends_letter = following is None or following.tag == _W_SECTPR
+        if control is None or control.tag != _W_SDT or not (ends_cell or ends_letter):
+            after_what = "nothing" if control is None else control.tag.rsplit("}", 1)[-1]
+            before_what = "nothing" if following is None else following.tag.rsplit("}", 1)[-1]
+            problems.append(f"a paragraph for a mark between {after_what} and {before_what}")
+    return problems
