@@ -23,7 +23,7 @@ What LibreOffice accepts decided some placements (tested in tests/test_annotate_
   7.4, which loses both a comment inside it and the text; such comments go around the control
   (see ``_make_span`` and ``_reference_beside``).
 * comments in headers and footers make LibreOffice refuse the file, so findings located there (and
-  in text boxes) become comments on the letter's first paragraph, saying where they belong.
+  in text boxes) become comments on the summary's paragraph, saying where they belong.
 * the reference mark run (``w:commentReference``) goes directly in the paragraph, after the
   element that holds the end of the span, so it never becomes part of a hyperlink or a revision.
 
@@ -52,7 +52,7 @@ from pathlib import Path
 from lxml import etree
 
 from lettercheck.annotate_zip import copy_zip
-from lettercheck.findings import Finding, Readability
+from lettercheck.findings import Finding, Readability, Severity
 from lettercheck.lix import display
 from lettercheck.model import MAIN_TEXT_KINDS, Block, BlockKind, Document, LetterError
 from lettercheck.ooxml import (
@@ -89,6 +89,7 @@ __all__ = [
     "AUTHOR",
     "INITIALS",
     "REPLACEABLE_RULES",
+    "SEVERITY_WORDS",
     "AnnotationResult",
     "Unanchored",
     "annotate_file",
@@ -166,14 +167,62 @@ def _clean(text: str) -> str:
     return _INVALID_XML.sub("", text).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
-def comment_text(finding: Finding) -> list[str]:
-    """The paragraphs of a finding's comment: the message, why, and the suggestion if any."""
-    lines = [finding.message]
+#: A finding's severity as its comment starts. "Fejl" and "Advarsel" are the words of the text
+#: report and ``lettercheck explain``; ``info`` is "Råd" here, because the comments are read by
+#: communication staff in Word, for whom "info" is tool jargon that says nothing about what to
+#: do, while every info rule is advice they may take or leave (README, "What you see in Word").
+SEVERITY_WORDS = {Severity.ERROR: "Fejl", Severity.WARNING: "Advarsel", Severity.INFO: "Råd"}
+#: Singular and plural for the summary's counts ("3 fejl, 9 advarsler, 12 råd").
+_COUNT_WORDS = {
+    Severity.ERROR: ("fejl", "fejl"),
+    Severity.WARNING: ("advarsel", "advarsler"),
+    Severity.INFO: ("råd", "råd"),
+}
+_SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+def _rule_label(finding: Finding) -> str:
+    """``LC302 officialese``: the code and the name a user writes in a suppression comment
+    (``lettercheck: ignore officialese …``) and looks up with ``lettercheck explain``."""
+    return f"{finding.code} {finding.rule}"
+
+
+def comment_text(
+    finding: Finding,
+    *,
+    reason: bool = True,
+    where: str | None = None,
+    words: str | None = None,
+) -> list[str]:
+    """The paragraphs of a finding's comment: severity and message, why, the suggestion if any,
+    which words it is about (``words``, when the comment covers more), and the rule.
+
+    ``reason=False`` replaces the rule's reason by a pointer to the comment that gave it: the
+    same long reason on every finding of a rule was most of a busy letter's comment text.
+    ``where`` (header, footer, text box) goes before the message of a relocated finding."""
+    head = f"{SEVERITY_WORDS[finding.severity]}: "
+    if where:
+        head += f"{where}: "
+    lines = [head + finding.message]
     if finding.why:
-        lines.append(f"Hvorfor: {finding.why}")
+        lines.append(f"Hvorfor: {finding.why}" if reason else _reason_pointer(finding))
     if finding.suggestion:
         lines.append(f"Forslag: {finding.suggestion}")
+    if words:
+        lines.append(f"Gælder ordene «{words}».")
+    lines.append(f"({_rule_label(finding)})")
     return lines
+
+
+def _reason_pointer(finding: Finding) -> str:
+    # The code alone: the comment's last line names the rule in full.
+    return f"(Hvorfor: se den første kommentar med {finding.code}.)"
+
+
+def _where(finding: Finding, kind: BlockKind | None) -> str:
+    """Where a relocated finding belongs: ``I sidefoden («72 10 60 12»)``."""
+    where = _WHERE.get(kind, "Et andet sted i brevet") if kind else "Et andet sted i brevet"
+    return f"{where} («{finding.text or ''}»)"
 
 
 def _format_lix(readability: Readability) -> str:
@@ -181,23 +230,57 @@ def _format_lix(readability: Readability) -> str:
     return f"LIX {display(readability.lix)} ({readability.band})"
 
 
-def _summary_text(readability: Readability | None, findings: Sequence[Finding]) -> list[str]:
-    lines = []
-    if readability is not None:
-        lines.append(_format_lix(readability))
-    for finding in findings:
-        line = finding.message
-        if finding.why:
-            line += f" Hvorfor: {finding.why}"
-        lines.append(line)
+def _lix_stated(readability: Readability, findings: Sequence[Finding]) -> bool:
+    """True when a whole-letter finding (lix-too-high) already gives the LIX and its band, so the
+    summary need not say them again. Looked for in the message rather than by rule name, so a
+    reworded message that leaves either out brings the summary's own LIX back."""
+    number = display(readability.lix)
+    band = re.compile(rf"(?<!\w){re.escape(readability.band)}(?!\w)")
+    return any(number in f.message and band.search(f.message) for f in findings)
+
+
+def _counts(findings: Sequence[Finding]) -> str:
+    """``24 bemærkninger (3 fejl, 9 advarsler, 12 råd).`` (only the severities there are)."""
+    if not findings:
+        return "Ingen bemærkninger."
+    total = len(findings)
+    parts = []
+    for severity in _SEVERITY_ORDER:
+        n = sum(1 for f in findings if f.severity == severity)
+        if n:
+            one, many = _COUNT_WORDS[severity]
+            parts.append(f"{n} {one if n == 1 else many}")
+    noun = "bemærkning" if total == 1 else "bemærkninger"
+    return f"{total} {noun} ({', '.join(parts)})."
+
+
+def _summary_text(
+    readability: Readability | None,
+    whole: Sequence[Finding],
+    findings: Sequence[Finding],
+    explained: set[tuple[str, str]],
+) -> list[str]:
+    """The summary comment: "Samlet om brevet:" (it is about the letter, not the words it sits
+    on), the LIX, how many findings of each severity the letter has, then one paragraph per
+    whole-letter finding, written like a finding's comment on one line."""
+    head = ["Samlet om brevet:"]
+    if readability is not None and not _lix_stated(readability, whole):
+        head.append(_format_lix(readability) + ".")
+    head.append(_counts(findings))
+    lines = [" ".join(head)]
+    for finding in whole:
+        lines.append(" ".join(comment_text(finding, reason=_explain(finding, explained))))
     return lines
 
 
-def _relocated_text(finding: Finding, kind: BlockKind | None) -> list[str]:
-    where = _WHERE.get(kind, "Et andet sted i brevet") if kind else "Et andet sted i brevet"
-    lines = comment_text(finding)
-    lines[0] = f"{where} («{finding.text or ''}»): {lines[0]}"
-    return lines
+def _explain(finding: Finding, explained: set[tuple[str, str]]) -> bool:
+    """Whether this comment gives the finding's reason in full: only the first (in document
+    order) with this rule and reason does; the caller goes through comments in that order."""
+    key = (finding.rule, finding.why)
+    if key in explained:
+        return False
+    explained.add(key)
+    return True
 
 
 def is_replaceable(finding: Finding) -> bool:
@@ -279,10 +362,12 @@ class _Field:
 class _Span:
     """Where a finding sits: per run (document order) the character range inside run_text."""
 
-    finding: Finding | None
-    lines: list[str]
+    finding: Finding | None  # None for the summary
     parts: list[tuple[int, int, int]]  # (run index, start, end) in run_text offsets
     text: str  # the covered characters, as the runs show them
+    where: str | None = None  # a relocated finding: where in the letter it belongs
+    words: str | None = None  # the finding's words, when the comment covers more than them
+    lines: list[str] = field(default_factory=list)  # the comment, written once all are placed
     start_field: etree._Element | None = None  # widen the start to this field element
     end_field: etree._Element | None = None
     replacement: str | None = None
@@ -463,7 +548,6 @@ def _make_span(
     start: int,
     end: int,
     finding: Finding | None,
-    lines: list[str],
     *,
     own: bool,
 ) -> _Span | str:
@@ -471,7 +555,7 @@ def _make_span(
     if isinstance(located, str):
         return located
     parts, text = located
-    span = _Span(finding=finding, lines=lines, parts=parts, text=text)
+    span = _Span(finding=finding, parts=parts, text=text)
     span.start_field = _field_boundary(story, parts[0][0], first=True)
     span.end_field = _field_boundary(story, parts[-1][0], first=False)
     first_node = span.start_field if span.start_field is not None else story.runs[parts[0][0]]
@@ -484,7 +568,7 @@ def _make_span(
         # they are all of them ("Anne Hansen" in the control «Borgers navn»).
         shown = "".join(_control_text(control) for control in dict.fromkeys(widened))
         if _clean(finding.text) not in (shown, _clean(shown)):
-            span.lines = [*lines, f"Gælder ordene «{_clean(finding.text)}»."]
+            span.words = _clean(finding.text)
     paragraph = next(story.runs[parts[0][0]].iterancestors(W_P), None)
     control = _block_control(paragraph) if paragraph is not None else None
     if control is not None:
@@ -495,7 +579,7 @@ def _make_span(
         span.anchor_start = span.anchor_end = None
         span.block_control = True
         if own and finding is not None and finding.text:
-            span.lines = [*lines, f"Gælder ordene «{_clean(finding.text)}»."]
+            span.words = _clean(finding.text)
     return span
 
 
@@ -650,27 +734,31 @@ class _Editor:
         parent = node.getparent()
         return self.del_to_ins.get(parent, node)
 
-    def anchor(self, span: _Span, comment_id: str) -> None:
+    def anchor(self, span: _Span, comment_id: str) -> etree._Element:
+        """Put the comment's range marks and reference run around the span; returns the range
+        start (its place in the document orders the comments as Word lists them)."""
         first = span.start_field if span.start_field is not None else self._before(span.pieces[0])
         last = span.end_field if span.end_field is not None else self._after(span.pieces[-1])
         if span.anchor_start is not None:
             first = span.anchor_start
         if span.anchor_end is not None:
             last = span.anchor_end
-        first.addprevious(first.makeelement(W_CSTART, {W_ID: comment_id}))
+        start = first.makeelement(W_CSTART, {W_ID: comment_id})
+        first.addprevious(start)
         end = last.makeelement(W_CEND, {W_ID: comment_id})
         last.addnext(end)
         ref = end.makeelement(W_R, {})
         ref.append(ref.makeelement(W_CREF, {W_ID: comment_id}))
         if span.block_control:
             _reference_beside(last, end, ref)
-            return
+            return start
         holder = end
         for ancestor in end.iterancestors():
             if ancestor.tag == W_P:
                 break
             holder = ancestor
         holder.addnext(ref)
+        return start
 
 
 def _reference_beside(control: etree._Element, end: etree._Element, ref: etree._Element) -> None:
@@ -750,9 +838,11 @@ def annotate_file(
 
     ``document`` must be what ``reader.read_document`` made of ``source`` (its run map points into
     those bytes). Located findings are anchored on their exact words; findings about the whole
-    letter and ``readability`` go into one summary comment on the first paragraph with text;
-    findings in headers, footers and text boxes become comments there too, naming where they
-    belong. With ``suggest``, findings of ``REPLACEABLE_RULES`` become tracked changes.
+    letter, ``readability`` and the counts of ``findings`` go into one summary comment on the
+    first paragraph with text outside content controls (see ``_first_paragraph``); findings in
+    headers, footers and text boxes become comments there too, naming where they belong. Each
+    comment names severity and rule; a rule's reason is written out on its first comment only.
+    With ``suggest``, findings of ``REPLACEABLE_RULES`` become tracked changes.
     ``date`` stamps comments and revisions (default: now, UTC). The copy is written to a
     temporary file beside ``target`` and renamed into place; ``source`` is never written.
     Raises ``LetterError`` when the source is not a Word file or the target is the source.
@@ -821,7 +911,7 @@ def _annotate_package(
                 Unanchored(finding, "Stedet i teksten er tomt eller ugyldigt.")
             )
             continue
-        span = _make_span(story, block, start, end, finding, comment_text(finding), own=True)
+        span = _make_span(story, block, start, end, finding, own=True)
         if isinstance(span, str):
             result.unanchored.append(Unanchored(finding, span))
             continue
@@ -833,26 +923,26 @@ def _annotate_package(
             result.widened.append(finding)
         spans.append(span)
 
-    # The summary and the relocated findings go on the first body paragraph that has text.
-    extra: list[tuple[list[str], Finding | None, bool]] = []
+    # The summary and the relocated findings go on the first paragraph that has text.
+    extra: list[tuple[Finding | None, str | None]] = []
     if readability is not None or whole:
-        extra.append((_summary_text(readability, whole), None, True))
+        extra.append((None, None))
     for finding, kind in moved:
-        extra.append((_relocated_text(finding, kind), finding, False))
+        extra.append((finding, _where(finding, kind)))
     if extra:
         home = _first_paragraph(story, document, main)
-        for lines, finding, is_summary in extra:
+        for finding, where in extra:
             if home is None:
                 reason = "Brevet har intet afsnit med tekst at sætte kommentaren på."
-                for item in whole if is_summary else [finding]:
-                    if item is not None:
-                        result.unanchored.append(Unanchored(item, reason))
+                for item in whole if finding is None else [finding]:
+                    result.unanchored.append(Unanchored(item, reason))
                 continue
             block, start, end = home
-            span = _make_span(story, block, start, end, finding, lines, own=False)
+            span = _make_span(story, block, start, end, finding, own=False)
             assert not isinstance(span, str)  # _first_paragraph only returns spans that resolve
+            span.where = where
             spans.append(span)
-            if is_summary:
+            if finding is None:
                 result.summary = True
             else:
                 result.relocated += 1
@@ -868,10 +958,11 @@ def _annotate_package(
             if span.replacement is not None and editor.suggest(span, taken):
                 result.suggestions += 1
 
+    comment_ids = [ids.take() for _ in spans]
+    starts = [editor.anchor(span, cid) for span, cid in zip(spans, comment_ids, strict=True)]
+    _write_texts(story, spans, starts, readability, whole, findings)
     comments_root, comments_name, is_new = _comments_root(package, comments_part)
-    for span in spans:
-        comment_id = ids.take()
-        editor.anchor(span, comment_id)
+    for span, comment_id in zip(spans, comment_ids, strict=True):
         _comment_element(comments_root, comment_id, span.lines, stamp)
         result.comments += 1
 
@@ -885,16 +976,56 @@ def _annotate_package(
     return replace, add
 
 
+def _write_texts(
+    story: _Story,
+    spans: Sequence[_Span],
+    starts: Sequence[etree._Element],
+    readability: Readability | None,
+    whole: Sequence[Finding],
+    findings: Sequence[Finding],
+) -> None:
+    """Write every span's comment, going through them in document order (the order of their
+    range starts, as Word lists comments), so a rule's reason is given in full on the first
+    comment a reader meets and later ones point back to it."""
+    position = {element: n for n, element in enumerate(story.root.iter(W_CSTART))}
+    explained: set[tuple[str, str]] = set()
+    for number in sorted(range(len(spans)), key=lambda n: (position[starts[n]], n)):
+        span = spans[number]
+        if span.finding is None:
+            span.lines = _summary_text(readability, whole, findings, explained)
+            continue
+        span.lines = comment_text(
+            span.finding,
+            reason=_explain(span.finding, explained),
+            where=span.where,
+            words=span.words,
+        )
+
+
 def _first_paragraph(story: _Story, document: Document, main: str) -> tuple[Block, int, int] | None:
-    """The letter's first main-text paragraph with text whose words can be anchored."""
+    """The paragraph the summary and relocated findings go on: the letter's first main-text
+    paragraph with text outside block-level content controls, else the first one with text.
+
+    A comment on the first paragraph of a block-level control has its reference mark after the
+    control (LibreOffice drops marks inside it, see ``_reference_beside``); when the next block
+    is another control (a template's name and address controls) that mark needed a new
+    paragraph, which moved the address in a window envelope and stayed after the comments were
+    deleted. A control's text is also what a caseworker replaces, comment and all."""
+    fallback = None
     for block in document.blocks:
         if block.story != main or block.kind not in MAIN_TEXT_KINDS or not block.text.strip():
             continue
         start = len(block.text) - len(block.text.lstrip())
         end = len(block.text.rstrip())
-        if not isinstance(_block_span(story, block, start, end), str):
+        located = _block_span(story, block, start, end)
+        if isinstance(located, str):
+            continue
+        paragraph = next(story.runs[located[0][0][0]].iterancestors(W_P), None)
+        if paragraph is not None and next(paragraph.iterancestors(W_SDT), None) is None:
             return block, start, end
-    return None
+        if fallback is None:
+            fallback = block, start, end
+    return fallback
 
 
 def _comments_root(package: Package, existing: str | None) -> tuple[etree._Element, str, bool]:

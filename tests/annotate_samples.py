@@ -33,6 +33,7 @@ class Mark:
     expect: str | None = None
     expect_suggested: str | None = None  # anchored text once other marks' suggestions are in
     kept: bool = False  # a replaceable finding that --suggest leaves as advice (see annotate)
+    severity: Severity = Severity.WARNING
 
     def anchored(self, suggest: bool = False) -> str:
         if suggest and self.expect_suggested is not None:
@@ -47,6 +48,23 @@ class Sample:
     marks: tuple[Mark, ...]
     whole: tuple[str, ...] = ()  # messages of whole-letter findings
     relocated: tuple[Mark, ...] = ()  # marks in headers, footers, text boxes
+
+
+#: One code per rule, as real rules have (a comment points back to a rule's reason by its code).
+CODES = {
+    "long-sentence": "LC991",
+    "officialese": "LC992",
+    "abbreviation": "LC993",
+    "long-word": "LC994",
+    "missing-goal": "LC998",
+}
+#: Each rule's reason: one per rule, as real rules have.
+WHY = {
+    "long-sentence": "Fredericia-analysen anbefaler korte sætninger.",
+    "officialese": "Papirord skaber afstand.",
+    "abbreviation": "Forkortelser er svære at læse.",
+    "missing-goal": "Borgerne savner at vide, hvad de arbejder hen imod.",
+}
 
 
 def findings_for(document: Document, sample: Sample) -> list[Finding]:
@@ -65,8 +83,8 @@ def findings_for(document: Document, sample: Sample) -> list[Finding]:
                 findings.append(
                     Finding(
                         rule=mark.rule,
-                        code="LC999",
-                        severity=Severity.WARNING,
+                        code=CODES.get(mark.rule, "LC999"),
+                        severity=mark.severity,
                         message=mark.message,
                         part=str(block.part) if block.part else None,
                         block=block.index,
@@ -74,7 +92,7 @@ def findings_for(document: Document, sample: Sample) -> list[Finding]:
                         end=start + len(mark.words),
                         text=mark.words,
                         suggestion=mark.suggestion,
-                        why="Fredericia-analysen anbefaler det.",
+                        why=WHY.get(mark.rule, ""),
                     )
                 )
                 break
@@ -84,10 +102,10 @@ def findings_for(document: Document, sample: Sample) -> list[Finding]:
         findings.append(
             Finding(
                 rule="missing-goal",
-                code="LC998",
+                code=CODES["missing-goal"],
                 severity=Severity.WARNING,
                 message=message,
-                why="Borgerne savner at vide, hvad de arbejder hen imod.",
+                why=WHY["missing-goal"],
             )
         )
     return findings
@@ -142,9 +160,9 @@ def _body_letter(path: Path) -> None:
 
 
 _BODY_MARKS = (
-    Mark("påbegyndelsen", "Skriv det enklere: påbegyndelsen"),
+    Mark("påbegyndelsen", "Skriv det enklere: påbegyndelsen", severity=Severity.ERROR),
     Mark("gyndelsen af dit", "Overlap midt i ord"),
-    Mark("afholder", "Skriv holder"),
+    Mark("afholder", "Skriv holder", rule="officialese", severity=Severity.INFO),
     Mark("Mødet\tstarter", "Tabulator i spændet"),
     Mark("mødet varer", "Slutter midt i løbet", occurrence=0),
     Mark("Indkaldelse til samtale om dit forløb", "Hele overskriften"),
@@ -362,7 +380,8 @@ _TYPED_CONTROLS_MARKS = (
 
 def _control_first_letter(path: Path) -> None:
     """A template whose first paragraph is a content control: the summary and the footer's
-    finding go around it."""
+    finding go on the first paragraph after it (a comment around a control may need a paragraph
+    of its own for its mark; see ``_address_controls_letter``)."""
     body = _sdt("Emne", paragraph("Indkaldelse til samtale", style="Heading1")) + paragraph(
         "Vi holder et møde med dig om din plan."
     )
@@ -371,6 +390,34 @@ def _control_first_letter(path: Path) -> None:
 
 _CONTROL_FIRST_MARKS = (Mark("Indkaldelse", "Fund i kontrollen", expect="Indkaldelse til samtale"),)
 _CONTROL_FIRST_RELOCATED = (Mark("72 10 60 12", "Fund i sidefoden"),)
+
+
+def _address_controls_letter(path: Path) -> None:
+    """A template that starts with the citizen's name and address, each a plain-text control
+    of one paragraph, as Word templates for window envelopes do: the summary goes on the
+    heading, and no paragraph comes between name and address."""
+    plain = '<w:sdt><w:sdtPr><w:alias w:val="{}"/><w:text/></w:sdtPr><w:sdtContent>{}'.format
+    body = (
+        plain("Borger navn", paragraph("[Borgerens navn]") + "</w:sdtContent></w:sdt>")
+        + plain("Borger adresse", paragraph("[Borgerens adresse]") + "</w:sdtContent></w:sdt>")
+        + paragraph("Indkaldelse til samtale", style="Heading1")
+        + paragraph("Vi holder et møde med dig om din plan.")
+    )
+    write_docx(path, body, template=True)
+
+
+_ADDRESS_CONTROLS_MARKS = (Mark("møde", "Fund efter adressen"),)
+
+
+def _control_only_letter(path: Path) -> None:
+    """Every paragraph is in a content control: the summary has to go around one, and this one
+    ends the letter, so its comment mark gets a paragraph of its own (the documented case)."""
+    write_docx(path, _sdt("Brevtekst", paragraph("Vi holder et møde med dig om din plan.")))
+
+
+_CONTROL_ONLY_MARKS = (
+    Mark("møde", "Fund i den eneste kontrol", expect="Vi holder et møde med dig om din plan."),
+)
 
 
 _IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
@@ -558,6 +605,13 @@ SAMPLES: tuple[Sample, ...] = (
         whole=("Ingen telefon.",),
         relocated=_CONTROL_FIRST_RELOCATED,
     ),
+    Sample(
+        "address-controls.dotx",
+        _address_controls_letter,
+        _ADDRESS_CONTROLS_MARKS,
+        whole=("Ingen e-mail.",),
+    ),
+    Sample("control-only.docx", _control_only_letter, _CONTROL_ONLY_MARKS),
 )
 
 

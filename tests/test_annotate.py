@@ -21,7 +21,7 @@ from pathlib import Path
 import docx
 import pytest
 from annotate_samples import SAMPLES, Sample, findings_for
-from annotate_verify import comment_anchors
+from annotate_verify import Anchor, comment_anchors, paragraphs_added
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -30,6 +30,7 @@ import lettercheck.annotate as annotate_module
 from lettercheck.annotate import (
     AUTHOR,
     INITIALS,
+    SEVERITY_WORDS,
     AnnotationResult,
     annotate_file,
     comment_text,
@@ -37,7 +38,7 @@ from lettercheck.annotate import (
 )
 from lettercheck.docxwriter import paragraph, write_docx
 from lettercheck.findings import Finding, Readability, Severity
-from lettercheck.model import MAIN_TEXT_KINDS, LetterError
+from lettercheck.model import MAIN_TEXT_KINDS, BlockKind, Document, LetterError
 from lettercheck.ooxml import parse_xml, qn
 from lettercheck.reader import read_document
 
@@ -63,6 +64,52 @@ def _annotate(
         source, target, document, findings, READABILITY, suggest=suggest, date=DATE
     )
     return source, target, findings, result
+
+
+SUMMARY = "Samlet om brevet:"
+POINTER = "(Hvorfor: se den første kommentar med "
+
+
+def message_of(first_paragraph: str) -> str:
+    """A comment's first paragraph without its severity ("Advarsel: " …)."""
+    for word in SEVERITY_WORDS.values():
+        if first_paragraph.startswith(f"{word}: "):
+            return first_paragraph[len(word) + 2 :]
+    return first_paragraph
+
+
+def home_text(document: Document) -> str:
+    """The text the summary and relocated findings are anchored on: the first main-text
+    paragraph with text outside content controls, else the first with text at all."""
+    blocks = [
+        b
+        for b in document.blocks
+        if b.kind in MAIN_TEXT_KINDS and b.story == "word/document.xml" and b.text.strip()
+    ]
+    outside = [b for b in blocks if b.kind != BlockKind.CONTENT_CONTROL]
+    return (outside or blocks)[0].text.strip()
+
+
+def assert_reasons_once(anchors: list[Anchor]) -> None:
+    """In document order, the first comment (or summary line) of each rule gives its reason in
+    full; every later one points back to it by the rule's code instead."""
+    seen: set[str] = set()
+    for anchor in sorted(anchors, key=lambda a: a.position):
+        if anchor.paragraphs[0].startswith(SUMMARY):
+            items = [(p[p.rindex(" (") + 1 :], [p]) for p in anchor.paragraphs[1:]]
+        else:
+            items = [(anchor.paragraphs[-1], anchor.paragraphs)]
+        for label, texts in items:
+            assert label.startswith("(LC") and label.endswith(")"), label
+            full = any(t.startswith("Hvorfor: ") or " Hvorfor: " in t for t in texts)
+            pointer = [t for t in texts if POINTER in t]
+            if label in seen:
+                assert not full, (label, texts)
+                code = label[1:].split()[0]
+                assert len(pointer) == 1 and f"{POINTER}{code}.)" in pointer[0], texts
+            elif full:
+                assert not pointer, texts
+                seen.add(label)
 
 
 def test_a_copy_is_stamped_and_the_stamp_notices_any_change(tmp_path: Path) -> None:
@@ -109,7 +156,7 @@ def test_every_comment_is_anchored_on_its_words(
 ) -> None:
     source, target, findings, result = _annotate(sample, tmp_path, suggest=suggest)
     anchors = [a for a in comment_anchors(target).values() if a.author == AUTHOR]
-    by_message = {a.paragraphs[0]: a for a in anchors}
+    by_message = {message_of(a.paragraphs[0]): a for a in anchors}
     assert result.unanchored == []
     widened = {f.message for f in result.widened}
     assert widened >= {m.message for m in sample.marks if m.expect}
@@ -121,10 +168,13 @@ def test_every_comment_is_anchored_on_its_words(
     suggested = 0
     for mark, finding in zip(sample.marks, findings, strict=False):
         anchor = by_message[mark.message]
-        lines = comment_text(finding)
-        assert anchor.paragraphs[: len(lines)] == lines
-        if mark.expect and anchor.paragraphs[len(lines) :]:  # widened around a content control
-            assert anchor.paragraphs[len(lines) :] == [f"Gælder ordene «{mark.words}»."]
+        # The reason in full or a pointer to it; the words named when the comment covers a
+        # whole content control (unless they are all of it).
+        assert anchor.paragraphs in [
+            comment_text(finding, reason=reason, words=words)
+            for reason in (True, False)
+            for words in (None, mark.words if mark.expect else None)
+        ], anchor.paragraphs
         if suggest and is_replaceable(finding) and not mark.kept:
             suggested += 1
             # the comment covers the struck-through original and the inserted replacement
@@ -137,12 +187,9 @@ def test_every_comment_is_anchored_on_its_words(
             assert anchor.text == mark.anchored(suggest), mark
     assert result.suggestions == suggested
 
+    assert_reasons_once(anchors)
     # findings in headers, footers and text boxes: on the first paragraph, saying where
-    heading = next(
-        b.text.strip()
-        for b in read_document(source).blocks
-        if b.kind in MAIN_TEXT_KINDS and b.story == "word/document.xml" and b.text.strip()
-    )
+    heading = home_text(read_document(source))
     relocated = [a for a in anchors if "(«" in a.paragraphs[0]]
     assert len(relocated) == len(sample.relocated) == result.relocated
     for mark in sample.relocated:
@@ -150,9 +197,14 @@ def test_every_comment_is_anchored_on_its_words(
         assert f"«{mark.words}»" in anchor.paragraphs[0]
         assert not any(p.startswith("Gælder ordene") for p in anchor.paragraphs)
         assert anchor.text == heading
-    # the summary: LIX with band, one line per whole-letter finding, on the first paragraph
-    summary = by_message["LIX 42,3 (middel)"]
-    assert [p.split(" Hvorfor:")[0] for p in summary.paragraphs[1:]] == list(sample.whole)
+    # the summary: LIX with band, counts, one line per whole-letter finding, on the first
+    # paragraph outside content controls
+    (summary,) = [a for a in anchors if a.paragraphs[0].startswith(SUMMARY)]
+    assert summary.paragraphs[0].startswith(f"{SUMMARY} LIX 42,3 (middel). ")
+    assert f"{len(findings)} bemærkning" in summary.paragraphs[0]
+    assert [p.split(" Hvorfor:")[0] for p in summary.paragraphs[1:]] == [
+        f"Advarsel: {message}" for message in sample.whole
+    ]
     assert summary.text == heading
     assert result.summary
 
@@ -249,12 +301,14 @@ def test_split_runs_keep_their_formatting_and_structure(sample: Sample, tmp_path
         assert len(after.findall(f".//{qn(tag)}")) == len(before.findall(f".//{qn(tag)}")), tag
     # Paragraphs too, except one holding only a comment mark, added where a comment around a
     # content control alone in a table cell or last in the letter has no paragraph after it.
+    assert paragraphs_added(source, target) == []
     added = [
         p
         for p in after.iter(qn("w:p"))
-        if [c.tag for c in p] == [qn("w:r")] and [c.tag for c in p[0]] == [qn("w:commentReference")]
+        if len(p)
+        and all(c.tag == qn("w:r") and [r.tag for r in c] == [qn("w:commentReference")] for c in p)
     ]
-    assert len(added) == (2 if sample.name == "controls.docx" else 0)
+    assert len(added) == {"controls.docx": 2, "control-only.docx": 1}.get(sample.name, 0)
     assert len(after.findall(f".//{qn('w:p')}")) == len(before.findall(f".//{qn('w:p')}")) + len(
         added
     )
@@ -457,8 +511,9 @@ def match_findings(findings: list[dict], anchors: list) -> list[str]:
     for finding in sorted(findings, key=lambda f: f["block"] is None):
         if finding["block"] is None:
             continue
-        message, text = finding["message"], finding["text"]
-        relocated = f"(«{text}»): {message}"
+        severity = SEVERITY_WORDS[Severity(finding["severity"])]
+        message, text = f"{severity}: {finding['message']}", finding["text"]
+        relocated = f"(«{text}»): {finding['message']}"
         for way in ("exact", "relocated", "widened"):
             found = next(
                 (
@@ -475,18 +530,28 @@ def match_findings(findings: list[dict], anchors: list) -> list[str]:
                 break
         else:
             problems.append(f"no comment on {text!r}: {message}")
-    whole = [f["message"] for f in findings if f["block"] is None]
-    summaries = [a for a in left if a.paragraphs[0].startswith("LIX ")]
+        if found is not None and found.paragraphs[-1] != f"({finding['code']} {finding['rule']})":
+            problems.append(f"no rule at the end of the comment on {text!r}: {found.paragraphs}")
+    whole = [
+        (f"{SEVERITY_WORDS[Severity(f['severity'])]}: {f['message']}", f"({f['code']} {f['rule']})")
+        for f in findings
+        if f["block"] is None
+    ]
+    summaries = [a for a in left if a.paragraphs[0].startswith(SUMMARY)]
     if len(summaries) != 1 or len(left) != 1:
         problems.append(f"expected one summary comment, left: {[a.paragraphs for a in left]}")
-    elif [p.split(" Hvorfor:")[0] for p in summaries[0].paragraphs[1:]] != whole:
+    elif len(summaries[0].paragraphs) != len(whole) + 1 or not all(
+        line.startswith(start) and line.endswith(end)
+        for line, (start, end) in zip(summaries[0].paragraphs[1:], whole, strict=False)
+    ):
         problems.append(f"summary lines differ: {summaries[0].paragraphs}")
     return problems
 
 
-def test_cli_annotates_every_corpus_letter_on_the_right_words(tmp_path: Path) -> None:
-    """The issue's done-when: ``lettercheck --annotate out/ corpus/`` (here with --suggest),
-    every letter copied with every finding a comment on its words, the inputs untouched."""
+@pytest.fixture(scope="module")
+def corpus_copies(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict]]:
+    """``lettercheck --annotate out/ --suggest corpus/`` once: the copies' folder and the JSON
+    report's entry per letter. The letters must be untouched."""
     from click.testing import CliRunner
 
     from lettercheck.cli import main
@@ -494,20 +559,45 @@ def test_cli_annotates_every_corpus_letter_on_the_right_words(tmp_path: Path) ->
     letters = sorted(p for p in CORPUS.iterdir() if p.suffix in {".docx", ".dotx", ".docm"})
     assert len(letters) >= 30
     before = {p.name: _sha(p) for p in letters}
-    out, report = tmp_path / "out", tmp_path / "report.json"
+    folder = tmp_path_factory.mktemp("corpus-copies")
+    out, report = folder / "out", folder / "report.json"
     args = ["--annotate", str(out), "--suggest", "--format", "json", "--output", str(report)]
     result = CliRunner().invoke(main, [*args, str(CORPUS)])
     assert result.exit_code in (0, 1), result.output
+    assert {p.name: _sha(p) for p in letters} == before
     files = {Path(f["path"]).name: f for f in json.loads(report.read_text("utf-8"))["files"]}
+    return out, {name: files[name] for name in before}
+
+
+def test_cli_annotates_every_corpus_letter_on_the_right_words(
+    corpus_copies: tuple[Path, dict[str, dict]],
+) -> None:
+    """The issue's done-when: ``lettercheck --annotate out/ corpus/`` (here with --suggest),
+    every letter copied with every finding a comment on its words, the inputs untouched."""
+    out, files = corpus_copies
     problems = []
-    for letter in letters:
-        assert _sha(letter) == before[letter.name]
-        entry = files[letter.name]
+    for letter in sorted(files):
+        entry = files[letter]
         assert entry["error"] is None, entry["error"]
-        copy = out / letter.name
-        anchors = [a for a in comment_anchors(copy).values() if a.author == AUTHOR]
-        assert all(a.started and a.ended and a.referenced for a in anchors), letter.name
-        problems += [f"{letter.name}: {p}" for p in match_findings(entry["findings"], anchors)]
+        anchors = [a for a in comment_anchors(out / letter).values() if a.author == AUTHOR]
+        assert all(a.started and a.ended and a.referenced for a in anchors), letter
+        problems += [f"{letter}: {p}" for p in match_findings(entry["findings"], anchors)]
+        try:
+            assert_reasons_once(anchors)
+        except AssertionError as error:
+            problems.append(f"{letter}: a reason given twice or never: {error}")
+    assert not problems, "\n".join(problems)
+
+
+def test_annotating_adds_no_paragraph_to_a_corpus_letter(
+    corpus_copies: tuple[Path, dict[str, dict]],
+) -> None:
+    """A new paragraph moves what follows it (the address in a window envelope) and stays after
+    "Delete all comments". Templates that start with name and address controls got one between
+    them for the summary's mark; a paragraph is only allowed after a content control that ends a
+    table cell or the letter (README)."""
+    out, files = corpus_copies
+    problems = [f"{n}: {p}" for n in sorted(files) for p in paragraphs_added(CORPUS / n, out / n)]
     assert not problems, "\n".join(problems)
 
 
@@ -562,7 +652,11 @@ def test_any_spans_anchor_on_exactly_their_characters(
     target = folder / f"out-{os.getpid()}-{time.perf_counter_ns()}{source.suffix}"
     result = annotate_file(source, target, document, findings, None, suggest=suggest)
     assert result.unanchored == []
-    anchors = {a.paragraphs[0]: a for a in comment_anchors(target).values() if a.author == AUTHOR}
+    anchors = {
+        message_of(a.paragraphs[0]): a
+        for a in comment_anchors(target).values()
+        if a.author == AUTHOR
+    }
     by_index = {b.index: b for b in document.blocks}
     # Replacements actually made: a comment that ends inside one grows to cover all of it.
     replaced = [
@@ -716,11 +810,13 @@ def test_a_comment_around_a_whole_plain_text_control_names_its_words(tmp_path: P
     sample = next(s for s in SAMPLES if s.name == "typed-controls.docx")
     _source, target, _findings, _result = _annotate(sample, tmp_path)
     by_message = {
-        a.paragraphs[0]: a for a in comment_anchors(target).values() if a.author == AUTHOR
+        message_of(a.paragraphs[0]): a
+        for a in comment_anchors(target).values()
+        if a.author == AUTHOR
     }
     part = by_message["Del af en tekstkontrol"]
     assert part.text == "Formålet er at tale om din plan."
-    assert part.paragraphs[-1] == "Gælder ordene «at tale»."
+    assert part.paragraphs[-2:] == ["Gælder ordene «at tale».", "(LC991 long-sentence)"]
     whole = by_message["Hele teksten i en tekstkontrol"]
     assert whole.text == "Anne Hansen"
     assert not any(p.startswith("Gælder ordene") for p in whole.paragraphs)
@@ -733,8 +829,98 @@ def test_a_comment_around_a_whole_plain_text_control_names_its_words(tmp_path: P
     kept = next(
         a
         for a in comment_anchors(target).values()
-        if a.author == AUTHOR and a.paragraphs[0] == "Papirord i en tekstkontrol"
+        if a.author == AUTHOR and message_of(a.paragraphs[0]) == "Papirord i en tekstkontrol"
     )
     assert (kept.text, kept.deleted, kept.inserted) == ("Vi fremsender indkaldelsen i dag.", "", "")
     assert "Forslag: sender" in " ".join(kept.paragraphs)
     assert result.suggestions == 0
+
+
+def _ours(target: Path) -> list[Anchor]:
+    anchors = [a for a in comment_anchors(target).values() if a.author == AUTHOR]
+    return sorted(anchors, key=lambda a: a.position)
+
+
+def test_a_comment_starts_with_its_severity_and_ends_with_its_rule(tmp_path: Path) -> None:
+    """Word shows every comment alike, so the text says how serious it is (in the words staff
+    use: info is "Råd") and which rule it is, the name a suppression comment needs."""
+    sample = next(s for s in SAMPLES if s.name == "body.docx")
+    _source, target, _findings, _result = _annotate(sample, tmp_path)
+    by_first = {a.paragraphs[0]: a for a in _ours(target)}
+    error = by_first["Fejl: Skriv det enklere: påbegyndelsen"]
+    assert error.paragraphs[-1] == "(LC991 long-sentence)"
+    info = by_first["Råd: Skriv holder"]
+    assert info.paragraphs == [
+        "Råd: Skriv holder",
+        "Hvorfor: Papirord skaber afstand.",
+        "(LC992 officialese)",
+    ]
+    assert "Advarsel: Overlap midt i ord" in by_first
+
+
+def test_a_rules_reason_is_given_on_its_first_comment_only(tmp_path: Path) -> None:
+    """The same long reason on every finding of a rule was most of a busy letter's comments:
+    the first comment of a rule (in the order Word lists them) has it, later ones point back."""
+    sample = next(s for s in SAMPLES if s.name == "body.docx")
+    _source, target, _findings, _result = _annotate(sample, tmp_path)
+    long_sentence = [a for a in _ours(target) if a.paragraphs[-1] == "(LC991 long-sentence)"]
+    assert len(long_sentence) == 5
+    reasons = [a.paragraphs[1] for a in long_sentence]
+    assert (
+        reasons
+        == ["Hvorfor: Fredericia-analysen anbefaler korte sætninger."]
+        + ["(Hvorfor: se den første kommentar med LC991.)"] * 4
+    )
+    # The first in document order: on the heading, above the other paragraphs' comments.
+    assert long_sentence[0].text == "Indkaldelse til samtale om dit forløb"
+
+
+def _summary(tmp_path: Path, findings: list[Finding]) -> list[str]:
+    source = tmp_path / "brev.docx"
+    write_docx(source, paragraph("Indkaldelse", style="Heading1") + paragraph("Vi ses."))
+    target = tmp_path / "out.docx"
+    result = annotate_file(source, target, read_document(source), findings, READABILITY)
+    assert result.summary
+    (summary,) = [a for a in _ours(target) if a.paragraphs[0].startswith(SUMMARY)]
+    assert summary.text == "Indkaldelse"
+    return summary.paragraphs
+
+
+def _whole(severity: Severity, message: str, rule: str = "missing-goal") -> Finding:
+    return Finding(rule, "LC103", severity, message, why="Borgerne savner et mål.")
+
+
+def test_the_summary_says_it_is_about_the_letter_and_counts_the_findings(tmp_path: Path) -> None:
+    """It sits on the letter's first paragraph (often the citizen's name), so it says it is
+    about the whole letter; the counts tell at a glance how much there is to do."""
+    assert _summary(tmp_path, []) == ["Samlet om brevet: LIX 42,3 (middel). Ingen bemærkninger."]
+    word = Finding("long-word", "LC403", Severity.INFO, "Langt ord", block=1, start=0, end=3)
+    findings = [
+        _whole(Severity.ERROR, "Intet mål."),
+        _whole(Severity.WARNING, "Ingen e-mail.", "missing-caseworker-email"),
+        word,
+        word,
+    ]
+    assert _summary(tmp_path, findings) == [
+        "Samlet om brevet: LIX 42,3 (middel). 4 bemærkninger (1 fejl, 1 advarsel, 2 råd).",
+        "Fejl: Intet mål. Hvorfor: Borgerne savner et mål. (LC103 missing-goal)",
+        "Advarsel: Ingen e-mail. Hvorfor: Borgerne savner et mål. (LC103 missing-caseworker-email)",
+    ]
+    one = [_whole(Severity.INFO, "Ingen sms.")]
+    assert (
+        _summary(tmp_path, one)[0] == "Samlet om brevet: LIX 42,3 (middel). 1 bemærkning (1 råd)."
+    )
+
+
+def test_the_summary_states_the_lix_once(tmp_path: Path) -> None:
+    """When the finding about a high LIX gives the number and band, the summary's own LIX would
+    only repeat it; when it does not, the summary keeps it."""
+    stated = _whole(
+        Severity.WARNING, "Brevets LIX er 42,3 (middel); grænsen er 40.", "lix-too-high"
+    )
+    lines = _summary(tmp_path, [stated])
+    assert lines[0] == "Samlet om brevet: 1 bemærkning (1 advarsel)."
+    assert lines[1].startswith("Advarsel: Brevets LIX er 42,3 (middel); grænsen er 40.")
+    other = _whole(Severity.WARNING, "Brevets LIX er over grænsen på 40.", "lix-too-high")
+    lines = _summary(tmp_path, [other])
+    assert lines[0] == "Samlet om brevet: LIX 42,3 (middel). 1 bemærkning (1 advarsel)."

@@ -26,9 +26,9 @@ from annotate_samples import SAMPLES, Sample, findings_for
 from annotate_verify import comment_anchors
 from libreoffice import convert, read_odt, soffice
 
-from lettercheck.annotate import AUTHOR, annotate_file, is_replaceable
+from lettercheck.annotate import AUTHOR, SEVERITY_WORDS, annotate_file, is_replaceable
 from lettercheck.findings import Finding, Readability, Severity
-from lettercheck.model import MAIN_TEXT_KINDS
+from lettercheck.model import MAIN_TEXT_KINDS, BlockKind
 from lettercheck.reader import read_document
 
 READABILITY = Readability(38.0, "middel", 100, 9, 20)
@@ -91,11 +91,14 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
             source, target, document, findings, READABILITY, suggest=suggest, date=DATE
         )
         assert annotated.unanchored == []
-        heading = next(
-            b.text.strip()
+        # The summary's paragraph: the first with text outside content controls, if any.
+        blocks = [
+            b
             for b in document.blocks
             if b.kind in MAIN_TEXT_KINDS and b.story == "word/document.xml" and b.text.strip()
-        )
+        ]
+        outside = [b for b in blocks if b.kind != BlockKind.CONTENT_CONTROL]
+        heading = (outside or blocks)[0].text.strip()
         odt = root / "odt" / (Path(name).stem + ".odt")
         result.append(
             Case(
@@ -186,12 +189,12 @@ def test_libreoffice_shows_every_comment_on_its_words(cases: list[Case], index: 
     odt = read_odt(case.odt)
     ours = [a for a in odt.annotations if a.creator == AUTHOR]
     assert len(ours) == case.comments
-    by_message = {a.paragraphs[0]: a for a in ours}
+    by_message = {a.paragraphs[0]: a for a in ours}  # "Advarsel: <message>", "Samlet om …"
     assert all(a.ended for a in ours), "a comment lost its range end"
 
     expected_deleted = []
     for mark, finding in zip(case.sample.marks, case.findings, strict=False):
-        annotation = by_message[mark.message]
+        annotation = by_message[f"{SEVERITY_WORDS[finding.severity]}: {mark.message}"]
         if case.suggest and is_replaceable(finding) and not mark.kept:
             replacement = finding.suggestion or ""
             if mark.words[0].isupper():
@@ -200,11 +203,12 @@ def test_libreoffice_shows_every_comment_on_its_words(cases: list[Case], index: 
             expected_deleted.append(mark.words)
         else:
             assert annotation.anchored == mark.anchored(case.suggest), mark
-        assert annotation.paragraphs[1].startswith("Hvorfor: ")
+        assert annotation.paragraphs[1].startswith(("Hvorfor: ", "(Hvorfor: se den første"))
+        assert annotation.paragraphs[-1] == f"({finding.code} {finding.rule})"
     for mark in case.sample.relocated:
         (annotation,) = [a for a in ours if a.paragraphs[0].endswith(mark.message)]
         assert annotation.anchored == case.heading
-    summary = by_message["LIX 38,0 (middel)"]
+    (summary,) = [a for a in ours if a.paragraphs[0].startswith("Samlet om brevet: LIX 38,0")]
     assert summary.anchored == case.heading
 
     ours_deleted = sorted(text for creator, text in odt.deletions if creator == AUTHOR)
