@@ -209,7 +209,7 @@ def comment_text(
     if finding.suggestion:
         lines.append(f"Forslag: {finding.suggestion}")
     if words:
-        lines.append(f"Gælder ordene «{words}».")
+        lines.append(f"Gælder ordene »{words}«.")
     lines.append(f"({_rule_label(finding)})")
     return lines
 
@@ -220,9 +220,9 @@ def _reason_pointer(finding: Finding) -> str:
 
 
 def _where(finding: Finding, kind: BlockKind | None) -> str:
-    """Where a relocated finding belongs: ``I sidefoden («72 10 60 12»)``."""
+    """Where a relocated finding belongs: ``I sidefoden (»72 10 60 12«)``."""
     where = _WHERE.get(kind, "Et andet sted i brevet") if kind else "Et andet sted i brevet"
-    return f"{where} («{finding.text or ''}»)"
+    return f"{where} (»{finding.text or ''}«)"
 
 
 def _format_lix(readability: Readability) -> str:
@@ -565,7 +565,7 @@ def _make_span(
     widened = [c for c in (span.anchor_start, span.anchor_end) if c is not None]
     if widened and own and finding is not None and finding.text:
         # The comment covers the whole control; say which of its words it is about, unless
-        # they are all of them ("Anne Hansen" in the control «Borgers navn»).
+        # they are all of them ("Anne Hansen" in the control »Borgers navn«).
         shown = "".join(_control_text(control) for control in dict.fromkeys(widened))
         if _clean(finding.text) not in (shown, _clean(shown)):
             span.words = _clean(finding.text)

@@ -190,11 +190,11 @@ def test_every_comment_is_anchored_on_its_words(
     assert_reasons_once(anchors)
     # findings in headers, footers and text boxes: on the first paragraph, saying where
     heading = home_text(read_document(source))
-    relocated = [a for a in anchors if "(«" in a.paragraphs[0]]
+    relocated = [a for a in anchors if "(»" in a.paragraphs[0]]
     assert len(relocated) == len(sample.relocated) == result.relocated
     for mark in sample.relocated:
         (anchor,) = [a for a in relocated if a.paragraphs[0].endswith(mark.message)]
-        assert f"«{mark.words}»" in anchor.paragraphs[0]
+        assert f"»{mark.words}«" in anchor.paragraphs[0]
         assert not any(p.startswith("Gælder ordene") for p in anchor.paragraphs)
         assert anchor.text == heading
     # the summary: LIX with band, counts, one line per whole-letter finding, on the first
@@ -513,7 +513,7 @@ def match_findings(findings: list[dict], anchors: list) -> list[str]:
             continue
         severity = SEVERITY_WORDS[Severity(finding["severity"])]
         message, text = f"{severity}: {finding['message']}", finding["text"]
-        relocated = f"(«{text}»): {finding['message']}"
+        relocated = f"(»{text}«): {finding['message']}"
         for way in ("exact", "relocated", "widened"):
             found = next(
                 (
@@ -816,7 +816,7 @@ def test_a_comment_around_a_whole_plain_text_control_names_its_words(tmp_path: P
     }
     part = by_message["Del af en tekstkontrol"]
     assert part.text == "Formålet er at tale om din plan."
-    assert part.paragraphs[-2:] == ["Gælder ordene «at tale».", "(LC991 long-sentence)"]
+    assert part.paragraphs[-2:] == ["Gælder ordene »at tale«.", "(LC991 long-sentence)"]
     whole = by_message["Hele teksten i en tekstkontrol"]
     assert whole.text == "Anne Hansen"
     assert not any(p.startswith("Gælder ordene") for p in whole.paragraphs)
