@@ -177,7 +177,7 @@ def test_phrase_suggestion_takes_the_inflection_and_capital() -> None:
     assert finding.suggestion == "sendte"
     (finding,) = _rule(check_text("Såfremt du er syg, så ring."), "officialese")
     assert finding.suggestion == "Hvis"
-    assert finding.message == "«Såfremt» er kancellisprog; skriv hellere «Hvis»."
+    assert finding.message == "»Såfremt« er kancellisprog; skriv hellere »Hvis«."
 
 
 def test_finding_fields() -> None:
@@ -188,7 +188,7 @@ def test_finding_fields() -> None:
     assert (finding.block, finding.text, finding.suggestion) == (1, "Deres", None)
     assert finding.start == len("Vi har modtaget ") and finding.end == finding.start + 5
     assert finding.part == "body" and finding.why
-    assert finding.message.startswith("«Deres» er gammeldags De-form")
+    assert finding.message.startswith("»Deres« er gammeldags De-form")
 
 
 def test_findings_sorted_whole_letter_first_then_block_and_offset() -> None:
@@ -284,7 +284,7 @@ def test_extra_officialese_from_config() -> None:
     (finding,) = _rule(check_text("Vi foretager et opkald.", config), "officialese")
     # "gører" is no form of "gøre": the alternative is advice, not a replacement ("Vi gøre")
     assert (finding.text, finding.suggestion) == ("foretager", None)
-    assert "«gøre»" in finding.message
+    assert "»gøre«" in finding.message
     (finding,) = _rule(check_text("Vi vil foretage et opkald.", config), "officialese")
     assert (finding.text, finding.suggestion) == ("foretage", "gøre")
 
@@ -460,4 +460,4 @@ def test_two_rules_on_the_same_words_keep_the_more_severe() -> None:
 )
 def test_blive_passive_suggests_the_active_verb(sentence: str, active: str) -> None:
     (finding,) = _rule(check_text(sentence), "passive-voice")
-    assert f"«{active}»" in finding.message
+    assert f"»{active}«" in finding.message

@@ -85,7 +85,7 @@ def test_github_one_escaped_annotation_per_finding_and_error(tmp_path: Path) -> 
     assert lines[0].startswith(
         "::error file=a/slem%2C brev%25.docx,title=LC101 legal-reference-early::"
     )
-    assert "Besked, med komma: og kolon – «jf. § 19» (afsnit 3 (brødtekst))" in lines[0]
+    assert "Besked, med komma: og kolon – »jf. § 19« (afsnit 3 (brødtekst))" in lines[0]
     assert lines[3].startswith("::notice ") and "Forslag: vi udbetaler" in lines[3]
     assert lines[4].startswith("::warning file=b/c/middel.dotx,")
     assert lines[5] == (

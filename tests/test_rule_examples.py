@@ -114,13 +114,13 @@ def test_passive_voice(text: str, span: str, suggestion: str | None) -> None:
     ("text", "example"),
     [
         # the citizen acts when the passive is directed to us
-        ("Spørgsmål kan rettes til undertegnede.", "fx «du retter»"),
-        ("Der sendes en kopi til jobcentret.", "fx «du sender»"),
-        ("Pengene udbetales den 1.", "fx «vi udbetaler»"),
+        ("Spørgsmål kan rettes til undertegnede.", "fx »du retter«"),
+        ("Der sendes en kopi til jobcentret.", "fx »du sender«"),
+        ("Pengene udbetales den 1.", "fx »vi udbetaler«"),
         # done: the example keeps the tense
-        ("Din ansøgning blev bevilget i går.", "fx «vi har bevilget»"),
-        ("Sagen er blevet behandlet.", "fx «vi har behandlet»"),
-        ("Du bliver indkaldt til en samtale.", "fx «vi indkalder»"),
+        ("Din ansøgning blev bevilget i går.", "fx »vi har bevilget«"),
+        ("Sagen er blevet behandlet.", "fx »vi har behandlet«"),
+        ("Du bliver indkaldt til en samtale.", "fx »vi indkalder«"),
     ],
 )
 def test_passive_voice_example_names_who_acts_in_the_right_tense(text: str, example: str) -> None:
@@ -149,7 +149,7 @@ def test_officialese_replaces_only_in_a_form_that_fits(
 ) -> None:
     (finding,) = [f for f in check_text(text) if f.rule == "officialese"]
     assert (finding.text, finding.suggestion) == (words, suggestion)
-    assert f"«{advice}»" in finding.message
+    assert f"»{advice}«" in finding.message
 
 
 @pytest.mark.parametrize(
@@ -165,7 +165,7 @@ def test_nominalization_replaces_only_in_a_form_it_can_make(
 ) -> None:
     (finding,) = [f for f in check_text(text) if f.rule == "nominalization"]
     assert finding.suggestion == suggestion
-    assert "«justere»" in finding.message or f"«{suggestion}»" in finding.message
+    assert "»justere«" in finding.message or f"»{suggestion}«" in finding.message
 
 
 @pytest.mark.parametrize(

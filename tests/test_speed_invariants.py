@@ -537,8 +537,8 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
                     block.index,
                     start,
                     token.idx + len(token.text),
-                    f"«{token.text}» er passiv; skriv hvem der gør det, fx «{actor} "
-                    f"{_present(infinitive)}».",
+                    f"»{token.text}« er passiv; skriv hvem der gør det, fx »{actor} "
+                    f"{_present(infinitive)}«.",
                     suggestion,
                 )
                 continue
@@ -555,8 +555,8 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
                         block.index,
                         token.idx,
                         follower.idx + len(follower.text),
-                        f"«{doc[token.i : follower.i + 1].text}» er passiv; skriv hvem der gør "
-                        f"det, fx «{active}».",
+                        f"»{doc[token.i : follower.i + 1].text}« er passiv; skriv hvem der gør "
+                        f"det, fx »{active}«.",
                         None,
                     )
                     taken_until = follower.i

@@ -218,8 +218,8 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                     block.index,
                     start,
                     token.idx + len(token.text),
-                    f"«{token.text}» er passiv; skriv hvem der gør det, fx «{actor} "
-                    f"{_present(infinitive)}».",
+                    f"»{token.text}« er passiv; skriv hvem der gør det, fx »{actor} "
+                    f"{_present(infinitive)}«.",
                     suggestion,
                 )
                 continue
@@ -238,8 +238,8 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                         block.index,
                         token.idx,
                         follower.idx + len(follower.text),
-                        f"«{doc[token.i : follower.i + 1].text}» er passiv; skriv hvem der gør "
-                        f"det, fx «{active}».",
+                        f"»{doc[token.i : follower.i + 1].text}« er passiv; skriv hvem der gør "
+                        f"det, fx »{active}«.",
                         None,
                     )
                     taken_until = follower.i
@@ -308,8 +308,8 @@ def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
                         block.index,
                         token.idx,
                         end_token.idx + len(end_token.text),
-                        f"«{doc[token.i : end_token.i + 1].text}» er navneordsstil; "
-                        f"brug udsagnsordet, fx «{advice}».",
+                        f"»{doc[token.i : end_token.i + 1].text}« er navneordsstil; "
+                        f"brug udsagnsordet, fx »{advice}«.",
                         advice if form is not None else None,
                     )
                     break
@@ -414,6 +414,6 @@ def long_word(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
                     block.index,
                     start,
                     start + len(text),
-                    f"«{text}» er et langt ord ({longest} bogstaver); del det op eller omskriv.",
+                    f"»{text}« er et langt ord ({longest} bogstaver); del det op eller omskriv.",
                     None,
                 )

@@ -49,7 +49,7 @@ def _line(command: str, file: str, title: str, message: str) -> str:
 def _message(finding: Finding) -> str:
     text = finding.message
     if finding.text is not None:
-        text += f" – «{finding.text}» ({block_label(finding)})"
+        text += f" – »{finding.text}« ({block_label(finding)})"
     if finding.suggestion:
         text += f" Forslag: {finding.suggestion}"
     return text

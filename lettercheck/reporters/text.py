@@ -82,11 +82,11 @@ def _finding_line(finding: Finding, colour: bool) -> str:
         f"{finding.code} {finding.rule}: {finding.message}"
     )
     if finding.text and finding.text not in finding.message:
-        # Quote the exact words, unless the message already names them («fremsende» er …).
+        # Quote the exact words, unless the message already names them (»fremsende« er …).
         quote = printable(" ".join(finding.text.split()))
         if len(quote) > _MAX_QUOTE:
             quote = quote[: _MAX_QUOTE - 1] + "…"
-        line += f" «{quote}»"
+        line += f" »{quote}«"
     return line
 
 
