@@ -167,10 +167,8 @@ def _clean(text: str) -> str:
     return _INVALID_XML.sub("", text).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
-#: A finding's severity as its comment starts. "Fejl" and "Advarsel" are the words of the text
-#: report and ``lettercheck explain``; ``info`` is "Råd" here, because the comments are read by
-#: communication staff in Word, for whom "info" is tool jargon that says nothing about what to
-#: do, while every info rule is advice they may take or leave (README, "What you see in Word").
+#: A finding's severity as its comment starts: the words of the text report and ``explain``
+#: (``reporters.text.SEVERITY_DA``), capitalised; ``info`` is "Råd", advice to take or leave.
 SEVERITY_WORDS = {Severity.ERROR: "Fejl", Severity.WARNING: "Advarsel", Severity.INFO: "Råd"}
 #: Singular and plural for the summary's counts ("3 fejl, 9 advarsler, 12 råd").
 _COUNT_WORDS = {

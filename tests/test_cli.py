@@ -366,7 +366,7 @@ def test_a_letter_without_findings_says_so():
     result = CliRunner().invoke(main, ["--jobs", "1", str(letter)])
     assert result.output.splitlines()[1:] == [
         "  ingen fund",
-        "1 brev kontrolleret · 0 fund (0 fejl, 0 advarsler, 0 info)",
+        "1 brev kontrolleret · 0 fund (0 fejl, 0 advarsler, 0 råd)",
     ], result.output
 
 

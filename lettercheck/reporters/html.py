@@ -49,7 +49,7 @@ BANDS: tuple[tuple[str, float, str], ...] = (
     ("meget svær", 55, "#f9cfcf"),
 )
 _BAND_RANK = {name: i for i, (name, _, _) in enumerate(BANDS)}
-_SEVERITY_DA = {Severity.ERROR: "fejl", Severity.WARNING: "advarsel", Severity.INFO: "info"}
+_SEVERITY_DA = {Severity.ERROR: "fejl", Severity.WARNING: "advarsel", Severity.INFO: "råd"}
 #: Findings listed per letter in its details; more are counted, not listed, to keep the file small.
 MAX_LISTED = 60
 

@@ -12,8 +12,10 @@ from lettercheck.findings import FileResult, Finding, Severity
 from lettercheck.lix import display
 from lettercheck.reporters.summary import Summary
 
-SEVERITY_DA = {Severity.ERROR: "fejl", Severity.WARNING: "advarsel", Severity.INFO: "info"}
-_PLURAL_DA = {Severity.ERROR: "fejl", Severity.WARNING: "advarsler", Severity.INFO: "info"}
+#: Severities as the Danish user reads them. ``info`` is "råd" (advice to take or leave): "info"
+#: is tool jargon to the communication staff who mend letters, and Word comments say "Råd" too.
+SEVERITY_DA = {Severity.ERROR: "fejl", Severity.WARNING: "advarsel", Severity.INFO: "råd"}
+_PLURAL_DA = {Severity.ERROR: "fejl", Severity.WARNING: "advarsler", Severity.INFO: "råd"}
 PART_DA = {
     "address": "adresse",
     "subject": "overskrift",
