@@ -38,6 +38,10 @@ MAIN_TEXT_KINDS = frozenset(
         BlockKind.CONTENT_CONTROL,
     }
 )
+#: Kinds the plain-language rules read: the main text and text boxes. LIX keeps to the running
+#: text, but a sentence in a text box ("Har du spørgsmål? Såfremt De …") is still read by the
+#: citizen and can still be officialese; headers and footers (the letterhead) stay out.
+PLAIN_TEXT_KINDS = MAIN_TEXT_KINDS | {BlockKind.TEXT_BOX}
 
 
 class LetterPart(StrEnum):

@@ -25,9 +25,9 @@ line):
 ``scope``     optional mapping: ``kinds`` (block kinds: heading, paragraph, list_item, table_cell,
               content_control, text_box, header, footer), ``parts`` (letter parts: subject,
               salutation, body, closing, signature, legal, attachments, header, footer) and/or
-              ``exclude-parts``. Data rules default to the main-text kinds (model.MAIN_TEXT_KINDS)
-              and every part. For ``check:`` rules the check decides; a ``scope`` given explicitly
-              drops located hits outside it.
+              ``exclude-parts``. Data rules default to the main text and text boxes
+              (model.PLAIN_TEXT_KINDS) and every part. For ``check:`` rules the check decides;
+              a ``scope`` given explicitly drops located hits outside it.
 ``options``   mapping of thresholds and lists handed to the check (``max-words: 25``)
 ``suggestion`` optional fixed suggestion for ``patterns``/``regex`` rules
 ``match``     for ``phrases``: ``lemma`` (default: lemma and lower case, so inflected forms
@@ -69,7 +69,7 @@ from typing import Any
 
 from lettercheck.checks import CHECKS
 from lettercheck.findings import Severity
-from lettercheck.model import MAIN_TEXT_KINDS, Block, BlockKind, LetterError, LetterPart
+from lettercheck.model import PLAIN_TEXT_KINDS, Block, BlockKind, LetterError, LetterPart
 
 
 class RuleError(LetterError):
@@ -137,7 +137,7 @@ class Scope:
         return self.parts is None or block.part in self.parts
 
 
-DEFAULT_SCOPE = Scope(kinds=frozenset(MAIN_TEXT_KINDS), parts=None)
+DEFAULT_SCOPE = Scope(kinds=frozenset(PLAIN_TEXT_KINDS), parts=None)
 
 
 @dataclass(frozen=True, slots=True)

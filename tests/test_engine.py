@@ -198,9 +198,12 @@ def test_findings_sorted_whole_letter_first_then_block_and_offset() -> None:
     assert any(f.block is None for f in findings)
 
 
-def test_data_rules_skip_headers_footers_and_text_boxes() -> None:
-    text = "Vi sender brevet.\n[footer] Skrivelsen fremsendes\n[textbox] Skrivelsen fremsendes"
-    assert _rule(check_text(text), "officialese") == []
+def test_data_rules_skip_headers_and_footers_but_read_text_boxes() -> None:
+    text = (
+        "Vi sender brevet.\n[header] Skrivelsen fremsendes\n[footer] Skrivelsen fremsendes\n"
+        "[textbox] Skrivelsen fremsendes"
+    )
+    assert [f.block for f in _rule(check_text(text), "officialese")] == [3, 3]
 
 
 def test_scope_exclude_parts() -> None:

@@ -253,3 +253,26 @@ def test_lix_message_has_value_and_band() -> None:
     (finding,) = [f for f in check_text(text) if f.rule == "lix-too-high"]
     assert "meget svær" in finding.message and "LIX er" in finding.message
     assert finding.block is None and finding.part is None
+
+
+def test_plain_language_rules_read_text_boxes_but_not_the_letterhead() -> None:
+    """A text box in the body is read by the citizen ("Har du spørgsmål?"), so it is checked;
+    the header and footer (the letterhead) are not."""
+    letter = "\n".join(
+        [
+            "[header] Såfremt De har spørgsmål, bedes De kontakte os.",
+            "# Tilbud om kursus",
+            "Kære Hanna",
+            "Du får dette brev, fordi du skal på kursus.",
+            "[textbox] Såfremt De har spørgsmål, bedes De kontakte os.",
+            "Med venlig hilsen",
+            "Jonas Vinther",
+        ]
+    )
+    found = [(f.rule, f.text, f.block) for f in check_text(letter) if f.located]
+    assert sorted(found) == [
+        ("formal-address", "De", 4),
+        ("formal-address", "De", 4),
+        ("officialese", "Såfremt", 4),
+        ("passive-voice", "bedes", 4),
+    ]

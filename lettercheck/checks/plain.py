@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from lettercheck.checks import Hit, check
 from lettercheck.lix import display
-from lettercheck.model import MAIN_TEXT_KINDS
+from lettercheck.model import PLAIN_TEXT_KINDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 
 
 def _main_blocks(analysis: Analysis) -> Iterator[tuple[Block, Doc]]:
-    """Blocks of the letter's main text with their Doc (headers, footers and text boxes hold
-    addresses and logos, not the message)."""
+    """Blocks of the letter's text with their Doc: the main text and text boxes (headers and
+    footers hold the letterhead, not the message)."""
     for block, doc in zip(analysis.document.blocks, analysis.docs, strict=True):
-        if block.kind in MAIN_TEXT_KINDS and block.text.strip():
+        if block.kind in PLAIN_TEXT_KINDS and block.text.strip():
             yield block, doc
 
 
@@ -346,7 +346,7 @@ def long_sentence(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
     for position, (block, doc) in enumerate(
         zip(analysis.document.blocks, analysis.docs, strict=True)
     ):
-        if block.kind not in MAIN_TEXT_KINDS or not block.text.strip():
+        if block.kind not in PLAIN_TEXT_KINDS or not block.text.strip():
             continue  # the blocks of _main_blocks, with their position for sentence_bounds
         spans = [(p.start, p.end) for p in block.placeholders]
         if len(block.text) + len(spans) <= limit:
