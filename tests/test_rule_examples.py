@@ -276,3 +276,23 @@ def test_plain_language_rules_read_text_boxes_but_not_the_letterhead() -> None:
         ("officialese", "Såfremt", 4),
         ("passive-voice", "bedes", 4),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # formal elsewhere in the letter: the sentence-initial "De" is formal too
+        (
+            "De bedes medbringe dokumentation for Deres jobsøgning.",
+            [("De", "Du"), ("Deres", None)],
+        ),
+        # … but not where a plural marker follows it
+        ("Vi har talt med Dem. De to praktiksteder ringer.", [("Dem", "dig")]),
+        # not formal anywhere: a sentence-initial "De" is left alone
+        ("De bedes medbringe dokumentation for din jobsøgning.", []),
+    ],
+)
+def test_formal_address_at_a_sentence_start_in_a_formal_letter(
+    text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    assert _hits(text, "formal-address") == expected

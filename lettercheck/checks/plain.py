@@ -75,10 +75,14 @@ def _sentence_start(token: Token) -> bool:
 
 @check("formal-address")
 def formal_address(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
-    """ "Dem" and "Deres" anywhere, and a capitalised "De" that does not start a sentence: a plural
-    "De" at a sentence start ("De vil begge gerne møde dig") reads the same as the formal one, so
-    it is left alone."""
+    """ "Dem" and "Deres" anywhere, and a capitalised "De" that does not start a sentence. A "De"
+    at a sentence start reads the same as a plural ("De vil begge gerne møde dig"), so it is
+    flagged only in a letter that addresses the citizen formally elsewhere ("De bedes medbringe
+    … Deres jobsøgning"), and not before a word that makes it plural ("De to praktiksteder")."""
     suggestions = {"De": "du", "Dem": "dig", "Deres": None}
+    plural = set(options.get("plural-after", ()))
+    formal = False
+    at_start: list[Hit] = []
     for block, doc in _main_blocks(analysis):
         if "De" not in block.text:
             continue  # all three words contain "De": most blocks have none, so skip their tokens
@@ -86,9 +90,16 @@ def formal_address(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
             text = token.text
             if text not in suggestions:
                 continue
+            hit = Hit(block.index, token.idx, token.idx + len(text), None, suggestions[text])
             if text == "De" and _sentence_start(token):
+                following = token.nbor(1).lower_ if token.i + 1 < len(doc) else ""
+                if following not in plural:
+                    at_start.append(Hit(hit.block, hit.start, hit.end, None, "Du"))
                 continue
-            yield Hit(block.index, token.idx, token.idx + len(text), None, suggestions[text])
+            formal = True
+            yield hit
+    if formal:
+        yield from at_start
 
 
 # ------------------------------------------------------------------------------------------------
@@ -378,12 +389,18 @@ def long_sentence(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
             )
 
 
+def _official_term(word: str, terms: tuple[str, ...]) -> bool:
+    """``word`` is one of ``terms`` with at most an ending ("rehabiliteringsteamets")."""
+    return any(word.startswith(term) and len(word) - len(term) <= 4 for term in terms)
+
+
 @check("long-word")
 def long_word(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Words with more than ``max-letters`` letters (per hyphen-joined part, since a hyphen already
     breaks a compound up). Addresses, numbers and merge fields are not words to shorten."""
     limit = int(options.get("max-letters", 20))
     law_words = set(options.get("law-words", ()))
+    official = tuple(options.get("official-terms", ()))
     for block, doc in _main_blocks(analysis):
         if max(map(len, block.text.split()), default=0) <= limit:
             # A token never spans white space, and a white-space token has no letters, so no
@@ -403,6 +420,8 @@ def long_word(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
                 continue
             if text[:1].isupper() and not _sentence_start(token):
                 continue  # a name ("Sygedagpengeafdelingen"): the writer cannot shorten it
+            if _official_term(token.lower_, official):
+                continue
             before = {t.lower_ for t in doc[max(0, token.i - 5) : token.i]}
             if before & law_words:
                 continue  # part of a law's title ("lov om en aktiv beskæftigelsesindsats")
