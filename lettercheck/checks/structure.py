@@ -542,8 +542,13 @@ def find_phone_numbers(
         if any(s <= match.start() < e for s, e in spans):
             continue
         before = _item_before(text, match.start(), 40)
-        if not before.strip() and before == text[: match.start()]:
+        if not before.strip() and before == text[: match.start()] and row_label:
+            # The label is the cell to the left; it must not say whose number it is either.
             before = row_label[-40:]
+            if _compile_any(_option(options, "citizen-labels")).search(row_label) or (
+                _compile_any(_option(options, "third-party-labels")).search(row_label)
+            ):
+                continue
         if label.search(before) and not not_phone.search(before):
             spans.append(match.span())
     return [
@@ -576,15 +581,29 @@ def missing_caseworker_phone(analysis: Analysis, options: Mapping[str, Any]) -> 
     """
     if _has_field(analysis, options, "phone-fields"):
         return
-    cells = {(b.story, *b.table): b for b in _blocks(analysis) if b.table}
+    cells: dict[tuple, list[Block]] = {}
+    for cell_block in _blocks(analysis):
+        if cell_block.table:
+            cells.setdefault((cell_block.story, *cell_block.table), []).append(cell_block)
     for block in _contact_blocks(analysis, options):
-        left = None
-        if block.table and block.table[2] > 0:
-            table, row, column = block.table
-            left = cells.get((block.story, table, row, column - 1))
-        if find_phone_numbers(block, options, left.text if left is not None else ""):
+        if find_phone_numbers(block, options, _label_to_the_left(block, cells)):
             return
     yield Hit()
+
+
+def _label_to_the_left(block: Block, cells: Mapping[tuple, list[Block]]) -> str:
+    """The text beside ``block`` in the cell to its left: the paragraph in the same place
+    ("Telefon:¶E-mail:" | "44992041¶tr@x.dk"), or the whole cell when it has one paragraph."""
+    if not block.table or block.table[2] == 0:
+        return ""
+    table, row, column = block.table
+    mine = cells.get((block.story, table, row, column), [])
+    left = cells.get((block.story, table, row, column - 1), [])
+    if len(left) == 1:
+        return left[0].text
+    if len(left) == len(mine) and block in mine:
+        return left[mine.index(block)].text
+    return ""
 
 
 @check("missing-caseworker-email")
