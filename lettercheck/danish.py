@@ -23,6 +23,7 @@ component is registered the first time ``get_nlp()`` runs.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import importlib.util
 import json
@@ -260,6 +261,34 @@ def lemma(word: str) -> str:
         if len(_LEMMAS) < 200_000:
             _LEMMAS[lower] = found
     return found
+
+
+#: Present tenses the lemma table gets wrong or cannot give ("gør" -> "gø" in the table).
+_IRREGULAR_PRESENT = {
+    "gøre": "gør",
+    "vide": "ved",
+    "være": "er",
+    "have": "har",
+    "kunne": "kan",
+    "skulle": "skal",
+    "ville": "vil",
+    "måtte": "må",
+    "burde": "bør",
+    "turde": "tør",
+}
+
+
+@functools.lru_cache(maxsize=5_000)
+def present(infinitive: str) -> str:
+    """The present tense of a verb, checked against the lemma table: "sende" -> "sender",
+    "gøre" -> "gør", "se" -> "ser"; "-r" appended when the table knows no better. Suggestions
+    use it to put a plain verb in the form of the words it replaces."""
+    if infinitive in _IRREGULAR_PRESENT:
+        return _IRREGULAR_PRESENT[infinitive]
+    for form in (infinitive + "r", infinitive[:-1]):
+        if form and form != infinitive and lemma(form) == infinitive:
+            return form
+    return infinitive + "r"
 
 
 # --------------------------------------------------------------------------------------------

@@ -70,24 +70,37 @@ def _in_place(alternative: str, phrase: Phrase, matched: str, lemma: str) -> str
     """The alternative in the form that can replace ``matched`` as it stands, or None.
 
     None means the form cannot be trusted, so the finding names the alternative as advice and
-    ``--suggest`` makes no tracked change: a multi-word phrase in another form than the table's
-    ("har truffet afgørelse" for "træffe afgørelse" → "afgøre"), a one-word phrase whose form the
-    lemma table cannot give the alternative, or an alternative that offers a choice ("jeg eller
-    mig": it depends on the sentence). A one-word alternative gets the inflection of the matched
-    word when the lemma table knows the result: "fremsendte" (fremsende → sende) → "sendte".
+    ``--suggest`` makes no tracked change: a phrase in another form than the table's that we
+    cannot give the alternative ("har truffet afgørelse" for "træffe afgørelse" → "afgøre"), or
+    an alternative that is a choice or a rewrite ("jeg eller mig", "hvis …"). The alternative
+    follows the matched words into the present tense ("har mulighed for at" → "kan", "tager
+    udgangspunkt i" → "bygger på"), and a one-word alternative takes the inflection of the
+    matched word when the lemma table knows the result ("fremsendte" → "sendte").
     """
-    if " eller " in alternative:
+    if " eller " in alternative or "…" in alternative:
         return None
+    from lettercheck.danish import lemma as lookup
+    from lettercheck.danish import present
+
     lower = matched.lower()
+    base = phrase.phrase.lower()
     result: str | None = alternative
-    if lower != phrase.phrase.lower():
+    if lower != base:
         result = None
-        if " " not in phrase.phrase and " " not in alternative and lemma == phrase.phrase.lower():
+        words, base_words = lower.split(), base.split()
+        alt_first, _, alt_rest = alternative.partition(" ")
+        if (
+            len(words) == len(base_words)
+            and words[1:] == base_words[1:]
+            and words[0] != base_words[0]
+            and words[0] == present(base_words[0])
+        ):
+            # The present tense of the table's infinitive: the alternative's too.
+            result = " ".join(filter(None, [present(alt_first), alt_rest]))
+        elif " " not in base and " " not in alternative and lemma == base:
             stem = lemma[:-1] if lemma.endswith("e") else lemma
             alt_stem = alternative[:-1] if alternative.endswith("e") else alternative
             if lower.startswith(stem):
-                from lettercheck.danish import lemma as lookup
-
                 inflected = alt_stem + lower[len(stem) :]
                 # Only a form the lemma table knows as one of the alternative's ("sendte" is;
                 # "gører" from "gøre" is not).

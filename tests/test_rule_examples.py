@@ -113,9 +113,15 @@ def test_passive_voice(text: str, span: str, suggestion: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "example"),
     [
-        # the citizen acts when the passive is directed to us
-        ("Spørgsmål kan rettes til undertegnede.", "fx »du retter«"),
-        ("Der sendes en kopi til jobcentret.", "fx »du sender«"),
+        # an instruction to the citizen to act toward us (a modal, us after "til" or as subject)
+        ("Spørgsmål kan rettes til undertegnede.", "fx »du kan rette«"),
+        ("Spørgsmål kan rettes til din sagsbehandler.", "fx »du kan rette«"),
+        ("Undertegnede kan kontaktes på telefon.", "fx »du kan kontakte«"),
+        ("Ansøgningen skal sendes til os.", "fx »du skal sende«"),
+        # … but without a modal it is something we do, and "os" is a whole word
+        ("Din sag sendes til Ydelseskontoret.", "fx »vi sender«"),
+        ("Der sendes en kopi til jobcentret.", "fx »vi sender«"),
+        ("Ansøgningen kan sendes til ostehandleren.", "fx »vi sender«"),
         ("Pengene udbetales den 1.", "fx »vi udbetaler«"),
         # done: the example keeps the tense
         ("Din ansøgning blev bevilget i går.", "fx »vi har bevilget«"),
@@ -134,12 +140,18 @@ def test_passive_voice_example_names_who_acts_in_the_right_tense(text: str, exam
         # the form of the phrase in the table: replaced in place
         ("Du skal være i stand til at møde op.", "være i stand til at", "kunne", "kunne"),
         ("Du skal tage udgangspunkt i planen.", "tage udgangspunkt i", "bygge på", "bygge på"),
+        # the present tense: the alternative's present tense
+        ("Du er i stand til at arbejde.", "er i stand til at", "kan", "kan"),
+        ("Du har mulighed for at klage.", "har mulighed for at", "kan", "kan"),
+        ("Vi tager udgangspunkt i planen.", "tager udgangspunkt i", "bygger på", "bygger på"),
         # another form: advice only, never a tracked change with the wrong form
-        ("Du er i stand til at arbejde.", "er i stand til at", "kunne", None),
+        ("Du havde mulighed for at klage.", "havde mulighed for at", "kunne", None),
         ("Vi har taget udgangspunkt i planen.", "taget udgangspunkt i", "bygge på", None),
         ("Ydelsen bringes til ophør.", "bringes til ophør", "stoppe", None),
-        # a choice that depends on the sentence: advice only
+        # a choice that depends on the sentence, or a rewrite around it: advice only
         ("Ring til undertegnede.", "undertegnede", "jeg eller mig", None),
+        ("I tilfælde af sygdom skal du ringe.", "I tilfælde af", "hvis …", None),
+        ("Vi gør det med henblik på at hjælpe.", "med henblik på", "for at …", None),
         # one word in a form the lemma table confirms: inflected in place
         ("Vi fremsendte brevet.", "fremsendte", "sendte", "sendte"),
     ],
@@ -286,8 +298,10 @@ def test_plain_language_rules_read_text_boxes_but_not_the_letterhead() -> None:
             "De bedes medbringe dokumentation for Deres jobsøgning.",
             [("De", "Du"), ("Deres", None)],
         ),
-        # … but not where a plural marker follows it
+        # … but not where it means "those" or a plural word follows the verb
         ("Vi har talt med Dem. De to praktiksteder ringer.", [("Dem", "dig")]),
+        ("Vi har Deres ansøgning. De oplysninger, du har givet, er i orden.", [("Deres", None)]),
+        ("Vi har talt med Dem. De har begge sagt ja.", [("Dem", "dig")]),
         # not formal anywhere: a sentence-initial "De" is left alone
         ("De bedes medbringe dokumentation for din jobsøgning.", []),
     ],

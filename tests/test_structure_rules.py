@@ -792,3 +792,36 @@ def test_citizen_address_in_a_text_box_is_the_citizens() -> None:
     assert run("missing-caseworker-phone", source)
     sender_box = source.replace("[textbox] Ida Jensen", "[textbox] Jobcenter Solbæk")
     assert not run("missing-caseworker-phone", sender_box)
+
+
+@pytest.mark.parametrize(
+    ("title", "advice"),
+    [
+        # complaints guidance alone: the rules go in a section of their own right before it
+        (
+            "Klagevejledning",
+            "Saml lovhenvisningerne i et afsnit om regler lige før »Klagevejledning«.",
+        ),
+        # a section that holds the rules too: move the reference there
+        ("Regler og klagevejledning", "Flyt den til afsnittet »Regler og klagevejledning«."),
+        ("Lovgrundlag", "Flyt den til afsnittet »Lovgrundlag«."),
+        (None, "Saml lovhenvisningerne i et afsnit om regler sidst i brevet."),
+    ],
+)
+def test_legal_reference_advice_names_where_the_reference_belongs(
+    title: str | None, advice: str
+) -> None:
+    lines = [
+        "# Afgørelse",
+        "Kære Anna",
+        "Vi har stoppet din ydelse, jf. § 42 i lov om sygedagpenge.",
+        "Med venlig hilsen",
+        "Mette Frost",
+    ]
+    if title:
+        lines += [f"# {title}", "Du kan klage inden fire uger."]
+    from lettercheck.examples import check_text
+
+    found = check_text("\n".join(lines))
+    (finding,) = [f for f in found if f.rule == "legal-reference-early"]
+    assert finding.message.endswith(advice), finding.message

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from lettercheck.checks import Hit, check
+from lettercheck.danish import present
 from lettercheck.lix import display
 from lettercheck.model import PLAIN_TEXT_KINDS
 
@@ -76,10 +77,12 @@ def _sentence_start(token: Token) -> bool:
 @check("formal-address")
 def formal_address(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
     """ "Dem" and "Deres" anywhere, and a capitalised "De" that does not start a sentence. A "De"
-    at a sentence start reads the same as a plural ("De vil begge gerne møde dig"), so it is
-    flagged only in a letter that addresses the citizen formally elsewhere ("De bedes medbringe
-    … Deres jobsøgning"), and not before a word that makes it plural ("De to praktiksteder")."""
+    at a sentence start reads the same as a plural ("De vil begge gerne møde dig") or as "those"
+    ("De oplysninger, du har givet"), so it is flagged only in a letter that addresses the
+    citizen formally elsewhere ("De bedes medbringe … Deres jobsøgning"), only before a verb
+    ("De bedes", "De kan"), and not when a plural word follows the verb ("De har begge")."""
     suggestions = {"De": "du", "Dem": "dig", "Deres": None}
+    verbs = set(options.get("verbs-after", ()))
     plural = set(options.get("plural-after", ()))
     formal = False
     at_start: list[Hit] = []
@@ -92,8 +95,8 @@ def formal_address(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
                 continue
             hit = Hit(block.index, token.idx, token.idx + len(text), None, suggestions[text])
             if text == "De" and _sentence_start(token):
-                following = token.nbor(1).lower_ if token.i + 1 < len(doc) else ""
-                if following not in plural:
+                after = [t.lower_ for t in doc[token.i + 1 : token.i + 3]]
+                if after and after[0] in verbs and not plural.intersection(after[1:]):
                     at_start.append(Hit(hit.block, hit.start, hit.end, None, "Du"))
                 continue
             formal = True
@@ -135,40 +138,27 @@ def _clause_start(token: Token) -> bool:
 
 
 def _to_us(doc: Doc, i: int, options: Mapping[str, Any]) -> bool:
-    """Is the passive at ``i`` directed to the sender ("kan rettes til undertegnede", "sendes
-    til jobcentret")? Then the citizen is the one who acts."""
-    senders = tuple(options.get("sender-words", ()))
-    end = min(len(doc), i + 5)
-    for k in range(i + 1, min(end - 1, i + 4)):
+    """Is the passive at ``i`` an instruction to the reader to act toward us? "Spørgsmål kan
+    rettes til (din sagsbehandler | undertegnede)", "Undertegnede kan kontaktes": a modal right
+    before it, and the sender after "til" or as the subject. Then the citizen acts, not we; a
+    passive without a modal ("Din sag sendes til Ydelseskontoret") is something we do."""
+    if i == 0 or doc[i - 1].lower_ not in options.get("instruction-modals", ()):
+        return False
+    words = set(options.get("sender-words", ()))
+    stems = tuple(options.get("sender-stems", ()))
+
+    def sender(word: str) -> bool:
+        return word in words or word.startswith(stems)
+
+    if i >= 2 and sender(doc[i - 2].lower_):
+        return True  # "Undertegnede kan kontaktes"
+    for k in range(i + 1, min(len(doc) - 1, i + 4)):
         if doc[k].lower_ == "til":
-            return doc[k + 1].lower_.startswith(senders)
+            after = doc[k + 1].lower_
+            if after in ("din", "dit", "jeres") and k + 2 < len(doc):
+                after = doc[k + 2].lower_  # "til din sagsbehandler"
+            return sender(after)
     return False
-
-
-#: Present tenses the lemma table gets wrong or cannot give ("gør" -> "gø" in the table).
-_IRREGULAR_PRESENT = {
-    "gøre": "gør",
-    "vide": "ved",
-    "være": "er",
-    "kunne": "kan",
-    "skulle": "skal",
-    "ville": "vil",
-    "måtte": "må",
-    "burde": "bør",
-    "turde": "tør",
-}
-
-
-@functools.lru_cache(maxsize=5_000)
-def _present(infinitive: str) -> str:
-    """The present tense of a verb, checked against the lemma table: "sende" -> "sender",
-    "gøre" -> "gør", "se" -> "ser"; "-r" appended when the table knows no better."""
-    if infinitive in _IRREGULAR_PRESENT:
-        return _IRREGULAR_PRESENT[infinitive]
-    for form in (infinitive + "r", infinitive[:-1]):
-        if form and form != infinitive and _lemma(form) == infinitive:
-            return form
-    return infinitive + "r"
 
 
 def _participle(token: Token, options: Mapping[str, Any]) -> bool:
@@ -214,7 +204,9 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                 start = token.idx
                 suggestion = None
                 # "Spørgsmål kan rettes til undertegnede": the citizen acts, not we.
-                actor = "du" if _to_us(doc, token.i, options) else "vi"
+                active = f"vi {present(infinitive)}"
+                if _to_us(doc, token.i, options):
+                    active = f"du {doc[token.i - 1].lower_} {infinitive}"  # "du kan rette"
                 previous = token.nbor(-1) if token.i > 0 else None
                 if (
                     previous is not None
@@ -222,15 +214,14 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                     and _clause_start(previous)
                 ):
                     start = previous.idx
-                    suggestion = f"{actor} {_present(infinitive)}"
+                    suggestion = active
                     if previous.text[:1].isupper():
                         suggestion = suggestion.capitalize()
                 yield Hit(
                     block.index,
                     start,
                     token.idx + len(token.text),
-                    f"»{token.text}« er passiv; skriv hvem der gør det, fx »{actor} "
-                    f"{_present(infinitive)}«.",
+                    f"»{token.text}« er passiv; skriv hvem der gør det, fx »{active}«.",
                     suggestion,
                 )
                 continue
@@ -244,7 +235,7 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                         # "blev bevilget", "er blevet godkendt": done, so "vi har bevilget"
                         active = f"vi har {follower.lower_}"
                     else:
-                        active = f"vi {_present(verb)}" if verb.endswith("e") else "vi har …"
+                        active = f"vi {present(verb)}" if verb.endswith("e") else "vi har …"
                     yield Hit(
                         block.index,
                         token.idx,
@@ -310,8 +301,8 @@ def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
                         # Present tense ("foretager") we can form; another form ("har truffet
                         # afgørelse", "foretog") would need one we cannot, so the verb is named
                         # as advice and nothing replaces the words.
-                        present = token.lower_.endswith("r") and " " not in verb
-                        form = _present(verb) if present else None
+                        in_present = token.lower_.endswith("r") and " " not in verb
+                        form = present(verb) if in_present else None
                     if form is not None and token.text[:1].isupper():
                         form = form[:1].upper() + form[1:]
                     advice = " ".join([form or verb, *kept])

@@ -338,36 +338,41 @@ def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Ite
             continue
         for start, end in find_legal_references(block.text, options):
             words = block.text[start:end]
-            where = "afsnittet om regler"
             if not has_legal:
                 message = (
-                    f"Lovhenvisningen »{words}« står tidligt i brevet. Saml lovhenvisningerne i "
-                    "et afsnit om regler sidst i brevet."
+                    f"Lovhenvisningen »{words}« står tidligt i brevet. Saml lovhenvisningerne i"
                 )
-                where = "et afsnit om regler sidst i brevet"
-            elif "klage" in legal_title.lower():
+                section = "et afsnit om regler sidst i brevet"
+            elif _complaints_only(legal_title):
                 # The legal basis of a decision is not complaints guidance: a rules section
                 # goes right before it.
                 message = (
                     f"Lovhenvisningen »{words}« står før afsnittet »{legal_title}«. Saml "
-                    f"lovhenvisningerne i et afsnit om regler lige før »{legal_title}«."
+                    "lovhenvisningerne i"
                 )
-                where = "et afsnit om regler sidst i brevet"
+                section = f"et afsnit om regler lige før »{legal_title}«"
             else:
                 message = (
-                    f"Lovhenvisningen »{words}« står før afsnittet »{legal_title}«. "
-                    "Flyt den derned."
+                    f"Lovhenvisningen »{words}« står før afsnittet »{legal_title}«. Flyt den til"
                 )
+                section = f"afsnittet »{legal_title}«"
             yield Hit(
                 block=block.index,
                 start=start,
                 end=end,
-                message=message,
+                message=f"{message} {section}.",
                 suggestion=(
                     "Skriv her med almindelige ord, hvad reglen betyder for borgeren, og nævn "
-                    f"paragraffen i {where}."
+                    f"paragraffen i {section}."
                 ),
             )
+
+
+def _complaints_only(title: str) -> bool:
+    """A final section about complaints alone ("Klagevejledning", "Sådan klager du"), not one
+    that also holds the rules ("Regler og klagevejledning", "Lovgrundlag og klage")."""
+    lower = title.lower()
+    return "klag" in lower and not any(w in lower for w in ("regel", "regler", "lov", "grundlag"))
 
 
 # --------------------------------------------------------------------------------------------
