@@ -232,9 +232,10 @@ def _lix_stated(readability: Readability, findings: Sequence[Finding]) -> bool:
     """True when a whole-letter finding (lix-too-high) already gives the LIX and its band, so the
     summary need not say them again. Looked for in the message rather than by rule name, so a
     reworded message that leaves either out brings the summary's own LIX back."""
-    number = display(readability.lix)
+    # The number on its own ("LIX er 41,3"), not inside another ("141,3", "41,35").
+    number = re.compile(rf"(?<!\d)(?<!\d,){re.escape(display(readability.lix))}(?!,?\d)")
     band = re.compile(rf"(?<!\w){re.escape(readability.band)}(?!\w)")
-    return any(number in f.message and band.search(f.message) for f in findings)
+    return any(number.search(f.message) and band.search(f.message) for f in findings)
 
 
 def _counts(findings: Sequence[Finding]) -> str:

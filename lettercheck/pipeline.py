@@ -111,6 +111,18 @@ def _require_regular_file(path: Path) -> None:
         )
 
 
+def open_in_an_editor(path: Path) -> bool:
+    """Is ``path`` open in Word or LibreOffice? Both leave a lock file beside an open document:
+    LibreOffice ``.~lock.NAME#``, Word ``~$`` in front of the name, which for a name of seven or
+    more characters replaces its first one or two."""
+    name = path.name
+    stem = path.stem
+    candidates = {f".~lock.{name}#", f"~${name}"}
+    if len(stem) >= 7:
+        candidates |= {f"~${name[1:]}", f"~${name[2:]}"}
+    return any((path.parent / lock).exists() for lock in candidates)
+
+
 def run_job(job: Job) -> FileResult:
     """Check one file and write its annotated copy if the job asks for one."""
     if os.environ.get("LETTERCHECK_TEST_CRASH_ON") == job.path.name:
@@ -125,15 +137,23 @@ def run_job(job: Job) -> FileResult:
 
     if checked.document.format not in WORD_FORMATS:
         return checked.result  # a plain text letter has nowhere to hold Word comments
-    if job.annotate_to.exists() and not job.force and not is_unchanged_copy(job.annotate_to):
+    if job.annotate_to.exists() and not job.force:
         # lettercheck's own copy, untouched since it was written, is simply replaced (the loop of
-        # checking, mending the letter and checking again); anything else may hold someone's work.
-        checked.result.error = (
-            f"Den kommenterede kopi {job.annotate_to} er ændret, siden lettercheck skrev den "
-            "(eller er ikke skrevet af lettercheck), og blev ikke overskrevet. "
-            "Brug --force for at erstatte den."
-        )
-        return checked.result
+        # checking, mending the letter and checking again); anything else may hold someone's work,
+        # and so may a copy open in Word or LibreOffice (replies not saved yet).
+        if not is_unchanged_copy(job.annotate_to):
+            checked.result.error = (
+                f"Den kommenterede kopi {job.annotate_to} er ændret, siden lettercheck skrev den "
+                "(eller er ikke skrevet af lettercheck), og blev ikke overskrevet. "
+                "Brug --force for at erstatte den."
+            )
+            return checked.result
+        if open_in_an_editor(job.annotate_to):
+            checked.result.error = (
+                f"Den kommenterede kopi {job.annotate_to} er åben i Word eller LibreOffice og "
+                "blev ikke overskrevet. Luk den, og kør igen (eller brug --force)."
+            )
+            return checked.result
     try:
         with _ctrl_c_deferred():
             annotate_file(

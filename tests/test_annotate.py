@@ -924,3 +924,23 @@ def test_the_summary_states_the_lix_once(tmp_path: Path) -> None:
     other = _whole(Severity.WARNING, "Brevets LIX er over grænsen på 40.", "lix-too-high")
     lines = _summary(tmp_path, [other])
     assert lines[0] == "Samlet om brevet: LIX 42,3 (middel). 1 bemærkning (1 advarsel)."
+
+
+@pytest.mark.parametrize(
+    ("message", "stated"),
+    [
+        ("Brevets LIX er 41,3 (middel); det er over grænsen på 40.", True),
+        ("Brevets LIX er 41,3, middel.", True),
+        ("Brevets LIX er 141,3 (middel).", False),  # another number that holds 41,3
+        ("Brevets LIX er 41,35 (middel).", False),
+        ("Brevets LIX er 41,3 (svær).", False),  # another band
+    ],
+)
+def test_the_summary_leaves_out_the_lix_only_when_a_finding_states_it(
+    message: str, stated: bool
+) -> None:
+    from lettercheck.annotate import _lix_stated
+
+    readability = Readability(lix=41.3, band="middel", words=100, sentences=10, long_words=20)
+    finding = Finding("lix-too-high", "LC401", Severity.WARNING, message)
+    assert _lix_stated(readability, [finding]) is stated

@@ -234,6 +234,29 @@ def test_annotating_again_replaces_untouched_copies_and_keeps_changed_ones(tmp_p
     assert copy.read_bytes() != kept_bytes
 
 
+@pytest.mark.parametrize(
+    "lock",
+    [".~lock.brev.docx#", "~$brev.docx", ".~lock.indkaldelse.docx#", "~$dkaldelse.docx"],
+)
+def test_a_copy_open_in_word_or_libreoffice_is_not_replaced(tmp_path, lock):
+    """An untouched copy that is open (its editor's lock file beside it) may hold replies not
+    saved yet: it is kept, with a line saying why, until it is closed or --force is given."""
+    name = "indkaldelse.docx" if "indkaldelse" in lock or "dkaldelse" in lock else "brev.docx"
+    folder = tmp_path / "breve"
+    folder.mkdir()
+    build(folder / name, GOOD_LETTER)
+    out = tmp_path / "ud"
+    assert run("--annotate", str(out), "--jobs", "1", str(folder)).returncode == 0
+    (out / lock).write_bytes(b"")
+    copy_before = (out / name).read_bytes()
+    again = run("--annotate", str(out), "--jobs", "1", str(folder))
+    assert again.returncode == 2
+    assert "er åben i Word eller LibreOffice" in again.stdout + again.stderr
+    assert (out / name).read_bytes() == copy_before
+    (out / lock).unlink()
+    assert run("--annotate", str(out), "--jobs", "1", str(folder)).returncode == 0
+
+
 def _comment_count(path: Path) -> int:
     import zipfile
 
