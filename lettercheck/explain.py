@@ -43,13 +43,17 @@ def _example(text: str) -> str:
 
 
 def rules_table(ruleset: RuleSet | None = None) -> str:
-    """One line per rule: code, name, severity and the message's first sentence."""
+    """One line per rule: code, name, Danish title, severity and the message's first words."""
     ruleset = ruleset or load_rules()
     width = max(len(r.name) for r in ruleset)
-    lines = [f"{'kode':<6} {'navn':<{width}} {'alvor':<8} besked"]
+    title_width = max(len(r.title) for r in ruleset)
+    lines = [f"{'kode':<6} {'navn':<{width}} {'titel':<{title_width}} {'alvor':<8} besked"]
     for rule in sorted(ruleset, key=lambda r: r.code):
-        message = _one_line(rule.format_message("…", "…"))
-        lines.append(f"{rule.code:<6} {rule.name:<{width}} {_severity(rule):<8} {message}")
+        message = _one_line(rule.format_message("…", "…"), 60)
+        lines.append(
+            f"{rule.code:<6} {rule.name:<{width}} {rule.title:<{title_width}} "
+            f"{_severity(rule):<8} {message}"
+        )
     return "\n".join(lines)
 
 
@@ -76,7 +80,7 @@ _KIND_TEXT = {
 def explain_text(rule: Rule) -> str:
     """What a rule checks, why (with its source), a bad and a better example, and its options."""
     lines = [
-        f"{rule.code} {rule.name} ({_severity(rule)})",
+        f"{rule.code} {rule.name}: {rule.title} ({_severity(rule)})",
         "",
         f"Hvad: {rule.format_message('…', '…')}",
         f"Hvorfor: {' '.join(rule.why.split())}",

@@ -17,6 +17,9 @@ line):
 ``code``      stable code, unique: LC1xx structure, LC2xx contact, LC3xx plain language, LC4xx
               readability, LC9xx suppression comments
 ``name``      kebab-case name, unique; part of the JSON contract
+``title``     Danish short name as the reports show it (``De-form``, ``Mangler e-mail``): the
+              name is the stable English handle for config and comments, the title is for
+              readers (charts, tables, ``explain``); at most 40 characters
 ``severity``  ``error`` | ``warning`` | ``info``
 ``message``   Danish, one sentence. May use ``{text}`` (the matched words), ``{suggestion}`` and
               the rule's option names (``{max-words}``). A check's ``Hit.message`` replaces it.
@@ -81,6 +84,7 @@ _KEYS = frozenset(
     {
         "code",
         "name",
+        "title",
         "severity",
         "message",
         "why",
@@ -96,7 +100,7 @@ _KEYS = frozenset(
         *KINDS,
     }
 )
-_REQUIRED = ("code", "name", "severity", "message", "why", "example", "better")
+_REQUIRED = ("code", "name", "title", "severity", "message", "why", "example", "better")
 _CODE = re.compile(r"^LC\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _SCOPE_KEYS = frozenset({"kinds", "parts", "exclude-parts"})
@@ -146,6 +150,7 @@ class Rule:
 
     code: str
     name: str
+    title: str  # Danish short name for readers ("De-form"); ``name`` is the stable handle
     severity: Severity
     message: str
     why: str
@@ -353,6 +358,12 @@ def _parse_rule(filename: str, node: Any) -> Rule:
         raise RuleError(
             f"{_where(filename, fields['name'][1])}: navnet '{name}' skal være kebab-case"
         )
+    title = text("title")
+    if not title.strip() or len(title) > 40:
+        raise RuleError(
+            f"{_where(filename, fields['title'][1])}: 'title' skal være en kort dansk tekst "
+            "(højst 40 tegn)"
+        )
     severity_text = text("severity")
     try:
         severity = Severity(severity_text)
@@ -430,6 +441,7 @@ def _parse_rule(filename: str, node: Any) -> Rule:
     return Rule(
         code=code,
         name=name,
+        title=title,
         severity=severity,
         message=message,
         why=text("why"),

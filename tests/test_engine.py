@@ -29,6 +29,7 @@ GOOD = """\
   regex: "fremsend\\\\w*"
   pass: ["ok"]
   fail: ["fremsendt"]
+  title: Testregel
 """
 
 
@@ -67,6 +68,8 @@ def test_unknown_key_names_file_line_and_close_key() -> None:
         (('  message: "«{text}» er testet."', '  message: "{nope}"'), 4, "ukendt felt"),
         (('  pass: ["ok"]', "  pass: ok"), 9, "liste af tekster"),
         (('  better: "godt"', ""), 1, "mangler nøglen 'better'"),
+        (("  title: Testregel", ""), 1, "mangler nøglen 'title'"),
+        (("  title: Testregel", "  title: " + "x" * 41), 11, "højst 40 tegn"),
     ],
 )
 def test_bad_rule_is_an_error_at_its_line(change: tuple[str, str], line: int, words: str) -> None:
