@@ -455,19 +455,22 @@ def _field_matches(name: str, spec: Mapping[str, Any]) -> bool:
     return not needs or any(word in name for word in needs)
 
 
-def _line_at(text: str, offset: int) -> str:
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    return text[start : end if end >= 0 else len(text)]
-
-
 def _citizen_labelled(block: Block, start: int, options: Mapping[str, Any]) -> bool:
-    """Is the detail at ``start`` labelled as the citizen's ("Dit telefonnummer", "CPR")?"""
+    """Is the detail at ``start`` labelled as the citizen's ("Dit telefonnummer", "CPR", "vi
+    ringer til dig på …")? Read in its own sentence (or line), before the detail: "Vi ringer til
+    dig i morgen. Har du spørgsmål, så ring til mig på …" gives the sender's number."""
     regex = _compile_any(_option(options, "citizen-labels"))
-    line = _line_at(block.text, start)
-    line_start = block.text.rfind("\n", 0, start) + 1
-    # Only the label text before the detail on its line.
-    return bool(regex.search(line[: start - line_start + 1]))
+    return bool(regex.search(block.text, _sentence_start_before(block.text, start), start + 1))
+
+
+#: Where a sentence or line ends, in text before a contact detail (see ``_third_party``).
+_SENTENCE_END = re.compile(r"\n|[.!?]\s+(?=[A-ZÆØÅ])")
+
+
+def _sentence_start_before(text: str, start: int) -> int:
+    """Offset where the sentence (or line) holding ``start`` begins."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    return ends[-1] if ends else 0
 
 
 _SENDER_AGAIN = re.compile(r"\b(?:mig|os|jobcent\w*|sagsbehandler\w*)\b", _FLAGS)
@@ -484,7 +487,7 @@ def _third_party(block: Block, start: int, options: Mapping[str, Any]) -> bool:
     """
     regex = _compile_any(_option(options, "third-party-labels"))
     before = block.text[:start]
-    ends = [0] + [m.end() for m in re.finditer(r"\n|[.!?]\s+(?=[A-ZÆØÅ])", before)]
+    ends = [0] + [m.end() for m in _SENTENCE_END.finditer(before)]
     sentence = ends[-1]
     # "Din kontaktperson i praktikken er Bent Lund. Du kan ringe til ham på …": a pronoun that
     # points back carries the previous sentence's person into this one.
@@ -548,31 +551,34 @@ def find_phone_numbers(
             continue
         before = _item_before(text, match.start(), 40)
         if not before.strip() and before == text[: match.start()] and row_label:
-            # The label is the cell to the left; it must not say whose number it is either.
-            before = row_label[-40:]
-            if _compile_any(_option(options, "citizen-labels")).search(row_label) or (
-                _compile_any(_option(options, "third-party-labels")).search(row_label)
-            ):
-                continue
+            before = row_label[-40:]  # "| Direkte telefon | 44992041 |"
         if label.search(before) and not not_phone.search(before):
             spans.append(match.span())
-    return [
-        s
-        for s in spans
-        if not _citizen_labelled(block, s[0], options) and not _third_party(block, s[0], options)
-    ]
+    return [s for s in spans if not _someone_elses(block, s[0], options, row_label)]
 
 
-def find_emails(block: Block, options: Mapping[str, Any]) -> list[tuple[int, int]]:
-    """Spans of e-mail addresses (text or mailto: links) not labelled as the citizen's."""
+def _someone_elses(block: Block, start: int, options: Mapping[str, Any], row_label: str) -> bool:
+    """Is the detail at ``start`` the citizen's or a third party's? Told by the words before it in
+    its sentence, and for a detail that opens a table cell by the cell to its left ("| Mentorens
+    telefon | 40 11 22 33 |", "| Dit telefonnummer | … |")."""
+    if _citizen_labelled(block, start, options) or _third_party(block, start, options):
+        return True
+    if row_label and not block.text[:start].strip():
+        citizen = _compile_any(_option(options, "citizen-labels"))
+        third = _compile_any(_option(options, "third-party-labels"))
+        return bool(citizen.search(row_label) or third.search(row_label))
+    return False
+
+
+def find_emails(
+    block: Block, options: Mapping[str, Any], row_label: str = ""
+) -> list[tuple[int, int]]:
+    """Spans of e-mail addresses (text or mailto: links) that are not someone else's (see
+    ``_someone_elses``; ``row_label`` is the text of the table cell to the left)."""
     regex = _compile(_option(options, "email-pattern"))
     spans = [m.span() for m in regex.finditer(block.text)]
     spans += [(link.start, link.end) for link in block.links if link.target.startswith("mailto:")]
-    return [
-        s
-        for s in spans
-        if not _citizen_labelled(block, s[0], options) and not _third_party(block, s[0], options)
-    ]
+    return [s for s in spans if not _someone_elses(block, s[0], options, row_label)]
 
 
 @check("missing-caseworker-phone")
@@ -586,14 +592,20 @@ def missing_caseworker_phone(analysis: Analysis, options: Mapping[str, Any]) -> 
     """
     if _has_field(analysis, options, "phone-fields"):
         return
-    cells: dict[tuple, list[Block]] = {}
-    for cell_block in _blocks(analysis):
-        if cell_block.table:
-            cells.setdefault((cell_block.story, *cell_block.table), []).append(cell_block)
+    cells = _table_cells(analysis)
     for block in _contact_blocks(analysis, options):
         if find_phone_numbers(block, options, _label_to_the_left(block, cells)):
             return
     yield Hit()
+
+
+def _table_cells(analysis: Analysis) -> dict[tuple, list[Block]]:
+    """The blocks of every table cell, by (story, table, row, column), in order."""
+    cells: dict[tuple, list[Block]] = {}
+    for block in _blocks(analysis):
+        if block.table:
+            cells.setdefault((block.story, *block.table), []).append(block)
+    return cells
 
 
 def _label_to_the_left(block: Block, cells: Mapping[tuple, list[Block]]) -> str:
@@ -622,8 +634,9 @@ def missing_caseworker_email(analysis: Analysis, options: Mapping[str, Any]) -> 
     """
     if _has_field(analysis, options, "email-fields"):
         return
+    cells = _table_cells(analysis)
     for block in _contact_blocks(analysis, options):
-        if find_emails(block, options):
+        if find_emails(block, options, _label_to_the_left(block, cells)):
             return
     yield Hit()
 
@@ -756,9 +769,10 @@ def _name_before(text: str, end: int, options: Mapping[str, Any]) -> bool:
 
 
 def _is_role_line(line: str, role: re.Pattern[str]) -> bool:
-    """A short line that starts with a role ("Sagsbehandler", "Jobkonsulent, Jobcenter Solbæk")."""
+    """A short line that starts with a role, perhaps after one word ("Sagsbehandler",
+    "Jobkonsulent, Jobcenter Solbæk", "Koordinerende sagsbehandler", "Din jobkonsulent")."""
     match = role.search(line)
-    return bool(match) and match.start() <= 6 and len(line.split()) <= 6
+    return bool(match) and len(line[: match.start()].split()) <= 1 and len(line.split()) <= 6
 
 
 def _name_next_to_role(blocks: Sequence[Block], zone: set[int], options: Mapping[str, Any]) -> bool:
