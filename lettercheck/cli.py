@@ -634,11 +634,17 @@ def _report(results, fmt: str, output: Path | None, fail_on, *, colour: bool) ->
     if fmt == "text":
         from lettercheck.reporters import text
 
+        unreadable: list[Path] = []  # named again under the summary: in a long report the
+        # lines of the letters that could not be read are easy to miss among the others
         with _open_output(output) as out:
             for result in results:
                 summary.add(result)
                 out.write(text.render_file(result, colour=colour))
+                if result.readability is None and len(unreadable) < 1000:
+                    unreadable.append(result.path)
             out.write(text.render_summary(summary))
+            if unreadable and summary.files > 1:
+                out.write(text.render_unreadable(unreadable))
         return summary.exit_code
 
     kept = []

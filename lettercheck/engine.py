@@ -184,7 +184,9 @@ def _phrase_hits(
         if phrase.alternative:
             advice = phrase.alternative
             suggestion = _in_place(advice, phrase, text, doc[first].lemma_.lower())
-        message = rule.format_message(text, suggestion or advice)
+        # A choice is quoted word by word: »jeg« eller »mig«.
+        shown = (suggestion or advice or "").replace(" eller ", "« eller »")
+        message = rule.format_message(text, shown)
         rule_hits.setdefault(rule.name, []).append(
             Hit(block.index, start, end, message, suggestion)
         )

@@ -190,12 +190,13 @@ def test_summary_counts_letters_checked_and_tells_a_copy_not_written_from_an_unr
     (folder / "tom.docx").write_bytes(b"")
     out = tmp_path / "ud"
     first = run("--annotate", str(out), "--jobs", "1", str(folder))
-    assert first.stdout.splitlines()[-1].startswith("1 brev kontrolleret · ")
-    assert first.stdout.splitlines()[-1].endswith(" · 1 kunne ikke læses")
+    summary = _summary_line(first.stdout)
+    assert summary.startswith("1 brev kontrolleret · ")
+    assert summary.endswith(" · 1 kunne ikke læses")
     build(out / "god.docx", GOOD_LETTER)  # someone saved the copy: it lost lettercheck's stamp
     again = run("--annotate", str(out), "--jobs", "1", str(folder))
     assert again.returncode == 2
-    assert again.stdout.splitlines()[-1].endswith(
+    assert _summary_line(again.stdout).endswith(
         " · 1 kunne ikke læses · 1 kommenterede kopi ikke skrevet"
     ), again.stdout
     summary = json.loads(run("--format", "json", str(folder)).stdout)["summary"]
@@ -255,6 +256,11 @@ def test_a_copy_open_in_word_or_libreoffice_is_not_replaced(tmp_path, lock):
     assert (out / name).read_bytes() == copy_before
     (out / lock).unlink()
     assert run("--annotate", str(out), "--jobs", "1", str(folder)).returncode == 0
+
+
+def _summary_line(stdout: str) -> str:
+    (line,) = [line for line in stdout.splitlines() if " kontrolleret · " in line]
+    return line
 
 
 def _comment_count(path: Path) -> int:
@@ -356,7 +362,10 @@ def test_unreadable_file_is_one_line_and_exit_2_and_others_still_checked(letters
     assert result.returncode == 2
     assert "Traceback" not in result.stdout + result.stderr
     lines = [line for line in result.stdout.splitlines() if "broken.docx" in line]
-    assert len(lines) == 1 and "kan ikke læses" in lines[0]
+    # its one line with the reason, and its name again in the list after the summary
+    assert len(lines) == 2 and "kan ikke læses" in lines[0]
+    tail = result.stdout.splitlines()[-2:]
+    assert tail == ["Kunne ikke læses (se grunden ved filen ovenfor):", f"  {broken.as_posix()}"]
     assert "god.docx  LIX" in result.stdout
 
 

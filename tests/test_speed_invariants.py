@@ -535,11 +535,12 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
                     suggestion = active
                     if previous.text[:1].isupper():
                         suggestion = suggestion.capitalize()
+                end = token.idx + len(token.text)
                 yield Hit(
                     block.index,
                     start,
-                    token.idx + len(token.text),
-                    f"»{token.text}« er passiv; skriv hvem der gør det, fx »{active}«.",
+                    end,
+                    f"»{block.text[start:end]}« er passiv; skriv hvem der gør det, fx »{active}«.",
                     suggestion,
                 )
                 continue

@@ -824,4 +824,6 @@ def test_legal_reference_advice_names_where_the_reference_belongs(
 
     found = check_text("\n".join(lines))
     (finding,) = [f for f in found if f.rule == "legal-reference-early"]
-    assert finding.message.endswith(advice), finding.message
+    assert advice[:-1] in finding.message, finding.message
+    assert finding.message.endswith("hvad reglen betyder for borgeren.")
+    assert finding.suggestion is None  # an instruction, not words to put in place

@@ -217,11 +217,12 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                     suggestion = active
                     if previous.text[:1].isupper():
                         suggestion = suggestion.capitalize()
+                end = token.idx + len(token.text)
                 yield Hit(
                     block.index,
                     start,
-                    token.idx + len(token.text),
-                    f"»{token.text}« er passiv; skriv hvem der gør det, fx »{active}«.",
+                    end,
+                    f"»{block.text[start:end]}« er passiv; skriv hvem der gør det, fx »{active}«.",
                     suggestion,
                 )
                 continue

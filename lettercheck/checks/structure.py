@@ -356,14 +356,15 @@ def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Ite
                     f"Lovhenvisningen »{words}« står før afsnittet »{legal_title}«. Flyt den til"
                 )
                 section = f"afsnittet »{legal_title}«"
+            # The advice is an instruction, not words to put in place of the reference, so it
+            # is part of the message and the finding has no suggestion.
             yield Hit(
                 block=block.index,
                 start=start,
                 end=end,
-                message=f"{message} {section}.",
-                suggestion=(
-                    "Skriv her med almindelige ord, hvad reglen betyder for borgeren, og nævn "
-                    f"paragraffen i {section}."
+                message=(
+                    f"{message} {section}, og skriv her med almindelige ord, hvad reglen betyder "
+                    "for borgeren."
                 ),
             )
 

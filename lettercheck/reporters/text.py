@@ -87,9 +87,18 @@ def _finding_line(finding: Finding, colour: bool) -> str:
         # Quote the exact words, unless the message already names them (»fremsende« er …).
         quote = printable(" ".join(finding.text.split()))
         if len(quote) > _MAX_QUOTE:
-            quote = quote[: _MAX_QUOTE - 1] + "…"
+            cut = quote[: _MAX_QUOTE - 1]
+            quote = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + " …"
         line += f" »{quote}«"
     return line
+
+
+def render_unreadable(paths: list) -> str:
+    """The files that could not be read, once more after the summary (their reasons stand at
+    each file above)."""
+    lines = ["Kunne ikke læses (se grunden ved filen ovenfor):"]
+    lines += [f"  {printable(path.as_posix())}" for path in paths]
+    return "\n".join(lines) + "\n"
 
 
 def render_summary(summary: Summary) -> str:
