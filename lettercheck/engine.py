@@ -308,10 +308,11 @@ def _sort_key(finding: Finding) -> tuple:
 
 def _finding(rule: Rule, hit: Hit, document: Document, config: Config) -> Finding:
     options = {**rule.options, **config.options_for(rule)}
-    part = text = None
+    part = text = paragraph = None
     if hit.block is not None:
         block = document.blocks[hit.block]
         part = str(block.part) if block.part is not None else None
+        paragraph = document.paragraph_number(hit.block)
         if hit.start is not None and hit.end is not None:
             text = block.text[hit.start : hit.end]
     message = hit.message
@@ -330,4 +331,5 @@ def _finding(rule: Rule, hit: Hit, document: Document, config: Config) -> Findin
         text=text,
         suggestion=hit.suggestion,
         why=rule.why,
+        paragraph=paragraph,
     )

@@ -41,6 +41,10 @@ class Finding:
     text: str | None = None
     suggestion: str | None = None
     why: str = ""
+    #: "afsnit N" as the reports show it (``Document.paragraph_number``): counted within the
+    #: block's own story, where ``block`` counts every story in reading order. Not in the JSON,
+    #: whose ``block`` is the contract.
+    paragraph: int | None = None
 
     @property
     def located(self) -> bool:

@@ -150,6 +150,22 @@ class Document:
     format: str  # "docx", "dotx", "docm", "dotm", "txt", "md"
     blocks: list[Block] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    _numbers: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def paragraph_number(self, index: int) -> int:
+        """The number a reader gives block ``index`` counting down the page: paragraphs with
+        text, from 1, within their own story (the body, or a header or footer of its own), so
+        "afsnit 3 (brødtekst)" is the third paragraph of the body, whatever the header holds."""
+        numbers = self._numbers
+        if numbers is None or len(numbers) != len(self.blocks):
+            counts: dict[str, int] = {}
+            numbers = []
+            for block in self.blocks:
+                if block.text.strip():
+                    counts[block.story] = counts.get(block.story, 0) + 1
+                numbers.append(max(counts.get(block.story, 0), 1))
+            self._numbers = numbers
+        return numbers[index]
 
 
 class LetterError(Exception):

@@ -179,7 +179,7 @@ def _about_comment(
     rule: Rule, suppression: Suppression, message: str, document: Document, config: Config
 ) -> Finding:
     comment = suppression.comment
-    block = start = end = None
+    block = start = end = paragraph = None
     text = part = None
     if comment.start_block is not None and comment.start is not None:
         block = comment.start_block
@@ -190,6 +190,7 @@ def _about_comment(
             end = len(target.text)
         text = target.text[start:end]
         part = str(target.part) if target.part is not None else None
+        paragraph = document.paragraph_number(block)
     return Finding(
         rule=rule.name,
         code=rule.code,
@@ -202,4 +203,5 @@ def _about_comment(
         text=text,
         suggestion=None,
         why=rule.why,
+        paragraph=paragraph,
     )

@@ -470,3 +470,25 @@ def test_two_rules_on_the_same_words_keep_the_more_severe() -> None:
 def test_blive_passive_suggests_the_active_verb(sentence: str, active: str) -> None:
     (finding,) = _rule(check_text(sentence), "passive-voice")
     assert f"»{active}«" in finding.message
+
+
+def test_paragraph_numbers_count_down_the_body_not_the_header() -> None:
+    """ "afsnit N" is what a reader counts from the top of the body: the header's paragraphs do
+    not push it on, and a finding in the header is numbered within the header."""
+    from lettercheck.reporters.text import render_file
+
+    letter = "\n".join(
+        [
+            "[header] Jobcenter Nordby · Skrivelse om ydelser",
+            "[header] Tlf. 72 10 60 12",
+            "# Om din ydelse",
+            "Kære Anna",
+            "Vi fremsender brevet.",
+        ]
+    )
+    findings = _rule(check_text(letter), "officialese")
+    assert [(f.block, f.paragraph, f.text) for f in findings] == [(4, 3, "fremsender")]
+    from lettercheck.findings import FileResult, Readability
+
+    text = render_file(FileResult(Path("brev.docx"), Readability(20.0, "let", 10, 2, 1), findings))
+    assert "afsnit 3 (brødtekst)" in text

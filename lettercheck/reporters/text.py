@@ -75,7 +75,8 @@ def _finding_line(finding: Finding, colour: bool) -> str:
     if finding.block is None:
         where = "hele brevet"
     else:
-        where = f"afsnit {finding.block + 1}"
+        number = finding.paragraph if finding.paragraph is not None else finding.block + 1
+        where = f"afsnit {number}"
         if finding.part:
             where += f" ({PART_DA.get(finding.part, finding.part)})"
     severity = SEVERITY_DA[finding.severity]
