@@ -1,8 +1,8 @@
 """What every report needs to know about the rules and where a finding is, in one place.
 
 The SARIF, CSV, HTML and GitHub reporters and the audit describe rules the same way (code, name,
-severity, a message without placeholders, why) and name a finding's place the same way
-("afsnit 4 (brødtekst)").
+Danish title, severity, a message without placeholders, why) and name a finding's place the same
+way ("afsnit 4 (brødtekst)").
 """
 
 from __future__ import annotations
@@ -26,6 +26,13 @@ class RuleInfo:
     severity: Severity
     message: str = ""
     why: str = ""
+    title: str = ""  # Danish short name for readers ("De-form"); empty when unknown
+
+    @property
+    def label(self) -> str:
+        """How a report names the rule to a reader: "LC301 De-form" (the kebab-case name when
+        the rule has no title, e.g. one known only from a finding)."""
+        return f"{self.code} {self.title or self.name}"
 
 
 def _get(rule: Any, *keys: str) -> Any:
@@ -69,6 +76,7 @@ def rule_catalog(rules: Iterable[Any] | None = None) -> list[RuleInfo]:
             # A message template's {text}/{limit} placeholders mean nothing without a finding.
             message=_PLACEHOLDER.sub("…", str(_get(rule, "message", "title", "summary") or "")),
             why=str(_get(rule, "why", "description") or ""),
+            title=str(_get(rule, "title") or ""),
         )
     return sorted(out.values(), key=lambda r: (r.code, r.name))
 
