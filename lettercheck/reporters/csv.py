@@ -6,10 +6,14 @@ with a byte order mark. So the file is UTF-8 with BOM, fields are separated by `
 comma (``31,2``) and lines end with CRLF. Quoting follows RFC 4180 (``"`` around fields holding
 ``;``, quotes or line breaks).
 
-Columns: ``fil; lix; niveau; ord; sætninger; lange ord; fund`` (all findings), then one column per
-rule, named by the rule's kebab-case name, with how many times it fired, then ``fejl`` (why the
-file could not be read; empty otherwise). Rule columns come from the engine's catalog so every file
-of an audit has the same columns, plus any rule that fired but is not in it.
+Columns: ``fil; lix; niveau; ord; sætninger; lange ord (over 6 bogstaver)`` (the LIX counts; the
+last is LIX's long words, not the long-word rule), ``fund; fejl; advarsler; råd`` (the letter's
+findings, in all and by severity, so Excel can sort the worst letters first), then one column per
+rule with how many times it fired, named ``LC301 formal-address``: the code and kebab-case name are
+both stable handles (the Danish title may be reworded), and the code sorts and matches the HTML
+report's "LC301 De-form". Last, ``kunne ikke læses``: why the file could not be read, empty
+otherwise. Rule columns come from the engine's catalog so every file of an audit has the same
+columns, plus any rule that fired but is not in it.
 """
 
 from __future__ import annotations
@@ -22,12 +26,25 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from lettercheck.findings import FileResult
+from lettercheck.findings import FileResult, Severity
 from lettercheck.reporters.catalog import catalog_with_findings, rule_catalog
 
 BOM = "\ufeff"
 SEPARATOR = ";"
-FIXED_COLUMNS = ["fil", "lix", "niveau", "ord", "sætninger", "lange ord", "fund"]
+FIXED_COLUMNS = [
+    "fil",
+    "lix",
+    "niveau",
+    "ord",
+    "sætninger",
+    "lange ord (over 6 bogstaver)",
+    "fund",
+    "fejl",
+    "advarsler",
+    "råd",
+]
+#: The last column: why a file could not be read (empty for a letter that was checked).
+ERROR_COLUMN = "kunne ikke læses"
 
 
 def _decimal(value: float) -> str:
@@ -56,15 +73,18 @@ def render(
     **_: Any,
 ) -> str:
     """The CSV text, BOM included; write it with ``newline=""`` (or as bytes) to keep CRLF."""
-    rule_names = [r.name for r in catalog_with_findings(rule_catalog(rules), results)]
+    catalog = catalog_with_findings(rule_catalog(rules), results)
+    rule_names = [r.name for r in catalog]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n")
-    writer.writerow([*FIXED_COLUMNS, *rule_names, "fejl"])
+    writer.writerow([*FIXED_COLUMNS, *(f"{r.code} {r.name}" for r in catalog), ERROR_COLUMN])
     for result in results:
-        counts = Counter(f.rule for f in result.findings or ())
+        findings = result.findings or ()
+        counts = Counter(f.rule for f in findings)
+        severities = Counter(f.severity for f in findings)
         r = result.readability
         if r is None or result.error is not None:
-            fixed = [_display_path(result.path, base), "", "", "", "", "", ""]
+            fixed = [_display_path(result.path, base), *("" for _ in FIXED_COLUMNS[1:])]
             per_rule = ["" for _ in rule_names]
         else:
             fixed = [
@@ -74,7 +94,10 @@ def render(
                 str(r.words),
                 str(r.sentences),
                 str(r.long_words),
-                str(len(result.findings or ())),
+                str(len(findings)),
+                str(severities[Severity.ERROR]),
+                str(severities[Severity.WARNING]),
+                str(severities[Severity.INFO]),
             ]
             per_rule = [str(counts.get(name, 0)) for name in rule_names]
         writer.writerow([*fixed, *per_rule, _text(result.error or "")])

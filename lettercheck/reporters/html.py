@@ -1,18 +1,23 @@
 """The audit report: one self-contained HTML file a communication team opens in a browser.
 
 Self-contained on purpose: the report is mailed around and opened on locked-down municipal PCs,
-often offline, so it loads nothing from the network. CSS and the sorting script are inline, charts
-are inline SVG drawn here (no chart library), and nothing else is referenced.
+often offline, so it loads nothing from the network. CSS and the small script are inline, the LIX
+histogram is inline SVG drawn here and the rule chart is plain HTML (no chart library), and
+nothing else is referenced.
 
 Everything that comes from a letter (file names, the findings' words, error lines) is untrusted
-and goes through ``html.escape``; the script only reorders existing rows and never builds markup
-from data.
+and goes through ``html.escape``; the script only reorders existing rows and shows or hides them,
+and never builds markup from data.
 
 Contents, in Danish: totals; the share of letters that meet each recommendation the rules check
 (Fredericia: legal references last, the caseworker's name, phone and e-mail; Herlev/Rødovre:
-purpose and goal); a LIX histogram with the five bands marked; findings per rule as a bar chart; a
-sortable table of letters per folder, worst first, whose rows open to show the findings' words;
-the files that could not be read.
+purpose and goal); a LIX histogram with the five bands marked; the rules ranked by severity and by
+how many letters have them; the files that could not be read; a sortable table of letters per
+folder, worst first, each with a full-width row listing its findings.
+
+It is read on a wide office screen as often as on a laptop or phone: tables scroll or stack
+instead of overlapping, the histogram scales, long file names wrap. Without the script (print,
+a blocked script) every letter's findings are shown.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from html import escape
@@ -28,19 +34,34 @@ from typing import Any
 
 from lettercheck.findings import FileResult, Finding, Severity
 from lettercheck.reporters.catalog import RuleInfo, block_label, catalog_with_findings, rule_catalog
+from lettercheck.reporters.text import SEVERITY_DA
 
-#: (label, rule that must not fire, who recommended it). The share of letters without a finding of
-#: the rule is shown. The rule names are part of the JSON contract (issue 3).
-RECOMMENDATIONS: tuple[tuple[str, str, str], ...] = (
-    ("Lovhenvisninger står sidst i brevet", "legal-reference-early", "Fredericia"),
-    ("Sagsbehandlerens navn står i brevet", "missing-caseworker-name", "Fredericia"),
-    ("Sagsbehandlerens telefonnummer står i brevet", "missing-caseworker-phone", "Fredericia"),
-    ("Sagsbehandlerens e-mail står i brevet", "missing-caseworker-email", "Fredericia"),
-    ("Brevet siger tidligt, hvorfor borgeren får det", "missing-purpose", "Herlev"),
-    ("Brevet nævner målet med aktiviteten", "missing-goal", "Herlev, Rødovre"),
+#: (label, rule that must not fire, who recommended it, note). The share of letters without a
+#: finding of the rule is shown. The note says which letters count as following the
+#: recommendation only because the rule does not apply to them (the report knows findings, not
+#: where a rule applied, so it cannot leave them out). The rule names are part of the JSON
+#: contract (issue 3).
+RECOMMENDATIONS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "Lovhenvisninger står sidst i brevet",
+        "legal-reference-early",
+        "Fredericia",
+        "breve uden lovhenvisninger tæller med",
+    ),
+    ("Sagsbehandlerens navn står i brevet", "missing-caseworker-name", "Fredericia", ""),
+    ("Sagsbehandlerens telefonnummer står i brevet", "missing-caseworker-phone", "Fredericia", ""),
+    ("Sagsbehandlerens e-mail står i brevet", "missing-caseworker-email", "Fredericia", ""),
+    ("Brevet siger tidligt, hvorfor borgeren får det", "missing-purpose", "Herlev", ""),
+    (
+        "Brevet nævner målet med aktiviteten",
+        "missing-goal",
+        "Herlev, Rødovre",
+        "breve uden aktivitet (fx afgørelser, kvitteringer) tæller med",
+    ),
 )
 
-#: LIX bands: (name, lowest LIX, colour). Same limits as lettercheck.lix (≤24, 25–34, …).
+#: LIX bands: (name, lowest LIX, colour). Same limits as lettercheck.lix (≤24, 25–34, …), judged
+#: on the LIX rounded half up to a whole number.
 BANDS: tuple[tuple[str, float, str], ...] = (
     ("meget let", 0, "#d8f0d2"),
     ("let", 25, "#e9f5c9"),
@@ -49,41 +70,124 @@ BANDS: tuple[tuple[str, float, str], ...] = (
     ("meget svær", 55, "#f9cfcf"),
 )
 _BAND_RANK = {name: i for i, (name, _, _) in enumerate(BANDS)}
-_SEVERITY_DA = {Severity.ERROR: "fejl", Severity.WARNING: "advarsel", Severity.INFO: "råd"}
+#: Severities most serious first, with the colour the rule chart and its legend use.
+_SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+_SEVERITY_COLOUR = {
+    Severity.ERROR: "#b3261e",
+    Severity.WARNING: "#c98a00",
+    Severity.INFO: "#5b7db1",
+}
+#: Plural of SEVERITY_DA as the text report's summary says it ("3 advarsler").
+_PLURAL_DA = {Severity.ERROR: "fejl", Severity.WARNING: "advarsler", Severity.INFO: "råd"}
 #: Findings listed per letter in its details; more are counted, not listed, to keep the file small.
 MAX_LISTED = 60
 
-_CSS = """
-:root{--ink:#1d2433;--muted:#5b6475;--line:#d9dde5;--accent:#1f5fa8;--err:#b3261e;--warn:#9a6700;
+#: The letters table's columns: (heading, CSS class). On a narrow screen the cells stack and each
+#: number is prefixed with its heading (CSS below), so the two must stay in step.
+_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Brev", "name"),
+    ("LIX", "num lix"),
+    ("Niveau", "level"),
+    (_PLURAL_DA[Severity.ERROR].capitalize(), "num"),
+    (_PLURAL_DA[Severity.WARNING].capitalize(), "num"),
+    (_PLURAL_DA[Severity.INFO].capitalize(), "num"),
+    ("Fund i alt", "num"),
+)
+#: Below this width the letters table stacks: one block per letter, sort buttons in a row.
+_NARROW = "640px"
+
+_CSS = (
+    """
+:root{--ink:#1d2433;--muted:#5b6475;--line:#d9dde5;--accent:#1f5fa8;--err:#b3261e;--warn:#8a5c00;
 --info:#3d5a80}
 *{box-sizing:border-box}
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--ink);
 margin:0;padding:24px 32px;max-width:1200px}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bottom:2px solid
-var(--line);padding-bottom:4px}h3{font-size:16px;margin:20px 0 6px}
+var(--line);padding-bottom:4px}h3{font-size:16px;margin:20px 0 6px;overflow-wrap:anywhere}
 .muted{color:var(--muted)}
+nav.toc{margin:8px 0;display:flex;flex-wrap:wrap;gap:4px 16px}nav.toc a{white-space:nowrap}
+a{color:var(--accent)}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
-.card{border:1px solid var(--line);border-radius:8px;padding:10px 16px;min-width:150px}
+.card{border:1px solid var(--line);border-radius:8px;padding:10px 16px;min-width:140px;
+color:inherit;text-decoration:none}
+a.card{border-color:var(--err)}a.card:hover,a.card:focus{background:#fbeeee}
+a.card .more{color:var(--accent);text-decoration:underline}
 .card .n{font-size:26px;font-weight:600}
-table{border-collapse:collapse;width:100%;margin:6px 0 12px}
-table.letters{table-layout:fixed}table.letters th:first-child{width:44%}
+.scroll{overflow-x:auto;margin:6px 0 12px}
+table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#f3f5f8;font-weight:600;white-space:nowrap}
 th button{font:inherit;background:none;border:0;padding:0;cursor:pointer;color:inherit}
 th[aria-sort=ascending] button::after{content:" ▲"}
 th[aria-sort=descending] button::after{content:" ▼"}
-td.num,th.num{text-align:right}
+td.num,th.num{text-align:right;white-space:nowrap}
+td.name,table.errors td{overflow-wrap:anywhere;min-width:10em}
+.note{display:block;font-size:13px;color:var(--muted);white-space:normal}
 .band{display:inline-block;padding:0 6px;border-radius:4px;white-space:nowrap}
 .sev-error{color:var(--err);font-weight:600}.sev-warning{color:var(--warn);font-weight:600}
-.sev-info{color:var(--info)}
-details summary{cursor:pointer}
-details ul{margin:6px 0 4px;padding-left:20px}
-q{font-style:italic}
-.meter{width:160px;height:12px;background:#eceff3;border-radius:3px;overflow:hidden;display:inline-block;
-vertical-align:middle}.meter span{display:block;height:100%;background:var(--accent)}
-svg text{font:12px system-ui,Arial,sans-serif;fill:var(--ink)}
-@media print{details{display:block}th button::after{content:none}}
+.sev-info{color:var(--info);font-weight:600}
+button.toggle{font:inherit;background:none;border:0;padding:0;margin:0;cursor:pointer;
+color:var(--accent);text-align:left;overflow-wrap:anywhere;display:block;width:100%}
+/* a no-break space after the arrow: a long name breaks inside, not after the arrow */
+button.toggle::before{content:"▾\\00a0";color:var(--muted)}
+button.toggle[aria-expanded=false]::before{content:"▸\\00a0"}
+#toggle-all{font:inherit;margin:0 0 6px}
+tbody.letter tr.main td{border-bottom:0}
+tbody.letter{border-bottom:1px solid var(--line)}
+tr.findings td{padding-top:0;background:#fafbfc}
+tr.findings ul{margin:2px 0 6px;padding-left:20px}
+tr.findings li{margin:2px 0}
+tr[hidden]{display:none!important}
+.meter{width:120px;max-width:30vw;height:12px;background:#eceff3;border-radius:3px;overflow:hidden;
+display:inline-block;vertical-align:middle}.meter span{display:block;height:100%;
+background:var(--accent)}
+.meter,.swatch,.rule-bar,.band{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.legend{margin:4px 0 8px;display:flex;flex-wrap:wrap;gap:4px 16px;align-items:center}
+.legend span{white-space:nowrap}
+.swatch{display:inline-block;width:14px;height:14px;border-radius:3px;vertical-align:-2px;
+margin-right:4px}
+.start{border-left:4px solid var(--err);background:#fbeeee;padding:8px 12px;margin:8px 0}
+ol.rule-chart{list-style:none;margin:8px 0;padding:0}
+ol.rule-chart li{display:grid;grid-template-columns:minmax(12em,20em) minmax(0,1fr);gap:2px 10px;
+align-items:center;padding:3px 0}
+.rule-track{display:flex;align-items:center;gap:8px}
+.rule-bar{height:16px;border-radius:2px;min-width:2px;flex:none}
+.rule-n{white-space:nowrap}
+svg.chart{display:block;width:100%;max-width:720px;height:auto}
+svg text{font:13px system-ui,Arial,sans-serif;fill:var(--ink)}
+@media (max-width:"""
+    + _NARROW
+    + """){
+body{padding:12px}
+ol.rule-chart li{grid-template-columns:1fr}
+table.recommendations thead{display:none}
+table.recommendations tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}
+table.recommendations td{display:inline-block;border:0;padding:0 10px 0 0;text-align:left}
+table.recommendations td:first-child{display:block;font-weight:600}
+table.recommendations td:nth-child(2)::before{content:"Kilde: ";color:var(--muted)}
+table.letters,table.letters thead,table.letters tbody,table.letters tr,table.letters td{
+display:block}
+table.letters thead tr{display:flex;flex-wrap:wrap;gap:4px 12px;background:#f3f5f8;padding:4px 8px}
+table.letters thead tr::before{content:"Sortér efter:";color:var(--muted)}
+table.letters thead th{border:0;padding:0;background:none}
+table.letters tr.main td{display:inline-block;border:0;padding:2px 10px 2px 0;text-align:left}
+table.letters tr.main td.name{display:block;min-width:0}
+table.letters tr.findings td{padding:2px 0 6px}
+tbody.letter{padding:6px 0}
 """
+    + "".join(
+        f'table.letters tr.main td:nth-child({i + 1})::before{{content:"{label} ";'
+        "color:var(--muted)}"
+        for i, (label, _) in enumerate(_COLUMNS)
+        if i > 0 and label != "Niveau"
+    )
+    + """
+}
+@media print{tr[hidden]{display:table-row!important}button.toggle::before,#toggle-all,
+th button::after{content:none}#toggle-all{display:none}}
+"""
+)
 
 _JS = r"""
 (function () {
@@ -96,6 +200,7 @@ _JS = r"""
     if (number.test(a) && number.test(b)) return parseFloat(a) - parseFloat(b);
     return a.localeCompare(b, 'da');
   }
+  // A letter is one <tbody>: its row of numbers and the row of its findings move together.
   var tables = document.querySelectorAll('table.letters');
   Array.prototype.forEach.call(tables, function (table) {
     var heads = table.tHead.rows[0].cells;
@@ -104,17 +209,41 @@ _JS = r"""
       if (!button) return;
       button.addEventListener('click', function () {
         var dir = th.getAttribute('aria-sort') === 'descending' ? 1 : -1;
-        var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
-        rows.sort(function (r1, r2) {
-          return dir * compare(key(r1.cells[column]), key(r2.cells[column]));
+        var letters = Array.prototype.slice.call(table.tBodies);
+        letters.sort(function (l1, l2) {
+          return dir * compare(key(l1.rows[0].cells[column]), key(l2.rows[0].cells[column]));
         });
-        rows.forEach(function (row) { body.appendChild(row); });
+        letters.forEach(function (letter) { table.appendChild(letter); });
         Array.prototype.forEach.call(heads, function (h) { h.removeAttribute('aria-sort'); });
         th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
       });
     });
   });
+  // Findings are listed open in the file (print, no script); the script folds them away and a
+  // click on the letter's name shows them.
+  var toggles = document.querySelectorAll('button.toggle');
+  function show(button, open) {
+    var row = document.getElementById(button.getAttribute('aria-controls'));
+    if (!row) return;
+    button.setAttribute('aria-expanded', open ? 'true' : 'false');
+    row.hidden = !open;
+  }
+  Array.prototype.forEach.call(toggles, function (button) {
+    show(button, false);
+    button.addEventListener('click', function () {
+      show(button, button.getAttribute('aria-expanded') !== 'true');
+    });
+  });
+  var all = document.getElementById('toggle-all');
+  if (all && toggles.length) {
+    all.hidden = false;
+    all.addEventListener('click', function () {
+      var open = all.getAttribute('aria-pressed') !== 'true';
+      Array.prototype.forEach.call(toggles, function (button) { show(button, open); });
+      all.setAttribute('aria-pressed', open ? 'true' : 'false');
+      all.textContent = open ? 'Skjul alle fund' : 'Vis alle fund';
+    });
+  }
   // A link such as report.html#sort=1 opens the report sorted by that column (#sort=1-asc).
   var wanted = /^#sort=(\d+)(-asc)?$/.exec(window.location.hash);
   if (wanted) {
@@ -138,6 +267,17 @@ def _pct(part: int, whole: int) -> str:
 def _fmt(value: float) -> str:
     """Danish decimal comma."""
     return f"{value:.1f}".replace(".", ",")
+
+
+def _letters(n: int) -> str:
+    return f"{n} {'brev' if n == 1 else 'breve'}"
+
+
+def _breakable(name: str) -> str:
+    """``name`` escaped, with a line-break opportunity after each ``_``, ``-`` and ``/``:
+    template names are long words ("afgoerelse_sygedagpenge_stop.docx") that should wrap at
+    their parts, not at an arbitrary letter."""
+    return re.sub(r"([_/-])", r"\1<wbr>", escape(name))
 
 
 def _band_colour(band: str) -> str:
@@ -172,7 +312,7 @@ def common_base(results: list[FileResult]) -> Path:
         return Path.cwd()
 
 
-# ---------------------------------------------------------------- charts (inline SVG)
+# ---------------------------------------------------------------- charts
 
 
 def _band_range(low: float, high: float) -> str:
@@ -180,15 +320,41 @@ def _band_range(low: float, high: float) -> str:
     return f"{low:g}–{high - 1:g}" if high < 80 else f"{low:g} og derover"
 
 
-def histogram_svg(lix_values: list[float], width: int = 720, height: int = 240) -> str:
+def _band_span(i: int) -> str:
+    """Band ``i``'s whole-number LIX range as the legend writes it: "≤ 24", "25–34", "≥ 55"."""
+    if i == 0:
+        return f"≤ {BANDS[1][1] - 1:g}"
+    if i == len(BANDS) - 1:
+        return f"≥ {BANDS[i][1]:g}"
+    return _band_range(BANDS[i][1], BANDS[i + 1][1])
+
+
+def band_legend() -> str:
+    """The bands with their colours and whole-number ranges, and the rounding rule: a letter's
+    LIX is shown with one decimal but its band is judged on the whole number, so "44,9 (svær)"
+    must not look like a mistake next to "35–44 middel"."""
+    items = "".join(
+        f'<span><span class=swatch style="background:{colour}"></span>{escape(name)} '
+        f"{_band_span(i)}</span>"
+        for i, (name, _, colour) in enumerate(BANDS)
+    )
+    return (
+        f"<div class=legend>{items}</div>"
+        "<p class=muted>Niveauet afgøres af LIX afrundet til et helt tal: 44,9 rundes op til 45 "
+        "og er svær, 44,4 rundes ned til 44 og er middel.</p>"
+    )
+
+
+def histogram_svg(lix_values: list[float], width: int = 600, height: int = 240) -> str:
     """Letters per LIX bin of 5 (0–4, 5–9, …, 75+), over coloured bands with their names. A
     letter is binned by its LIX rounded half up to a whole number, the value its band is judged
-    on (``lix.band``), so 44.9 (svær) stands in 45–49 with the letters the table calls svær."""
+    on (``lix.band``), so 44.9 (svær) stands in 45–49 with the letters the table calls svær.
+    The SVG has a viewBox and the CSS lets it shrink to the page's width."""
     bins = [0] * 16  # 0–4 … 70–74, 75+
     for lix in lix_values:
         whole = math.floor(lix + 0.5)
         bins[min(15, max(0, whole // 5))] += 1
-    left, right, top, bottom = 40, 10, 28, 34
+    left, right, top, bottom = 40, 12, 28, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     scale_max = max(bins) or 1
     x_of = lambda lix: left + plot_w * min(lix, 80) / 80  # noqa: E731 - tiny local helper
@@ -215,8 +381,7 @@ def histogram_svg(lix_values: list[float], width: int = 720, height: int = 240) 
         label = f"LIX {i * 5}–{i * 5 + 4}" if i < 15 else "LIX 75 og derover"
         parts.append(
             f'<rect class="bar" x="{x + 2:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w - 4:.1f}" '
-            f'height="{h:.1f}" fill="#1f5fa8"><title>{label}: {count} '
-            f"{'brev' if count == 1 else 'breve'}</title></rect>"
+            f'height="{h:.1f}" fill="#1f5fa8"><title>{label}: {_letters(count)}</title></rect>'
             f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - h - 3:.1f}" '
             f'text-anchor="middle">{count}</text>'
         )
@@ -224,7 +389,7 @@ def histogram_svg(lix_values: list[float], width: int = 720, height: int = 240) 
         x = x_of(lix)
         parts.append(
             f'<line x1="{x:.1f}" y1="{top + plot_h}" x2="{x:.1f}" y2="{top + plot_h + 4}" '
-            f'stroke="#5b6475"/><text x="{x:.1f}" y="{top + plot_h + 16}" '
+            f'stroke="#5b6475"/><text x="{x:.1f}" y="{top + plot_h + 17}" '
             f'text-anchor="middle">{lix}{"+" if lix == 80 else ""}</text>'
         )
     parts.append(
@@ -237,92 +402,130 @@ def histogram_svg(lix_values: list[float], width: int = 720, height: int = 240) 
     return "".join(parts)
 
 
-def rules_svg(rows: list[tuple[RuleInfo, int, int]], width: int = 720) -> str:
-    """Horizontal bars: findings per rule (with how many letters have the rule)."""
-    bar_h, gap, label_w, top = 18, 6, 300, 6
-    height = top + len(rows) * (bar_h + gap) + 4
-    scale_max = max((count for _, count, _ in rows), default=0) or 1
-    plot_w = width - label_w - 70
-    parts = [
-        f'<svg class="chart rules" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
-        'aria-label="Fund pr. regel">'
+def rank_rules(
+    catalog: Iterable[RuleInfo], findings: Counter[str], letters: Counter[str]
+) -> list[tuple[RuleInfo, int, int]]:
+    """(rule, findings, letters) for every rule that fired, most serious first, then by how many
+    letters have it: a team mends letters, and 152 De-form findings in 22 letters is less work
+    than one missing phone number in 40."""
+    rows = [
+        (rule, findings[rule.name], letters[rule.name]) for rule in catalog if findings[rule.name]
     ]
-    for i, (rule, count, letters) in enumerate(rows):
-        y = top + i * (bar_h + gap)
-        w = plot_w * count / scale_max
-        name = f"{rule.code} {rule.name}"
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y + bar_h - 5}" text-anchor="end">{escape(name)}</text>'
-            f'<rect class="bar" x="{label_w}" y="{y}" width="{max(w, 1):.1f}" height="{bar_h}" '
-            f'fill="{_severity_colour(rule.severity)}"><title>{escape(name)}: {count} fund i '
-            f"{letters} {'brev' if letters == 1 else 'breve'}</title></rect>"
-            f'<text x="{label_w + w + 6:.1f}" y="{y + bar_h - 5}">{count}</text>'
+    rows.sort(key=lambda row: (-row[0].severity.rank, -row[2], -row[1], row[0].code))
+    return rows
+
+
+def severity_legend() -> str:
+    return (
+        "<div class=legend>"
+        + "".join(
+            f'<span><span class=swatch style="background:{_SEVERITY_COLOUR[s]}"></span>'
+            f"{SEVERITY_DA[s]}</span>"
+            for s in _SEVERITIES
         )
-    parts.append("</svg>")
-    return "".join(parts)
+        + "</div>"
+    )
 
 
-def _severity_colour(severity: Severity) -> str:
-    return {Severity.ERROR: "#b3261e", Severity.WARNING: "#c98a00", Severity.INFO: "#5b7db1"}[
-        severity
-    ]
+def rules_chart(rows: list[tuple[RuleInfo, int, int]]) -> str:
+    """Horizontal bars in HTML (their labels wrap and stay readable on a phone, which text in
+    a shrunken SVG does not): one bar per rule, as long as the number of letters with it, the
+    colour its severity's, "N breve · M fund" written beside it."""
+    scale_max = max((letters for _, _, letters in rows), default=0) or 1
+    items = []
+    for rule, count, letters in rows:
+        share = letters / scale_max
+        items.append(
+            f'<li data-rule="{escape(rule.name)}" data-severity="{rule.severity.value}">'
+            f'<span class=rule-label title="{escape(rule.name)}">{escape(rule.label)}</span>'
+            # The bar shares its line with "N breve · M fund" (at most 12em wide).
+            f'<span class=rule-track><span class=rule-bar role=presentation style="width:'
+            f"calc((100% - 12em) * {share:.3f});background:{_SEVERITY_COLOUR[rule.severity]}"
+            f'"></span><span class=rule-n><b>{_letters(letters)}</b> · {count} fund</span>'
+            "</span></li>"
+        )
+    return f"<ol class=rule-chart>{''.join(items)}</ol>"
+
+
+def start_here(rows: list[tuple[RuleInfo, int, int]], checked: int) -> str:
+    """One line naming the most serious rule that the most letters have: where to begin."""
+    if not rows:
+        return ""
+    rule, _, letters = rows[0]
+    what = {
+        Severity.ERROR: "den fejl",
+        Severity.WARNING: "den advarsel",
+        Severity.INFO: "det råd",
+    }[rule.severity]
+    return (
+        f"<p class=start><b>Start her:</b> {letters} af {checked} breve har "
+        f"<b>{escape(rule.label)}</b> – {what}, flest breve har.</p>"
+    )
 
 
 # ---------------------------------------------------------------- sections
 
 
-def _finding_item(finding: Finding) -> str:
+def _finding_item(finding: Finding, labels: dict[str, str]) -> str:
+    """One finding as the text report writes it: where first, then severity, rule, message,
+    the exact words and the suggestion in Danish quotation marks."""
     sev = finding.severity
-    words = f" <q>{escape(finding.text)}</q>" if finding.text is not None else ""
-    where = f" <span class=muted>({escape(block_label(finding))})</span>" if finding.located else ""
+    words = ""
+    if finding.text is not None and finding.text not in finding.message:
+        words = f" »{escape(' '.join(finding.text.split()))}«"
     suggestion = (
-        f" Forslag: <q>{escape(finding.suggestion)}</q>" if finding.suggestion is not None else ""
+        f" Forslag: »{escape(finding.suggestion)}«" if finding.suggestion is not None else ""
     )
+    rule = labels.get(finding.rule) or f"{finding.code} {finding.rule}"
     return (
-        f'<li><span class="sev-{sev.value}">{_SEVERITY_DA[sev]}</span> '
-        f"<b>{escape(finding.code)}</b> {escape(finding.message)}{words}{where}{suggestion}</li>"
+        f"<li><span class=where>{escape(block_label(finding))}:</span> "
+        f'<span class="sev-{sev.value}">{SEVERITY_DA[sev]}</span> '
+        f"<strong class=rule>{escape(rule)}</strong>: {escape(finding.message)}{words}"
+        f"{suggestion}</li>"
     )
 
 
-def _letter_row(result: FileResult, shown_path: Path) -> str:
+def _letter(result: FileResult, shown_path: Path, row_id: str, labels: dict[str, str]) -> str:
+    """One letter as a ``<tbody>``: a row of numbers and, if it has findings, a row spanning all
+    columns that lists them (the script folds it away until the name is clicked)."""
     findings = result.findings or []
     sev = Counter(f.severity for f in findings)
     r = result.readability
     assert r is not None
-    name = escape(shown_path.name)
+    name = _breakable(shown_path.name)
     if findings:
-        items = "".join(_finding_item(f) for f in findings[:MAX_LISTED])
-        if len(findings) > MAX_LISTED:
-            items += f"<li class=muted>… og {len(findings) - MAX_LISTED} fund mere</li>"
-        letter = f"<details><summary>{name}</summary><ul>{items}</ul></details>"
+        letter = (
+            f'<button type=button class=toggle aria-expanded=true aria-controls="{row_id}">'
+            f"{name}</button>"
+        )
     else:
         letter = f"{name} <span class=muted>– ingen fund</span>"
-    return (
-        f'<tr><td data-sort="{escape(shown_path.name.casefold())}">{letter}</td>'
-        f'<td class=num data-sort="{r.lix:.1f}">{_fmt(r.lix)}</td>'
-        f'<td data-sort="{_BAND_RANK.get(r.band, 9)}"><span class=band '
+    row = (
+        f'<tbody class=letter><tr class=main><td class=name data-sort="'
+        f'{escape(shown_path.name.casefold())}">{letter}</td>'
+        f'<td class="num lix" data-sort="{r.lix:.1f}">{_fmt(r.lix)}</td>'
+        f'<td class=level data-sort="{_BAND_RANK.get(r.band, 9)}"><span class=band '
         f'style="background:{_band_colour(r.band)}">{escape(r.band)}</span></td>'
-        f'<td class=num data-sort="{sev[Severity.ERROR]}">{sev[Severity.ERROR]}</td>'
-        f'<td class=num data-sort="{sev[Severity.WARNING]}">{sev[Severity.WARNING]}</td>'
-        f'<td class=num data-sort="{sev[Severity.INFO]}">{sev[Severity.INFO]}</td>'
-        f'<td class=num data-sort="{len(findings)}">{len(findings)}</td></tr>'
+        + "".join(f'<td class=num data-sort="{sev[s]}">{sev[s]}</td>' for s in _SEVERITIES)
+        + f'<td class=num data-sort="{len(findings)}">{len(findings)}</td></tr>'
     )
+    if findings:
+        items = "".join(_finding_item(f, labels) for f in findings[:MAX_LISTED])
+        if len(findings) > MAX_LISTED:
+            items += f"<li class=muted>… og {len(findings) - MAX_LISTED} fund mere</li>"
+        row += (
+            f'<tr class=findings id="{row_id}"><td colspan={len(_COLUMNS)}><ul>{items}</ul>'
+            "</td></tr>"
+        )
+    return row + "</tbody>"
 
 
 _TABLE_HEAD = (
     "<thead><tr>"
     + "".join(
-        f"<th{cls}><button type=button>{label}</button></th>"
-        for label, cls in (
-            ("Brev", ""),
-            ("LIX", " class=num"),
-            ("Niveau", ""),
-            ("Fejl", " class=num"),
-            ("Advarsler", " class=num"),
-            ("Info", " class=num"),
-            ("Fund i alt", " class=num"),
-        )
+        f"<th{' class=num' if cls.startswith('num') else ''}><button type=button>{label}"
+        "</button></th>"
+        for label, cls in _COLUMNS
     )
     + "</tr></thead>"
 )
@@ -343,6 +546,7 @@ def iter_render(
 
     catalog = catalog_with_findings(rule_catalog(rules), results)
     known_rules = {r.name for r in catalog}
+    labels = {r.name: r.label for r in catalog}
     base = common_base(results) if base is None else base
     generated = generated or _dt.datetime.now().astimezone()
 
@@ -357,7 +561,26 @@ def iter_render(
         letters_per_rule.update(set(rules_here))
     mean_lix = sum(r.readability.lix for r in readable) / n if n else None  # type: ignore[union-attr]
     clean = sum(1 for r in readable if not r.findings)
+    ranked = rank_rules(catalog, findings_per_rule, letters_per_rule)
 
+    if unreadable:
+        unreadable_card = (
+            f'<a class=card href="#ulaeselige"><div class=n>{len(unreadable)}</div>'
+            "kunne ikke læses<br><span class=more>se filerne</span></a>"
+        )
+    else:
+        unreadable_card = "<div class=card><div class=n>0</div>kunne ikke læses</div>"
+    toc = [
+        ("anbefalinger", "Anbefalinger"),
+        ("lix", "LIX-fordeling"),
+        ("regler", "Fund pr. regel"),
+        *(
+            [("ulaeselige", f"Filer der ikke kunne læses ({len(unreadable)})")]
+            if unreadable
+            else []
+        ),
+        ("breve", "Breve"),
+    ]
     yield from [
         "<!DOCTYPE html><html lang=da><head><meta charset=utf-8>"
         '<meta name=viewport content="width=device-width, initial-scale=1">'
@@ -370,82 +593,93 @@ def iter_render(
         "<div class=cards>",
         f"<div class=card><div class=n id=total-letters>{len(results)}</div>breve i alt</div>",
         f"<div class=card><div class=n>{n}</div>kontrolleret</div>",
-        f"<div class=card><div class=n>{len(unreadable)}</div>kunne ikke læses</div>",
+        unreadable_card,
         f"<div class=card><div class=n>{_fmt(mean_lix) if mean_lix is not None else '–'}</div>"
         "gennemsnitlig LIX</div>",
         f"<div class=card><div class=n>{_pct(clean, n)}</div>uden fund</div>",
         "</div>",
-        "<h2>Anbefalinger</h2><p class=muted>Andelen af de kontrollerede breve, der følger hver "
-        "anbefaling (brevet har intet fund for reglen).</p>",
-        "<table class=recommendations><thead><tr><th>Anbefaling</th><th>Kilde</th>"
-        "<th class=num>Breve</th><th>Andel</th></tr></thead><tbody>",
+        "<nav class=toc>"
+        + "".join(f'<a href="#{anchor}">{escape(text)}</a>' for anchor, text in toc)
+        + "</nav>",
+        "<h2 id=anbefalinger>Anbefalinger</h2><p class=muted>Andelen af de kontrollerede breve, "
+        "der følger hver anbefaling (brevet har intet fund for reglen).</p>",
+        "<div class=scroll><table class=recommendations><thead><tr><th>Anbefaling</th>"
+        "<th>Kilde</th><th class=num>Breve</th><th>Andel</th></tr></thead><tbody>",
     ]
-    for label, rule, source in RECOMMENDATIONS:
+    for label, rule, source, note in RECOMMENDATIONS:
         if rule not in known_rules:
             cells = "<td class=num>–</td><td class=muted>ikke kontrolleret</td>"
         else:
             ok = n - letters_per_rule[rule]
             share = ok / n if n else 0.0
+            note_html = f"<span class=note>{escape(note)}</span>" if note else ""
             cells = (
-                f"<td class=num>{ok} af {n}</td><td><span class=meter>"
+                f"<td class=num>{ok} af {n}{note_html}</td><td><span class=meter>"
                 f'<span style="width:{100 * share:.0f}%"></span></span> {_pct(ok, n)}</td>'
             )
         yield (
             f'<tr data-rule="{escape(rule)}"><td>{escape(label)}</td><td>{escape(source)}</td>'
             f"{cells}</tr>"
         )
-    yield ("</tbody></table>")
+    yield "</tbody></table></div>"
 
     yield (
-        "<h2>LIX-fordeling</h2><p class=muted>Antal breve pr. LIX-interval; farverne viser "
-        "niveauerne (≤24 meget let, 25–34 let, 35–44 middel, 45–54 svær, ≥55 meget svær).</p>"
+        "<h2 id=lix>LIX-fordeling</h2><p class=muted>Antal breve pr. LIX-interval; farverne viser "
+        "niveauerne.</p>"
     )
-    yield (histogram_svg([r.readability.lix for r in readable]))  # type: ignore[union-attr]
+    yield band_legend()
+    yield histogram_svg([r.readability.lix for r in readable])  # type: ignore[union-attr]
 
-    rows = [
-        (rule, findings_per_rule[rule.name], letters_per_rule[rule.name])
-        for rule in catalog
-        if findings_per_rule[rule.name]
-    ]
-    rows.sort(key=lambda row: (-row[1], row[0].code))
-    yield ("<h2>Fund pr. regel</h2>")
-    if rows:
-        yield (rules_svg(rows))
+    yield "<h2 id=regler>Fund pr. regel</h2>"
+    if ranked:
+        yield start_here(ranked, n)
+        yield (
+            "<p class=muted>Reglerne står efter alvor og derefter efter, hvor mange breve der har "
+            "fundet; søjlen viser antallet af breve.</p>"
+        )
+        yield severity_legend()
+        yield rules_chart(ranked)
     else:
-        yield ("<p>Ingen fund i de kontrollerede breve.</p>")
+        yield "<p>Ingen fund i de kontrollerede breve.</p>"
+
+    if unreadable:
+        yield (
+            f"<h2 id=ulaeselige>Filer der ikke kunne læses ({len(unreadable)})</h2>"
+            "<p class=muted>Disse filer er ikke kontrolleret og tæller ikke med i tallene "
+            "ovenfor.</p><div class=scroll><table class=errors><thead><tr><th>Fil</th>"
+            "<th>Hvad er galt</th></tr></thead><tbody>"
+        )
+        for result in unreadable:
+            yield (
+                f"<tr><td>{_breakable(_relative(result.path, base).as_posix())}</td>"
+                f"<td>{escape(result.error or 'Ukendt fejl')}</td></tr>"
+            )
+        yield "</tbody></table></div>"
 
     yield (
-        "<h2>Breve</h2><p class=muted>Værste breve først i hver mappe. Klik på en kolonne for at "
-        "sortere; klik på et brev for at se fundene.</p>"
+        "<h2 id=breve>Breve</h2><p class=muted>Værste breve først i hver mappe (flest fejl, så "
+        "advarsler, så fund, så LIX). Klik på en kolonne for at sortere; klik på et brev for at "
+        "se fundene. Niveauet afgøres af LIX afrundet til et helt tal.</p>"
+        "<button type=button id=toggle-all aria-pressed=false hidden>Vis alle fund</button>"
     )
     by_folder: dict[str, list[tuple[FileResult, Path]]] = defaultdict(list)
     for result in readable:
         rel = _relative(result.path, base)
         by_folder[rel.parent.as_posix()].append((result, rel))
+    row_number = 0
     for folder in sorted(by_folder, key=lambda f: (f != ".", f.casefold())):
         letters = sorted(by_folder[folder], key=lambda item: (_score(item[0]), str(item[1])))
         heading = "(øverste mappe)" if folder == "." else folder
         yield (
             f'<section class=folder data-folder="{escape(folder)}"><h3>{escape(heading)} '
-            f"<span class=muted>({len(letters)} {'brev' if len(letters) == 1 else 'breve'})"
-            "</span></h3>"
-            f"<table class=letters>{_TABLE_HEAD}<tbody>"
+            f"<span class=muted>({_letters(len(letters))})</span></h3>"
+            f"<div class=scroll><table class=letters>{_TABLE_HEAD}"
         )
-        yield from (_letter_row(result, rel) for result, rel in letters)
-        yield ("</tbody></table></section>")
-
-    if unreadable:
-        yield (
-            "<h2>Filer der ikke kunne læses</h2><table class=errors><thead><tr><th>Fil</th>"
-            "<th>Hvad er galt</th></tr></thead><tbody>"
-        )
-        for result in unreadable:
-            yield (
-                f"<tr><td>{escape(_relative(result.path, base).as_posix())}</td>"
-                f"<td>{escape(result.error or 'Ukendt fejl')}</td></tr>"
-            )
-        yield ("</tbody></table>")
-    yield (f"<script>{_JS}</script></body></html>\n")
+        for result, rel in letters:
+            row_number += 1
+            yield _letter(result, rel, f"fund-{row_number}", labels)
+        yield "</table></div></section>"
+    yield f"<script>{_JS}</script></body></html>\n"
 
 
 def render(results: list[FileResult], **kw: Any) -> str:
