@@ -579,9 +579,11 @@ def audit_command(
             click.echo(f"Afbrudt ({how}). Rapporterne er ikke skrevet.", err=True)
             sys.exit(143 if ctrl_c.terminated else 130)
         written = " og ".join(str(p) for p in (html_path, csv_path) if p is not None)
+        # Worded as the text report's summary: the letters checked, and unreadable files apart.
+        unreadable = f", {outcome.unreadable} kunne ikke læses" if outcome.unreadable else ""
         click.echo(
-            f"{_letters(outcome.letters)} gennemgået, {outcome.findings} fund, "
-            f"{outcome.unreadable} kunne ikke læses. Rapport: {written}",
+            f"{_letters(outcome.letters - outcome.unreadable)} kontrolleret, "
+            f"{outcome.findings} fund{unreadable}. Rapport: {written}",
             err=True,
         )
     sys.exit(2 if outcome.unreadable else 0)

@@ -399,7 +399,7 @@ def test_audit_command_writes_both_reports_in_parallel(
         ["audit", "breve", "--html", "ud/rapport.html", "--csv", "ud/rapport.csv", "--jobs", "2"],
     )
     assert done.exit_code == 2, done.output  # one file could not be read
-    assert "7 breve gennemgået" in done.output
+    assert "6 breve kontrolleret, " in done.output and ", 1 kunne ikke læses." in done.output
     rows = _csv_rows((tmp_path / "ud" / "rapport.csv").read_text("utf-8"))
     assert [r[0] for r in rows[1:]] == [
         "a/god0.docx",

@@ -95,5 +95,9 @@ def block_label(finding: Finding) -> str:
     """Where in the letter a located finding is, as Word users say it: "afsnit 4 (brødtekst)"."""
     from lettercheck.reporters.text import PART_DA
 
-    label = f"afsnit {finding.block + 1}" if finding.block is not None else "hele brevet"
+    if finding.block is None:
+        label = "hele brevet"
+    else:  # counted as the text report counts (``Document.paragraph_number``)
+        number = finding.paragraph if finding.paragraph is not None else finding.block + 1
+        label = f"afsnit {number}"
     return f"{label} ({PART_DA.get(finding.part, finding.part)})" if finding.part else label

@@ -72,13 +72,9 @@ def render_file(result: FileResult, *, colour: bool = False) -> str:
 
 
 def _finding_line(finding: Finding, colour: bool) -> str:
-    if finding.block is None:
-        where = "hele brevet"
-    else:
-        number = finding.paragraph if finding.paragraph is not None else finding.block + 1
-        where = f"afsnit {number}"
-        if finding.part:
-            where += f" ({PART_DA.get(finding.part, finding.part)})"
+    from lettercheck.reporters.catalog import block_label
+
+    where = block_label(finding)
     severity = SEVERITY_DA[finding.severity]
     line = (
         f"{where}: {_style(severity, colour, fg=_COLOURS[finding.severity])} "
