@@ -443,7 +443,7 @@ def _finish(results, fmt, output, severity, baseline, write_baseline, bar) -> No
 
 @main.command("rules")
 def rules_command() -> None:
-    """Vis alle regler: kode, navn, alvor og meddelelse."""
+    """Vis alle regler: kode, navn, dansk titel, alvor og meddelelse."""
     from lettercheck.explain import rules_table
     from lettercheck.ruleset import RuleError, load_rules
 

@@ -155,7 +155,8 @@ class Document:
     def paragraph_number(self, index: int) -> int:
         """The number a reader gives block ``index`` counting down the page: paragraphs with
         text, from 1, within their own story (the body, or a header or footer of its own), so
-        "afsnit 3 (brødtekst)" is the third paragraph of the body, whatever the header holds."""
+        "afsnit 3 (brødtekst)" is the third paragraph with text from the top of the body (address
+        lines included), whatever the header holds."""
         numbers = self._numbers
         if numbers is None or len(numbers) != len(self.blocks):
             counts: dict[str, int] = {}

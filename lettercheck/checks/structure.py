@@ -464,14 +464,24 @@ def _citizen_labelled(block: Block, start: int, options: Mapping[str, Any]) -> b
     return bool(regex.search(block.text, _sentence_start_before(block.text, start), start + 1))
 
 
-#: Where a sentence or line ends, in text before a contact detail (see ``_third_party``).
-_SENTENCE_END = re.compile(r"\n|[.!?]\s+(?=[A-ZÆØÅ])")
+#: Where a sentence or line ends, in text before a contact detail (see ``_third_party``); not
+#: after the abbreviations that stand before numbers ("tlf. Nr. 20 30 40 50", "kl. 9").
+_SENTENCE_END = re.compile(
+    r"\n|(?<!\btlf)(?<!\bnr)(?<!\bkl)(?<!\bca)(?<!\bjf)(?<!\btel)[.!?]\s+(?=[A-ZÆØÅ])",
+    re.IGNORECASE,
+)
+#: A sentence that only goes on about the previous one's detail: "Vi har dit nye nummer. Det
+#: er 20 30 40 50."
+_GOES_ON = re.compile(r"\s*(?:det|nummeret|numret|adressen|mailen)\s+er\b", re.IGNORECASE)
 
 
 def _sentence_start_before(text: str, start: int) -> int:
-    """Offset where the sentence (or line) holding ``start`` begins."""
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
-    return ends[-1] if ends else 0
+    """Offset where the sentence (or line) holding ``start`` begins; the sentence before it too
+    when this one only goes on about it ("Det er …")."""
+    ends = [0] + [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    if len(ends) > 1 and _GOES_ON.match(text, ends[-1]):
+        return ends[-2]
+    return ends[-1]
 
 
 _SENDER_AGAIN = re.compile(r"\b(?:mig|os|jobcent\w*|sagsbehandler\w*)\b", _FLAGS)
@@ -565,9 +575,12 @@ def _someone_elses(block: Block, start: int, options: Mapping[str, Any], row_lab
     if _citizen_labelled(block, start, options) or _third_party(block, start, options):
         return True
     if row_label and not block.text[:start].strip():
-        citizen = _compile_any(_option(options, "citizen-labels"))
-        third = _compile_any(_option(options, "third-party-labels"))
-        return bool(citizen.search(row_label) or third.search(row_label))
+        # The label cell read as the detail's own words before it, by the same rules.
+        label = Block(
+            index=-1, kind=BlockKind.TABLE_CELL, text=row_label + " ", story="", paragraph=0
+        )
+        end = len(label.text)
+        return _citizen_labelled(label, end - 1, options) or _third_party(label, end, options)
     return False
 
 
@@ -594,8 +607,9 @@ def missing_caseworker_phone(analysis: Analysis, options: Mapping[str, Any]) -> 
     if _has_field(analysis, options, "phone-fields"):
         return
     cells = _table_cells(analysis)
+    zone = _citizen_zone(_blocks(analysis), options)
     for block in _contact_blocks(analysis, options):
-        if find_phone_numbers(block, options, _label_to_the_left(block, cells)):
+        if find_phone_numbers(block, options, _label_to_the_left(block, cells, zone)):
             return
     yield Hit()
 
@@ -609,19 +623,23 @@ def _table_cells(analysis: Analysis) -> dict[tuple, list[Block]]:
     return cells
 
 
-def _label_to_the_left(block: Block, cells: Mapping[tuple, list[Block]]) -> str:
+def _label_to_the_left(block: Block, cells: Mapping[tuple, list[Block]], zone: set[int]) -> str:
     """The text beside ``block`` in the cell to its left: the paragraph in the same place
-    ("Telefon:¶E-mail:" | "44992041¶tr@x.dk"), or the whole cell when it has one paragraph."""
+    ("Telefon:¶E-mail:" | "44992041¶tr@x.dk"), or the whole cell when it has one paragraph.
+    Nothing when that cell is the citizen's address (a letterhead table: address | sender)."""
     if not block.table or block.table[2] == 0:
         return ""
     table, row, column = block.table
     mine = cells.get((block.story, table, row, column), [])
     left = cells.get((block.story, table, row, column - 1), [])
+    beside = None
     if len(left) == 1:
-        return left[0].text
-    if len(left) == len(mine) and block in mine:
-        return left[mine.index(block)].text
-    return ""
+        beside = left[0]
+    elif len(left) == len(mine) and block in mine:
+        beside = left[mine.index(block)]
+    if beside is None or beside.index in zone:
+        return ""
+    return beside.text
 
 
 @check("missing-caseworker-email")
@@ -636,8 +654,9 @@ def missing_caseworker_email(analysis: Analysis, options: Mapping[str, Any]) -> 
     if _has_field(analysis, options, "email-fields"):
         return
     cells = _table_cells(analysis)
+    zone = _citizen_zone(_blocks(analysis), options)
     for block in _contact_blocks(analysis, options):
-        if find_emails(block, options, _label_to_the_left(block, cells)):
+        if find_emails(block, options, _label_to_the_left(block, cells, zone)):
             return
     yield Hit()
 
@@ -715,8 +734,11 @@ def _looks_like_name(text: str, options: Mapping[str, Any], *, single: bool = Fa
 def _name_in_signature(blocks: Sequence[Block], options: Mapping[str, Any]) -> bool:
     """A person's name among the first lines after the closing ("Mette Hansen", "Sagsbehandler")."""
     role = _compile_any(_option(options, "role-lines"))
+    third = _compile_any(_option(options, "third-party-labels"))
     lines = [(b, o, line) for b, o, line in _signature_lines(blocks) if line.strip()]
     for k, (_block, _offset, line) in enumerate(lines[:6]):
+        if k and third.search(lines[k - 1][2]):
+            continue  # "Virksomhedens kontaktperson | Bent Skov": someone else's name
         if _looks_like_name(line, options):
             return True
         next_is_role = k + 1 < len(lines) and role.search(lines[k + 1][2])
@@ -771,9 +793,13 @@ def _name_before(text: str, end: int, options: Mapping[str, Any]) -> bool:
 
 def _is_role_line(line: str, role: re.Pattern[str]) -> bool:
     """A short line that starts with a role, perhaps after one word ("Sagsbehandler",
-    "Jobkonsulent, Jobcenter Solbæk", "Koordinerende sagsbehandler", "Din jobkonsulent")."""
+    "Jobkonsulent, Jobcenter Solbæk", "Koordinerende sagsbehandler", "Din jobkonsulent"), but not
+    after a genitive ("Virksomhedens kontaktperson": someone else's role)."""
     match = role.search(line)
-    return bool(match) and len(line[: match.start()].split()) <= 1 and len(line.split()) <= 6
+    if not match or len(line.split()) > 6:
+        return False
+    before = line[: match.start()].split()
+    return not before or (len(before) == 1 and not before[0].lower().endswith("s"))
 
 
 def _name_next_to_role(blocks: Sequence[Block], zone: set[int], options: Mapping[str, Any]) -> bool:
@@ -783,8 +809,8 @@ def _name_next_to_role(blocks: Sequence[Block], zone: set[int], options: Mapping
     role = _compile_any(_option(options, "role-lines"))
     lines: list[str] = []
     for block in blocks:
-        if block.index in zone:
-            continue
+        if block.index in zone or block.part in (LetterPart.SUBJECT, LetterPart.SALUTATION):
+            continue  # "# Ny sagsbehandler" / "Kære Ole Hansen": no role beside a name
         lines.extend(item for item in _ITEM_SEPARATORS.split(block.text) if item.strip())
     for k, line in enumerate(lines):
         pieces = re.split(r"\s*[,(–]\s*|\s+-\s+", line, maxsplit=1)
