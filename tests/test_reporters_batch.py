@@ -369,6 +369,24 @@ def test_html_lists_at_most_max_findings_per_letter(tmp_path: Path) -> None:
     assert "ord59" in report and "ord60«" not in report and "… og 40 fund mere" in report
 
 
+def test_html_and_text_quote_a_long_sentence_the_same_way(tmp_path: Path) -> None:
+    """A long sentence's words are cut at a word in both reports, not in full in one of them."""
+    from lettercheck.reporters.text import render_file
+
+    sentence = " ".join(f"ord{i}" for i in range(60))
+    finding = Finding(
+        "long-sentence", "LC402", Severity.WARNING, "Lang.", "body", 0, 0, 1, sentence
+    )
+    letter = FileResult(
+        path=tmp_path / "x.docx",
+        readability=Readability(lix=30.0, band="let", words=60, sentences=1, long_words=0),
+        findings=[finding],
+    )
+    shown = re.search(r"»(ord0 [^«]*)«", render_file(letter)).group(1)
+    assert shown.endswith(" …") and len(shown) <= 80 and "ord59" not in shown
+    assert f"»{shown}«" in html.render([letter], rules=RULES, base=tmp_path)
+
+
 def test_html_of_nothing_still_renders(tmp_path: Path) -> None:
     report = html.render([], rules=RULES, base=tmp_path)
     assert "Ingen fund" in report and report.rstrip().endswith("</html>")

@@ -91,6 +91,22 @@ def catalog_with_findings(catalog: list[RuleInfo], results: Iterable[FileResult]
     return sorted(known.values(), key=lambda r: (r.code, r.name))
 
 
+#: Longest quote of a finding's words in a report line; a long sentence is cut at a word.
+MAX_QUOTE = 80
+
+
+def quoted_words(finding: Finding) -> str | None:
+    """The finding's words on one line for a report, cut at a word with " …" when long; None
+    when there are none or the message already names them (»fremsende« er …)."""
+    if not finding.text or finding.text in finding.message:
+        return None
+    words = " ".join(finding.text.split())
+    if len(words) > MAX_QUOTE:
+        cut = words[: MAX_QUOTE - 1]
+        words = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + " …"
+    return words
+
+
 def block_label(finding: Finding) -> str:
     """Where in the letter a located finding is, as Word users say it: "afsnit 4 (brødtekst)"."""
     from lettercheck.reporters.text import PART_DA

@@ -33,7 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from lettercheck.findings import FileResult, Finding, Severity
-from lettercheck.reporters.catalog import RuleInfo, block_label, catalog_with_findings, rule_catalog
+from lettercheck.reporters.catalog import (
+    RuleInfo,
+    block_label,
+    catalog_with_findings,
+    quoted_words,
+    rule_catalog,
+)
 from lettercheck.reporters.text import SEVERITY_DA
 
 #: (label, rule that must not fire, who recommended it, note). The share of letters without a
@@ -470,9 +476,8 @@ def _finding_item(finding: Finding, labels: dict[str, str]) -> str:
     """One finding as the text report writes it: where first, then severity, rule, message,
     the exact words and the suggestion in Danish quotation marks."""
     sev = finding.severity
-    words = ""
-    if finding.text is not None and finding.text not in finding.message:
-        words = f" »{escape(' '.join(finding.text.split()))}«"
+    quote = quoted_words(finding)
+    words = f" »{escape(quote)}«" if quote is not None else ""
     suggestion = (
         f" Forslag: »{escape(finding.suggestion)}«" if finding.suggestion is not None else ""
     )

@@ -29,7 +29,6 @@ PART_DA = {
     "footer": "sidefod",
 }
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
-_MAX_QUOTE = 80
 
 
 def _style(text: str, colour: bool, **kwargs) -> str:
@@ -72,7 +71,7 @@ def render_file(result: FileResult, *, colour: bool = False) -> str:
 
 
 def _finding_line(finding: Finding, colour: bool) -> str:
-    from lettercheck.reporters.catalog import block_label
+    from lettercheck.reporters.catalog import block_label, quoted_words
 
     where = block_label(finding)
     severity = SEVERITY_DA[finding.severity]
@@ -80,13 +79,9 @@ def _finding_line(finding: Finding, colour: bool) -> str:
         f"{where}: {_style(severity, colour, fg=_COLOURS[finding.severity])} "
         f"{finding.code} {finding.rule}: {finding.message}"
     )
-    if finding.text and finding.text not in finding.message:
-        # Quote the exact words, unless the message already names them (»fremsende« er …).
-        quote = printable(" ".join(finding.text.split()))
-        if len(quote) > _MAX_QUOTE:
-            cut = quote[: _MAX_QUOTE - 1]
-            quote = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + " …"
-        line += f" »{quote}«"
+    words = quoted_words(finding)
+    if words is not None:
+        line += f" »{printable(words)}«"
     return line
 
 
