@@ -456,12 +456,12 @@ def _field_matches(name: str, spec: Mapping[str, Any]) -> bool:
     return not needs or any(word in name for word in needs)
 
 
-def _citizen_labelled(block: Block, start: int, options: Mapping[str, Any]) -> bool:
+def _citizen_labelled(text: str, start: int, options: Mapping[str, Any]) -> bool:
     """Is the detail at ``start`` labelled as the citizen's ("Dit telefonnummer", "CPR", "vi
     ringer til dig på …")? Read in its own sentence (or line), before the detail: "Vi ringer til
     dig i morgen. Har du spørgsmål, så ring til mig på …" gives the sender's number."""
     regex = _compile_any(_option(options, "citizen-labels"))
-    return bool(regex.search(block.text, _sentence_start_before(block.text, start), start + 1))
+    return bool(regex.search(text, _sentence_start_before(text, start), start + 1))
 
 
 #: Where a sentence or line ends, in text before a contact detail (see ``_third_party``); not
@@ -490,14 +490,14 @@ _SENDER_AGAIN = re.compile(r"\b(?:mig|os|jobcent\w*|sagsbehandler\w*)\b", _FLAGS
 _POINTS_BACK = re.compile(r"\b(?:ham|hende|han|hun|vedkommende)\b", re.IGNORECASE)
 
 
-def _third_party(block: Block, start: int, options: Mapping[str, Any]) -> bool:
+def _third_party(text: str, start: int, options: Mapping[str, Any]) -> bool:
     """Is the detail at ``start`` someone else's: the internship's contact, a mentor, a doctor?
 
     Decided on the sentence (or line) before the detail: "Din mentor, Ole Berg, har tlf. …", and
     on the sentence before that when this one points back to a person ("ring til ham på …").
     """
     regex = _compile_any(_option(options, "third-party-labels"))
-    before = block.text[:start]
+    before = text[:start]
     ends = [0] + [m.end() for m in _SENTENCE_END.finditer(before)]
     sentence = ends[-1]
     # "Din kontaktperson i praktikken er Bent Lund. Du kan ringe til ham på …": a pronoun that
@@ -572,15 +572,15 @@ def _someone_elses(block: Block, start: int, options: Mapping[str, Any], row_lab
     """Is the detail at ``start`` the citizen's or a third party's? Told by the words before it in
     its sentence, and for a detail that opens a table cell by the cell to its left ("| Mentorens
     telefon | 40 11 22 33 |", "| Dit telefonnummer | … |")."""
-    if _citizen_labelled(block, start, options) or _third_party(block, start, options):
+    text = block.text
+    if _citizen_labelled(text, start, options) or _third_party(text, start, options):
         return True
-    if row_label and not block.text[:start].strip():
+    if row_label and not text[:start].strip():
         # The label cell read as the detail's own words before it, by the same rules.
-        label = Block(
-            index=-1, kind=BlockKind.TABLE_CELL, text=row_label + " ", story="", paragraph=0
+        label = row_label + " "
+        return _citizen_labelled(label, len(label) - 1, options) or _third_party(
+            label, len(label), options
         )
-        end = len(label.text)
-        return _citizen_labelled(label, end - 1, options) or _third_party(label, end, options)
     return False
 
 

@@ -10,6 +10,7 @@ import re
 
 from lettercheck.findings import FileResult, Finding, Severity
 from lettercheck.lix import display
+from lettercheck.reporters.catalog import block_label, quoted_words
 from lettercheck.reporters.summary import Summary
 
 #: Severities as the Danish user reads them. ``info`` is "råd" (advice to take or leave): "info"
@@ -71,8 +72,6 @@ def render_file(result: FileResult, *, colour: bool = False) -> str:
 
 
 def _finding_line(finding: Finding, colour: bool) -> str:
-    from lettercheck.reporters.catalog import block_label, quoted_words
-
     where = block_label(finding)
     severity = SEVERITY_DA[finding.severity]
     line = (
