@@ -23,7 +23,7 @@ What it measures (targets from issue 5, on a 2-core machine):
 
 Letters are the corpus letters (corpus/*.docx, *.dotx, …) copied round-robin, each copy varied by
 one extra paragraph with its number, so no two files are identical. Without a corpus the letters
-are built with lettercheck.docxwriter. Linux only (/proc).
+are built with lettercheck.testing.docxwriter. Linux only (/proc).
 """
 
 from __future__ import annotations

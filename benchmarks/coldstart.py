@@ -72,7 +72,7 @@ LETTER_BLOCKS = [
 
 _LETTER_SETUP = f"""
 from pathlib import Path
-from lettercheck.model import Block, BlockKind, Document
+from lettercheck.model.document import Block, BlockKind, Document
 TEXTS = {LETTER_BLOCKS!r}
 doc = Document(path=Path("brev.docx"), format="docx", blocks=[
     Block(index=i, kind=BlockKind.PARAGRAPH, text=t, story="word/document.xml", paragraph=i)
@@ -82,7 +82,7 @@ doc = Document(path=Path("brev.docx"), format="docx", blocks=[
 COLD = {
     "baseline: import spacy; spacy.blank('da')": "import spacy; spacy.blank('da')",
     "lettercheck analyse() of one letter": _LETTER_SETUP
-    + "from lettercheck.analysis import analyse; analyse(doc)",
+    + "from lettercheck.language.analysis import analyse; analyse(doc)",
     "spaCy lookup lemmatizer (for comparison)": (
         "import spacy; nlp = spacy.blank('da');"
         " nlp.add_pipe('lemmatizer', config={'mode': 'lookup'}); nlp.initialize();"
@@ -130,7 +130,7 @@ def cold(runs: int) -> None:
             base = cpu
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, XDG_CACHE_HOME=tmp, LETTERCHECK_CACHE_DIR="")
-        code = _LETTER_SETUP + "from lettercheck.analysis import analyse; analyse(doc)"
+        code = _LETTER_SETUP + "from lettercheck.language.analysis import analyse; analyse(doc)"
         _report("analyse() with an empty cache (first run)", [_run([py, "-c", code], env)], base)
     letters = sorted((ROOT / "corpus").glob("*.docx"))
     if letters:
@@ -142,8 +142,8 @@ def warm(repeat: int) -> None:
     sys.path.insert(0, str(ROOT))
     import spacy
 
-    from lettercheck.analysis import analyse
-    from lettercheck.danish import LEMMAS_PIPE, get_nlp, segment
+    from lettercheck.language.analysis import analyse
+    from lettercheck.language.danish import LEMMAS_PIPE, get_nlp, segment
 
     namespace: dict = {}
     exec(_LETTER_SETUP, namespace)

@@ -2,11 +2,14 @@
 
 The letters are kept as reviewable text in a small markup (described in corpus/README.md) so that a
 reviewer can read and diff them; this script turns each source into a Word package with
-``lettercheck.docxwriter.write_docx``, writing the XML that real Word files carry (complex and
+``lettercheck.testing.docxwriter.write_docx``, writing the XML that real Word files carry (complex
+and
 simple fields, content controls with title and tag, text boxes as mc:AlternateContent with a
 DrawingML choice and a VML fallback, mailto hyperlinks, tracked changes, headers and footers).
 
-It also holds a small reference implementation of LIX, written independently of lettercheck/lix.py
+
+It also holds a small reference implementation of LIX, written independently of
+lettercheck/language/lix.py
 from the definition in the README (issue 2, part 5), so the two can cross-check each other. It works
 on the parsed source, not on the built DOCX, so it does not depend on lettercheck's reader either.
 
@@ -445,7 +448,7 @@ def output_name(letter: Letter) -> str:
 
 def build_letter(letter: Letter, out_dir: Path) -> Path:
     """Write one letter as a Word package into ``out_dir``; returns its path."""
-    from lettercheck.docxwriter import write_docx  # the project's own deterministic writer
+    from lettercheck.testing.docxwriter import write_docx  # the project's own deterministic writer
 
     writer = Writer(letter)
     headers = [writer.story(letter.header, "word/header1.xml")] if letter.header else []
@@ -483,7 +486,7 @@ def build_letter(letter: Letter, out_dir: Path) -> Path:
 
 
 # --------------------------------------------------------------------------------------------
-# Reference LIX (issue 2, part 5), independent of lettercheck/lix.py
+# Reference LIX (issue 2, part 5), independent of lettercheck/language/lix.py
 # --------------------------------------------------------------------------------------------
 
 #: Abbreviations whose period never ends a sentence (something always follows them).

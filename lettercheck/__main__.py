@@ -1,4 +1,4 @@
-from lettercheck.cli import main
+from lettercheck.app.cli import main
 
 if __name__ == "__main__":
     main()

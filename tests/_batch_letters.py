@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lettercheck.docxwriter import paragraph, write_docx
+from lettercheck.testing.docxwriter import paragraph, write_docx
 
 GOOD = [
     ("Indkaldelse til samtale om praktik", "Heading1"),

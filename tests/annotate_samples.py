@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from lettercheck.docxwriter import paragraph, run, text_box, write_docx
-from lettercheck.findings import Finding, Severity
-from lettercheck.model import Document
+from lettercheck.model.document import Document
+from lettercheck.model.findings import Finding, Severity
+from lettercheck.testing.docxwriter import paragraph, run, text_box, write_docx
 
 __all__ = ["SAMPLES", "Mark", "Sample", "findings_for", "textbox"]
 

@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lettercheck.ooxml import child_text, parse_xml, qn
+from lettercheck.word.ooxml import child_text, parse_xml, qn
 
 __all__ = ["Anchor", "comment_anchors", "paragraphs_added"]
 

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lettercheck.docxwriter import NAMESPACE_DECLARATIONS, paragraph, write_docx
+from lettercheck.testing.docxwriter import NAMESPACE_DECLARATIONS, paragraph, write_docx
 
 #: Put inside hostile files; must never appear in lettercheck's output.
 MARKER = "HOSTILEMARKER7f3a9c"
@@ -703,7 +703,7 @@ def file_size_limit(limit: int):
 def leftovers(folder: Path) -> list[str]:
     """Temporary or hidden files left in an output folder (a half-written file would be one);
     the marker --annotate writes into its folder is not a leftover."""
-    from lettercheck.files import ANNOTATED_MARKER
+    from lettercheck.app.files import ANNOTATED_MARKER
 
     return sorted(
         p.relative_to(folder).as_posix()

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from lettercheck import lix
-from lettercheck.danish import get_nlp, process
-from lettercheck.engine import load_rules
+from lettercheck.engine.ruleset import load_rules
+from lettercheck.language import lix
+from lettercheck.language.danish import get_nlp, process
 
 _TEXTS = [
     "",
@@ -142,7 +142,7 @@ def test_process_gives_the_same_docs_as_the_pipeline() -> None:
 def test_sentence_bounds_are_those_of_doc_sents() -> None:
     """Both ways to the sentences without doc.sents: reading SENT_START, and the starts that
     process() hands out (which must be exactly the tokens it marked)."""
-    from lettercheck.analysis import bounds_from_starts, doc_sentence_bounds
+    from lettercheck.language.analysis import bounds_from_starts, doc_sentence_bounds
 
     nlp = get_nlp()
     texts = _TEXTS + _random_texts(300, 4)
@@ -162,9 +162,9 @@ def test_sentence_bounds_are_those_of_doc_sents() -> None:
 def test_readability_from_process_starts_is_as_from_the_docs() -> None:
     """lix.readability with the starts from process() (and, for "simple", block.text instead of
     doc.text) gives what it gives reading each Doc; so do long-sentence and missing-goal."""
-    from lettercheck.analysis import Analysis, analyse
     from lettercheck.checks import CHECKS
-    from lettercheck.model import Block, BlockKind, Document
+    from lettercheck.language.analysis import Analysis, analyse
+    from lettercheck.model.document import Block, BlockKind, Document
 
     rnd = random.Random(8)
     texts = _TEXTS + _random_texts(400, 9)
@@ -284,7 +284,7 @@ def _random_tree(rnd: random.Random, names: list[str], depth: int = 0):  # type:
 
 
 def test_child_lookups_find_what_lxml_find_finds() -> None:
-    from lettercheck import reader
+    from lettercheck.word import reader
 
     names = ["pPr", "rPr", "rStyle", "b", "vanish", "r", "t", "rPrDefault"]
     tags = [f"{{{_W_NS}}}{n}" for n in names]
@@ -309,8 +309,8 @@ def test_the_reused_parser_parses_like_a_fresh_one() -> None:
     come out exactly as a fresh parser gives it."""
     from lxml import etree
 
-    from lettercheck.model import LetterError
-    from lettercheck.ooxml import parse_xml
+    from lettercheck.model.document import LetterError
+    from lettercheck.word.ooxml import parse_xml
 
     good = (
         f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{_W_NS}"><w:body><w:p><w:r>'
@@ -334,7 +334,7 @@ def test_the_reused_parser_parses_like_a_fresh_one() -> None:
 def test_is_normal_agrees_with_normpath() -> None:
     import posixpath
 
-    from lettercheck.package import _is_normal
+    from lettercheck.word.package import _is_normal
 
     rnd = random.Random(12)
     pieces = ["a", "b", "word", ".", "..", "...", ".x", "/", "//", "x.xml"]
@@ -345,8 +345,8 @@ def test_is_normal_agrees_with_normpath() -> None:
 
 
 def _outcome(path: Path) -> object:
-    from lettercheck.model import LetterError
-    from lettercheck.reader import read_document
+    from lettercheck.model.document import LetterError
+    from lettercheck.word.reader import read_document
 
     try:
         return repr(read_document(path).blocks), repr(read_document(path).comments)
@@ -361,7 +361,7 @@ def test_a_small_file_read_into_memory_reads_as_from_disk(
     out exactly as when zipfile reads them from the file."""
     import hostile as h
 
-    from lettercheck import package
+    from lettercheck.word import package
 
     paths = [
         h.good_letter(tmp_path / "good.docx", headers=[h.paragraph("Hoved")]),
@@ -394,7 +394,7 @@ def test_fold_safe_characters_match_only_what_folds_to_them() -> None:
     the text's casefold(): every code point re.IGNORECASE matches to one of them folds to it."""
     import sys
 
-    from lettercheck.checks.structure import _FOLD_SAFE
+    from lettercheck.checks.common import FOLD_SAFE as _FOLD_SAFE
 
     everything = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000)
     for char in _FOLD_SAFE:
@@ -453,7 +453,8 @@ def _legal_texts(count: int, seed: int) -> list[str]:
 
 def test_required_literals_stand_in_every_match() -> None:
     """Each strong atom's literals: wherever the atom matches, one of them is in the folded text."""
-    from lettercheck.checks.structure import _compile, _required_literals
+    from lettercheck.checks.common import compile_pattern as _compile
+    from lettercheck.checks.common import required_literals as _required_literals
 
     options = {r.name: r for r in load_rules()}["legal-reference-early"].options
     texts = _legal_texts(3000, 21)
@@ -468,7 +469,8 @@ def test_required_literals_stand_in_every_match() -> None:
 
 
 def test_required_literals_of_made_up_patterns() -> None:
-    from lettercheck.checks.structure import _compile, _required_literals
+    from lettercheck.checks.common import compile_pattern as _compile
+    from lettercheck.checks.common import required_literals as _required_literals
 
     assert _required_literals(r"\bfoo(?:bar|baz)+") == frozenset({"foo"})
     assert _required_literals(r"(?:x|yy)\d") == frozenset({"x", "yy"})
@@ -489,7 +491,7 @@ def test_required_literals_of_made_up_patterns() -> None:
 def test_legal_references_are_found_as_without_the_literal_check(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from lettercheck.checks import structure
+    from lettercheck.checks import legal as structure
 
     options = {r.name: r for r in load_rules()}["legal-reference-early"].options
     texts = _legal_texts(3000, 22)
@@ -568,9 +570,9 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
 
 
 def test_passive_voice_is_as_without_its_inline_first_test() -> None:
-    from lettercheck.analysis import analyse
     from lettercheck.checks.plain import passive_voice
-    from lettercheck.model import Block, BlockKind, Document
+    from lettercheck.language.analysis import analyse
+    from lettercheck.model.document import Block, BlockKind, Document
 
     options = {r.name: r for r in load_rules()}["passive-voice"].options
     pieces = [

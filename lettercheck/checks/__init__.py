@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from lettercheck.analysis import Analysis
+    from lettercheck.language.analysis import Analysis
 
 
 @dataclass(frozen=True, slots=True)

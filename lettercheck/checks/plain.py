@@ -13,15 +13,15 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from lettercheck.checks import Hit, check
-from lettercheck.danish import present
-from lettercheck.lix import display
-from lettercheck.model import PLAIN_TEXT_KINDS
+from lettercheck.language.danish import present
+from lettercheck.language.lix import display
+from lettercheck.model.document import PLAIN_TEXT_KINDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-    from lettercheck.analysis import Analysis
-    from lettercheck.model import Block
+    from lettercheck.language.analysis import Analysis
+    from lettercheck.model.document import Block
 
 
 def _main_blocks(analysis: Analysis) -> Iterator[tuple[Block, Doc]]:
@@ -33,7 +33,7 @@ def _main_blocks(analysis: Analysis) -> Iterator[tuple[Block, Doc]]:
 
 
 def _lemma(word: str) -> str:
-    from lettercheck.danish import lemma
+    from lettercheck.language.danish import lemma
 
     return lemma(word)
 
@@ -343,7 +343,7 @@ def lix_too_high(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit
 @check("long-sentence")
 def long_sentence(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Sentences with more than ``max-words`` words, counted as LIX counts them."""
-    from lettercheck.lix import count_words
+    from lettercheck.language.lix import count_words
 
     limit = int(options.get("max-words", 25))
     for position, (block, doc) in enumerate(

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lettercheck.findings import FileResult, Finding, Severity
+from lettercheck.model.findings import FileResult, Finding, Severity
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
@@ -47,12 +47,13 @@ def _get(rule: Any, *keys: str) -> Any:
 def rule_catalog(rules: Iterable[Any] | None = None) -> list[RuleInfo]:
     """The rules' metadata as ``RuleInfo``s sorted by code.
 
-    ``rules`` defaults to ``lettercheck.ruleset.load_rules()``; if the rules cannot be loaded the
+    ``rules`` defaults to ``lettercheck.engine.ruleset.load_rules()``; if the rules cannot be
+    loaded the
     catalog is empty and reports fall back to what the findings say.
     """
     if rules is None:
         try:
-            from lettercheck.ruleset import load_rules
+            from lettercheck.engine.ruleset import load_rules
 
             rules = load_rules()
         except Exception:
@@ -109,7 +110,7 @@ def quoted_words(finding: Finding) -> str | None:
 
 def block_label(finding: Finding) -> str:
     """Where in the letter a located finding is, as Word users say it: "afsnit 4 (brødtekst)"."""
-    from lettercheck.reporters.text import PART_DA
+    from lettercheck.model.words import PART_DA
 
     if finding.block is None:
         label = "hele brevet"

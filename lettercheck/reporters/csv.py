@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from lettercheck.findings import FileResult, Severity
+from lettercheck.model.findings import FileResult, Severity
 from lettercheck.reporters.catalog import catalog_with_findings, rule_catalog
 
 BOM = "\ufeff"

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from lettercheck.findings import FileResult, Finding, Severity
+from lettercheck.model.findings import FileResult, Finding, Severity
 from lettercheck.reporters.catalog import block_label
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

@@ -32,7 +32,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from lettercheck.findings import FileResult, Finding, Severity
+from lettercheck.model.findings import FileResult, Finding, Severity
+from lettercheck.model.words import PLURAL_DA, SEVERITY_DA
 from lettercheck.reporters.catalog import (
     RuleInfo,
     block_label,
@@ -40,7 +41,6 @@ from lettercheck.reporters.catalog import (
     quoted_words,
     rule_catalog,
 )
-from lettercheck.reporters.text import SEVERITY_DA
 
 #: (label, rule that must not fire, who recommended it, note). The share of letters without a
 #: finding of the rule is shown. The note says which letters count as following the
@@ -66,7 +66,8 @@ RECOMMENDATIONS: tuple[tuple[str, str, str, str], ...] = (
     ),
 )
 
-#: LIX bands: (name, lowest LIX, colour). Same limits as lettercheck.lix (≤24, 25–34, …), judged
+#: LIX bands: (name, lowest LIX, colour). Same limits as lettercheck.language.lix (≤24, 25–34, …),
+#: judged
 #: on the LIX rounded half up to a whole number.
 BANDS: tuple[tuple[str, float, str], ...] = (
     ("meget let", 0, "#d8f0d2"),
@@ -83,8 +84,6 @@ _SEVERITY_COLOUR = {
     Severity.WARNING: "#c98a00",
     Severity.INFO: "#5b7db1",
 }
-#: Plural of SEVERITY_DA as the text report's summary says it ("3 advarsler").
-_PLURAL_DA = {Severity.ERROR: "fejl", Severity.WARNING: "advarsler", Severity.INFO: "råd"}
 #: Findings listed per letter in its details; more are counted, not listed, to keep the file small.
 MAX_LISTED = 60
 
@@ -94,9 +93,9 @@ _COLUMNS: tuple[tuple[str, str], ...] = (
     ("Brev", "name"),
     ("LIX", "num lix"),
     ("Niveau", "level"),
-    (_PLURAL_DA[Severity.ERROR].capitalize(), "num"),
-    (_PLURAL_DA[Severity.WARNING].capitalize(), "num"),
-    (_PLURAL_DA[Severity.INFO].capitalize(), "num"),
+    (PLURAL_DA[Severity.ERROR].capitalize(), "num"),
+    (PLURAL_DA[Severity.WARNING].capitalize(), "num"),
+    (PLURAL_DA[Severity.INFO].capitalize(), "num"),
     ("Fund i alt", "num"),
 )
 #: Below this width the letters table stacks: one block per letter, sort buttons in a row.

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from lettercheck import __version__
-from lettercheck.findings import FileResult
+from lettercheck.model.findings import FileResult
 from lettercheck.reporters.summary import Summary
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from lettercheck.findings import FileResult, Finding, Severity
+from lettercheck.model.findings import FileResult, Finding, Severity
 from lettercheck.reporters.catalog import RuleInfo, block_label, catalog_with_findings, rule_catalog
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from lettercheck.findings import FileResult, Severity
+from lettercheck.model.findings import FileResult, Severity
 
 
 @dataclass(slots=True)

@@ -8,27 +8,12 @@ from __future__ import annotations
 
 import re
 
-from lettercheck.findings import FileResult, Finding, Severity
-from lettercheck.lix import display
+from lettercheck.language.lix import display
+from lettercheck.model.findings import FileResult, Finding, Severity
+from lettercheck.model.words import PLURAL_DA, SEVERITY_DA
 from lettercheck.reporters.catalog import block_label, quoted_words
 from lettercheck.reporters.summary import Summary
 
-#: Severities as the Danish user reads them. ``info`` is "råd" (advice to take or leave): "info"
-#: is tool jargon to the communication staff who mend letters, and Word comments say "Råd" too.
-SEVERITY_DA = {Severity.ERROR: "fejl", Severity.WARNING: "advarsel", Severity.INFO: "råd"}
-_PLURAL_DA = {Severity.ERROR: "fejl", Severity.WARNING: "advarsler", Severity.INFO: "råd"}
-PART_DA = {
-    "address": "adresse",
-    "subject": "overskrift",
-    "salutation": "indledning",
-    "body": "brødtekst",
-    "closing": "hilsen",
-    "signature": "underskrift",
-    "legal": "regler/klage",
-    "attachments": "bilag",
-    "header": "sidehoved",
-    "footer": "sidefod",
-}
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
 
@@ -94,7 +79,7 @@ def render_unreadable(paths: list) -> str:
 
 def render_summary(summary: Summary) -> str:
     counts = ", ".join(
-        f"{n} {SEVERITY_DA[s] if n == 1 else _PLURAL_DA[s]}"
+        f"{n} {SEVERITY_DA[s] if n == 1 else PLURAL_DA[s]}"
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         for n in [summary.by_severity.get(s.value, 0)]
     )

@@ -1,0 +1,1 @@
+"""Writing Word: the annotated copy with comments on the exact words, and the ZIP copy."""

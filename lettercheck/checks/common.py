@@ -1,0 +1,232 @@
+"""What the letter-structure checks share: compiled patterns, options, blocks, sentences and lines.
+
+The structure rules (legal references, contact details, purpose and goal) all ask *where* in the
+letter something stands; these helpers answer it once, from the rule's options in
+rules/structure.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from lettercheck.language.analysis import bounds_from_starts
+from lettercheck.language.parts import CLOSING
+from lettercheck.model.document import Block, BlockKind, LetterPart
+
+if TYPE_CHECKING:
+    from lettercheck.language.analysis import Analysis
+
+
+FLAGS = re.IGNORECASE | re.UNICODE
+
+#: Parts that carry the letter's message; a legal reference there comes "early".
+#: The address part counts too: a subject line that the part tagger did not take for a heading
+#: (too long, or plain text) stays there, and it is read first.
+MESSAGE_PARTS = frozenset(
+    {LetterPart.ADDRESS, LetterPart.SUBJECT, LetterPart.SALUTATION, LetterPart.BODY, None}
+)
+
+#: Closing formulas (parts.py's), used when the letter parts were not tagged (plain test
+#: documents) and to find the signature lines that follow a closing inside the same block.
+CLOSING_RE = re.compile(CLOSING.pattern, FLAGS)
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers shared by the rules
+# --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, FLAGS)
+
+
+def compile_any(patterns: Sequence[str] | str) -> re.Pattern[str]:
+    """One regex that matches any of ``patterns`` (each kept as its own group of alternatives)."""
+    if isinstance(patterns, str):
+        return compile_pattern(patterns)
+    return compile_joined(tuple(patterns))
+
+
+@lru_cache(maxsize=256)
+def compile_joined(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    # Cached on the tuple: joining a list of alternatives per call was a measurable part of the
+    # contact rules, which call this for every block.
+    return compile_pattern("|".join(f"(?:{p})" for p in patterns))
+
+
+@lru_cache(maxsize=64)
+def any_strong_atom(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex that finds whether any of the strong atoms ``patterns`` occurs in a text, or
+    None when they cannot be joined safely (a capturing group could be a back-reference's
+    target, and numbering shifts in a join)."""
+    try:
+        if any(compile_pattern(p).groups for p in patterns):
+            return None
+        return compile_pattern("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+    except re.error:
+        return None
+
+
+#: Characters whose case-insensitive matches (``re.IGNORECASE``) all case-fold to themselves, so a
+#: literal made of them that a pattern matches in a text stands in the text's ``casefold()``.
+#: Not "i": Python's re also matches "ı" and "İ" to it, which fold to something else
+#: (tests/test_speed_invariants.py checks every code point).
+FOLD_SAFE = frozenset(
+    string.ascii_lowercase.replace("i", "") + string.digits + string.punctuation + " æøå§"
+)
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Literal strings one of which every match of ``pattern`` (compiled with ``FLAGS``) holds,
+    case-folded; None when no such set can be read off the pattern.
+
+    Read from the parsed pattern: a run of literal characters in its top-level sequence, or in a
+    group or a repeat of at least one, or one such run from each branch of an alternation. The
+    run with the longest shortest member is chosen. Only literals of ``FOLD_SAFE`` characters
+    count, so "the text's ``casefold()`` contains none of them" proves the pattern cannot match.
+    """
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    try:
+        tree = sre_parse.parse(pattern, FLAGS)
+    except re.error:
+        return None
+    return _sequence_literals(list(tree))
+
+
+def _sequence_literals(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    from re import _constants as sre  # type: ignore[attr-defined]
+
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, av in items:
+        if op is sre.LITERAL and chr(av) in FOLD_SAFE:
+            run.append(chr(av))
+            continue
+        close()
+        found: frozenset[str] | None = None
+        if op is sre.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if not (add_flags | del_flags) & ~(re.IGNORECASE | re.UNICODE):
+                found = _sequence_literals(list(sub))
+        elif op is sre.BRANCH:
+            alternatives = [_sequence_literals(list(branch)) for branch in av[1]]
+            if all(alternatives):
+                found = frozenset().union(*alternatives)  # type: ignore[arg-type]
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found = _sequence_literals(list(av[2]))
+        elif op is sre.ATOMIC_GROUP:
+            found = _sequence_literals(list(av))
+        if found:
+            candidates.append(found)
+    close()
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: min(map(len, c)))
+
+
+@lru_cache(maxsize=64)
+def strong_literals(patterns: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Literals one of which (case-folded) any text that a strong atom matches holds; None when
+    one of the atoms has no such literals (then every text goes to the regex search)."""
+    found: set[str] = set()
+    for pattern in patterns:
+        literals = required_literals(pattern)
+        if literals is None:
+            return None
+        found |= literals
+    # "lov" in a text implies "loven": keep only literals that hold no other one.
+    minimal = {f for f in found if not any(o != f and o in f for o in found)}
+    return tuple(sorted(minimal)) if minimal else None
+
+
+def option(options: Mapping[str, Any], key: str) -> Any:
+    """A required option; the rule's YAML entry must provide it (rules/structure.yaml)."""
+    try:
+        return options[key]
+    except KeyError:
+        raise KeyError(f"rules/structure.yaml: option {key!r} is missing for this rule") from None
+
+
+def blocks_of(analysis: Analysis) -> list[Block]:
+    return list(analysis.document.blocks)
+
+
+def parts_tagged(blocks: Sequence[Block]) -> bool:
+    return any(b.part is not None for b in blocks)
+
+
+def closing_index(blocks: Sequence[Block]) -> int | None:
+    """Index (in ``blocks``) of the first closing block, by part or, untagged, by its formula."""
+    for i, block in enumerate(blocks):
+        if block.part == LetterPart.CLOSING:
+            return i
+    if not parts_tagged(blocks):
+        for i, block in enumerate(blocks):
+            if block.kind not in (BlockKind.HEADER, BlockKind.FOOTER) and CLOSING_RE.search(
+                block.text
+            ):
+                return i
+    return None
+
+
+def sentences_of(analysis: Analysis, position: int, block: Block) -> list[tuple[int, int]]:
+    """Sentence spans of a block, from the spaCy doc when there is one, else by punctuation.
+
+    The spaCy pipeline knows abbreviations ("jf.", "kl. 10.00"), so it is preferred; the fallback
+    keeps the checks usable on a bare document model (unit tests, a broken pipeline).
+    """
+    docs = getattr(analysis, "docs", None)
+    if docs is not None and position < len(docs) and docs[position] is not None:
+        starts = getattr(analysis, "sentence_starts", None)
+        if starts is not None and position < len(starts):
+            # The starts danish.process found: the same spans as doc.sents, without a Span and
+            # its Tokens per sentence.
+            spans = [
+                (s, e) for _f, _l, s, e in bounds_from_starts(docs[position], starts[position])
+            ]
+        else:
+            try:
+                spans = [(s.start_char, s.end_char) for s in docs[position].sents]
+            except ValueError:  # no sentence boundaries set on this doc
+                spans = []
+        if spans:
+            return spans
+    spans = []
+    start = 0
+    for match in re.finditer(r"[.!?](?=\s+[A-ZÆØÅ])|\n", block.text):
+        spans.append((start, match.end()))
+        start = match.end()
+    if start < len(block.text):
+        spans.append((start, len(block.text)))
+    return [(s, e) for s, e in spans if block.text[s:e].strip()]
+
+
+def lines_of(text: str) -> list[tuple[int, str]]:
+    """(offset, line) for each line of a block (soft line breaks arrive as newlines)."""
+    out = []
+    offset = 0
+    for line in text.split("\n"):
+        out.append((offset, line))
+        offset += len(line) + 1
+    return out
+
+
+def normalise_name(name: str | None) -> str:
+    """A field or control name reduced to lower-case letters, for keyword matching."""
+    return re.sub(r"[^a-zæøå]", "", (name or "").lower())
+
+
+# --------------------------------------------------------------------------------------------
+# legal-reference-early

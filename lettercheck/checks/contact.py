@@ -1,0 +1,509 @@
+"""The caseworker's contact details: name, phone, e-mail and an SMS option (LC201-LC204).
+
+Fredericia recommended the caseworker's phone and e-mail, and a way to send an SMS, in every
+standard letter. The logic here decides *whose* detail a number or address is (the caseworker's,
+the citizen's or a third party's); the words it reads are options in rules/structure.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from lettercheck.checks import Hit, check
+from lettercheck.language.parts import SALUTATION
+from lettercheck.model.document import Block, BlockKind, LetterPart
+
+if TYPE_CHECKING:
+    from lettercheck.language.analysis import Analysis
+from lettercheck.checks.common import (
+    CLOSING_RE,
+    FLAGS,
+    blocks_of,
+    closing_index,
+    compile_any,
+    compile_pattern,
+    lines_of,
+    normalise_name,
+    option,
+    parts_tagged,
+)
+
+# Contact details: name, phone, e-mail, SMS
+# --------------------------------------------------------------------------------------------
+
+
+def _citizen_zone(blocks: Sequence[Block], options: Mapping[str, Any]) -> set[int]:
+    """Block indexes of the citizen's address block at the top of the letter.
+
+    That is the ADDRESS part (everything before the subject or salutation; untagged documents:
+    the main-story blocks before the first "Kære …" or heading), except what carries a sender
+    marker ("Jobcenter", "Sagsbehandler", "Direkte tlf." …): a letterhead table often holds the
+    citizen's address on the left and the caseworker's details on the right, and a sender block
+    may follow the citizen's address. Paragraphs from the first sender marker on, and every table
+    column with one, are the sender's.
+    """
+    sender = compile_any(option(options, "sender-markers"))
+    salutation = SALUTATION
+    tagged = parts_tagged(blocks)
+    top: list[Block] = []
+    if tagged:
+        top = [b for b in blocks if b.part == LetterPart.ADDRESS]
+    else:
+        for block in blocks:
+            if block.kind in (BlockKind.HEADER, BlockKind.FOOTER, BlockKind.TEXT_BOX):
+                continue
+            if salutation.search(block.text) or block.kind == BlockKind.HEADING:
+                break
+            top.append(block)
+        flow = [b for b in blocks if b.kind not in (BlockKind.HEADER, BlockKind.FOOTER)]
+        if len(top) == len(flow):
+            return set()  # no subject or salutation found: do not guess
+    zone: set[int] = set()
+    # Group table cells by (table, column): a column is one address block; so is a text box (the
+    # address window of an envelope letter), i.e. a run of consecutive text-box blocks.
+    groups: dict[object, list[Block]] = {}
+    boxes = 0
+    previous: Block | None = None
+    for block in top:
+        if block.kind == BlockKind.TEXT_BOX:
+            if previous is None or previous.kind != BlockKind.TEXT_BOX:
+                boxes += 1
+            key: object = ("box", boxes)
+        elif block.table:
+            key = (block.story, block.table[0], block.table[2])
+        else:
+            key = "paragraphs"
+        groups.setdefault(key, []).append(block)
+        previous = block
+    for key, members in groups.items():
+        if key == "paragraphs":
+            for b in members:
+                if sender.search(b.text):
+                    break
+                zone.add(b.index)
+        elif not any(sender.search(b.text) for b in members):
+            zone.update(b.index for b in members)
+    return zone
+
+
+def _fields(block: Block) -> Iterator[tuple[str, int, int]]:
+    """(normalised name, start, end) of every merge field, variable and content control."""
+    for p in block.placeholders:
+        yield normalise_name(p.name), p.start, p.end
+    for c in block.controls:
+        yield normalise_name(c.alias), c.start, c.end
+        yield normalise_name(c.tag), c.start, c.end
+
+
+def _field_matches(name: str, spec: Mapping[str, Any]) -> bool:
+    """Does a field/control name denote this detail (and not the citizen's)?"""
+    if not name:
+        return False
+    if any(word in name for word in spec.get("exclude", ())):
+        return False
+    if not any(word in name for word in spec.get("any", ())):
+        return False
+    needs = spec.get("with", ())
+    return not needs or any(word in name for word in needs)
+
+
+def _citizen_labelled(text: str, start: int, options: Mapping[str, Any]) -> bool:
+    """Is the detail at ``start`` labelled as the citizen's ("Dit telefonnummer", "CPR", "vi
+    ringer til dig på …")? Read in its own sentence (or line), before the detail: "Vi ringer til
+    dig i morgen. Har du spørgsmål, så ring til mig på …" gives the sender's number."""
+    regex = compile_any(option(options, "citizen-labels"))
+    return bool(regex.search(text, _sentence_start_before(text, start), start + 1))
+
+
+#: Where a sentence or line ends, in text before a contact detail (see ``_third_party``); not
+#: after the abbreviations that stand before numbers ("tlf. Nr. 20 30 40 50", "kl. 9").
+_SENTENCE_END = re.compile(
+    r"\n|(?<!\btlf)(?<!\bnr)(?<!\bkl)(?<!\bca)(?<!\bjf)(?<!\btel)[.!?]\s+(?=[A-ZÆØÅ])",
+    re.IGNORECASE,
+)
+#: A sentence that only goes on about the previous one's detail: "Vi har dit nye nummer. Det
+#: er 20 30 40 50."
+_GOES_ON = re.compile(r"\s*(?:det|nummeret|numret|adressen|mailen)\s+er\b", re.IGNORECASE)
+
+
+def _sentence_start_before(text: str, start: int) -> int:
+    """Offset where the sentence (or line) holding ``start`` begins; the sentence before it too
+    when this one only goes on about it ("Det er …")."""
+    ends = [0] + [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    if len(ends) > 1 and _GOES_ON.match(text, ends[-1]):
+        return ends[-2]
+    return ends[-1]
+
+
+_SENDER_AGAIN = re.compile(r"\b(?:mig|os|jobcent\w*|sagsbehandler\w*)\b", FLAGS)
+
+
+_POINTS_BACK = re.compile(r"\b(?:ham|hende|han|hun|vedkommende)\b", re.IGNORECASE)
+
+
+def _third_party(text: str, start: int, options: Mapping[str, Any]) -> bool:
+    """Is the detail at ``start`` someone else's: the internship's contact, a mentor, a doctor?
+
+    Decided on the sentence (or line) before the detail: "Din mentor, Ole Berg, har tlf. …", and
+    on the sentence before that when this one points back to a person ("ring til ham på …").
+    """
+    regex = compile_any(option(options, "third-party-labels"))
+    before = text[:start]
+    ends = [0] + [m.end() for m in _SENTENCE_END.finditer(before)]
+    sentence = ends[-1]
+    # "Din kontaktperson i praktikken er Bent Lund. Du kan ringe til ham på …": a pronoun that
+    # points back carries the previous sentence's person into this one.
+    if len(ends) > 1 and _POINTS_BACK.search(before, sentence):
+        sentence = ends[-2]
+    matches = list(regex.finditer(before, sentence))
+    if not matches:
+        return False
+    # "… din mentor eller praktikken, så ring til mig på …": the detail is the sender's again.
+    return not _SENDER_AGAIN.search(before, matches[-1].end())
+
+
+def _contact_blocks(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Block]:
+    """Every block that may hold the caseworker's details: all but the citizen's address block."""
+    blocks = blocks_of(analysis)
+    zone = _citizen_zone(blocks, options)
+    for block in blocks:
+        if block.index not in zone:
+            yield block
+
+
+def _has_field(analysis: Analysis, options: Mapping[str, Any], spec_key: str) -> bool:
+    spec = option(options, spec_key)
+    for block in blocks_of(analysis):
+        for name, _s, _e in _fields(block):
+            if _field_matches(name, spec):
+                return True
+    return False
+
+
+def _item_before(text: str, start: int, limit: int) -> str:
+    """Up to ``limit`` characters before ``start``, within the same item of a line: a letterhead
+    "Sagsnr. 15.02.00-G01 · Tlf. 72 10 60 12" holds two items, and the case-number label of the
+    first must not disqualify the phone number of the second."""
+    before = text[max(0, start - limit) : start]
+    cut = max(before.rfind(sep) for sep in ("\n", "·", "|", "•", "\t", ";"))
+    return before[cut + 1 :]
+
+
+def find_phone_numbers(
+    block: Block, options: Mapping[str, Any], row_label: str = ""
+) -> list[tuple[int, int]]:
+    """Spans of phone numbers in a block that are not labelled as something else or the citizen's.
+
+    Formatted numbers ("72 10 60 12", "7210 6012", "+45 …") count as they stand; eight digits run
+    together ("72106012") count only after a phone label ("Tlf.", "Telefon", "Ring …"), because
+    case and journal numbers look the same. In a table cell that starts with the number, the
+    label may be the cell to its left (``row_label``): "| Direkte telefon | 44992041 |".
+    """
+    formatted = compile_any(option(options, "phone-patterns"))
+    bare = compile_pattern(option(options, "phone-bare-pattern"))
+    label = compile_any(option(options, "phone-labels"))
+    not_phone = compile_any(option(options, "not-phone-labels"))
+    spans: list[tuple[int, int]] = []
+    text = block.text
+    for match in formatted.finditer(text):
+        if not not_phone.search(_item_before(text, match.start(), 30)):
+            spans.append(match.span())
+    for match in bare.finditer(text):
+        if any(s <= match.start() < e for s, e in spans):
+            continue
+        before = _item_before(text, match.start(), 40)
+        if not before.strip() and before == text[: match.start()] and row_label:
+            before = row_label[-40:]  # "| Direkte telefon | 44992041 |"
+        if label.search(before) and not not_phone.search(before):
+            spans.append(match.span())
+    return [s for s in spans if not _someone_elses(block, s[0], options, row_label)]
+
+
+def _someone_elses(block: Block, start: int, options: Mapping[str, Any], row_label: str) -> bool:
+    """Is the detail at ``start`` the citizen's or a third party's? Told by the words before it in
+    its sentence, and for a detail that opens a table cell by the cell to its left ("| Mentorens
+    telefon | 40 11 22 33 |", "| Dit telefonnummer | … |")."""
+    text = block.text
+    if _citizen_labelled(text, start, options) or _third_party(text, start, options):
+        return True
+    if row_label and not text[:start].strip():
+        # The label cell read as the detail's own words before it, by the same rules.
+        label = row_label + " "
+        return _citizen_labelled(label, len(label) - 1, options) or _third_party(
+            label, len(label), options
+        )
+    return False
+
+
+def find_emails(
+    block: Block, options: Mapping[str, Any], row_label: str = ""
+) -> list[tuple[int, int]]:
+    """Spans of e-mail addresses (text or mailto: links) that are not someone else's (see
+    ``_someone_elses``; ``row_label`` is the text of the table cell to the left)."""
+    regex = compile_pattern(option(options, "email-pattern"))
+    spans = [m.span() for m in regex.finditer(block.text)]
+    spans += [(link.start, link.end) for link in block.links if link.target.startswith("mailto:")]
+    return [s for s in spans if not _someone_elses(block, s[0], options, row_label)]
+
+
+@check("missing-caseworker-phone")
+def missing_caseworker_phone(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """The letter gives no phone number to call.
+
+    Any phone number outside the citizen's own details counts, also a central number with opening
+    hours: the rule asks whether the citizen *can* call. Fredericia recommends the caseworker's
+    direct number; the rule's message says so. A merge field or content control named for a phone
+    number («SagsbehandlerTelefon», «Sagsbeh_tlf») counts as present.
+    """
+    if _has_field(analysis, options, "phone-fields"):
+        return
+    cells = _table_cells(analysis)
+    zone = _citizen_zone(blocks_of(analysis), options)
+    for block in _contact_blocks(analysis, options):
+        if find_phone_numbers(block, options, _label_to_the_left(block, cells, zone)):
+            return
+    yield Hit()
+
+
+def _table_cells(analysis: Analysis) -> dict[tuple, list[Block]]:
+    """The blocks of every table cell, by (story, table, row, column), in order."""
+    cells: dict[tuple, list[Block]] = {}
+    for block in blocks_of(analysis):
+        if block.table:
+            cells.setdefault((block.story, *block.table), []).append(block)
+    return cells
+
+
+def _label_to_the_left(block: Block, cells: Mapping[tuple, list[Block]], zone: set[int]) -> str:
+    """The text beside ``block`` in the cell to its left: the paragraph in the same place
+    ("Telefon:¶E-mail:" | "44992041¶tr@x.dk"), or the whole cell when it has one paragraph.
+    Nothing when that cell is the citizen's address (a letterhead table: address | sender)."""
+    if not block.table or block.table[2] == 0:
+        return ""
+    table, row, column = block.table
+    mine = cells.get((block.story, table, row, column), [])
+    left = cells.get((block.story, table, row, column - 1), [])
+    beside = None
+    if len(left) == 1:
+        beside = left[0]
+    elif len(left) == len(mine) and block in mine:
+        beside = left[mine.index(block)]
+    if beside is None or beside.index in zone:
+        return ""
+    return beside.text
+
+
+@check("missing-caseworker-email")
+def missing_caseworker_email(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """The letter gives no e-mail address to write to.
+
+    An address in the text or a mailto: link anywhere outside the citizen's details counts, also a
+    team's mailbox; "skriv til os via borger.dk" or "Digital Post" without an address does not.
+    A merge field or content control named for an e-mail («SagsbehandlerEmail», a control titled
+    "Sagsbehandler mail") counts as present.
+    """
+    if _has_field(analysis, options, "email-fields"):
+        return
+    cells = _table_cells(analysis)
+    zone = _citizen_zone(blocks_of(analysis), options)
+    for block in _contact_blocks(analysis, options):
+        if find_emails(block, options, _label_to_the_left(block, cells, zone)):
+            return
+    yield Hit()
+
+
+@check("missing-sms-option")
+def missing_sms_option(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """The letter does not offer the citizen to send an SMS (Fredericia suggests it).
+
+    An offer is "SMS" as a contact label or an invitation ("send en sms", "du kan også sms'e");
+    "vi sender dig en sms-påmindelse" is not an offer.
+    """
+    if _has_field(analysis, options, "sms-fields"):
+        return
+    offer = compile_any(option(options, "sms-offer-patterns"))
+    for block in _contact_blocks(analysis, options):
+        if offer.search(block.text):
+            return
+    yield Hit()
+
+
+def _signature_lines(blocks: Sequence[Block]) -> list[tuple[Block, int, str]]:
+    """(block, offset, line) of the signature: the lines after the closing formula.
+
+    Signature blocks by part, plus the lines that follow "Med venlig hilsen" inside a closing
+    block (a soft line break keeps both in one paragraph), plus closing-part blocks without the
+    formula (text boxes take the part of the paragraph anchoring them). Untagged documents:
+    every block after the first closing formula.
+    """
+    out: list[tuple[Block, int, str]] = []
+    closing = closing_index(blocks)
+    tagged = parts_tagged(blocks)
+    for i, block in enumerate(blocks):
+        in_signature = block.part == LetterPart.SIGNATURE or (
+            not tagged and closing is not None and i > closing
+        )
+        lines = lines_of(block.text)
+        if block.part == LetterPart.CLOSING or (not tagged and i == closing):
+            # A block that takes the closing's part without holding the formula (a text box
+            # anchored after "Med venlig hilsen") is signature as a whole.
+            seen_closing = not CLOSING_RE.search(block.text)
+            for offset, line in lines:
+                if seen_closing:
+                    out.append((block, offset, line))
+                elif match := CLOSING_RE.search(line):
+                    seen_closing = True
+                    # "Venlig hilsen Mette Hansen": the name on the closing's own line.
+                    rest = line[match.end() :].lstrip(" ,.:-–")
+                    if rest.strip():
+                        out.append((block, offset + len(line) - len(rest), rest))
+            continue
+        if in_signature:
+            out.extend((block, offset, line) for offset, line in lines)
+    return out
+
+
+def _looks_like_name(text: str, options: Mapping[str, Any], *, single: bool = False) -> bool:
+    """Is ``text`` a person's name: 2-4 capitalised words (1 if ``single``), no organisation?"""
+    candidate = re.split(r"\s*[,(–|]\s*|\s+-\s+", text.strip(), maxsplit=1)[0].strip()
+    word = r"[A-ZÆØÅ][a-zæøåéüö]+(?:-[A-ZÆØÅ][a-zæøåéüö]+)?"
+    initial = r"[A-ZÆØÅ]\."
+    pattern = rf"{word}(?:\s+(?:{word}|{initial})){{1,3}}"
+    if single:
+        pattern = rf"{word}(?:\s+(?:{word}|{initial})){{0,3}}"
+    if not re.fullmatch(pattern, candidate):
+        return False
+    non_names = set(option(options, "not-name-words"))
+    suffixes = tuple(option(options, "not-name-suffixes"))
+    for word in candidate.lower().replace("-", " ").split():
+        word = word.rstrip(".")
+        if word in non_names or word.endswith(suffixes):
+            return False
+    return True
+
+
+def _name_in_signature(blocks: Sequence[Block], options: Mapping[str, Any]) -> bool:
+    """A person's name among the first lines after the closing ("Mette Hansen", "Sagsbehandler")."""
+    role = compile_any(option(options, "role-lines"))
+    third = compile_any(option(options, "third-party-labels"))
+    lines = [(b, o, line) for b, o, line in _signature_lines(blocks) if line.strip()]
+    for k, (_block, _offset, line) in enumerate(lines[:6]):
+        if k and third.search(lines[k - 1][2]):
+            continue  # "Virksomhedens kontaktperson | Bent Skov": someone else's name
+        if _looks_like_name(line, options):
+            return True
+        next_is_role = k + 1 < len(lines) and role.search(lines[k + 1][2])
+        if next_is_role and _looks_like_name(line, options, single=True):
+            return True
+    return False
+
+
+#: What separates one item from the next on a letterhead or footer line ("Mette Frost · Jobcenter
+#: Ulvsted · Tlf. 40 41 42 43"): each piece is read as a line of its own.
+_ITEM_SEPARATORS = re.compile(r"\s*[\n·•|\t]\s*")
+
+
+def _name_after(text: str, start: int, options: Mapping[str, Any], *, single: bool) -> bool:
+    """Do the words from ``start`` to the end of the phrase form a person's name?"""
+    rest = _ITEM_SEPARATORS.split(text[start:], maxsplit=1)[0]
+    rest = re.split(r"[.,;:!?()]|\s+(?:og|på|i|fra|som|der|hos|via)\s+", rest, maxsplit=1)[0]
+    return _looks_like_name(rest, options, single=single)
+
+
+def _name_by_label(block: Block, options: Mapping[str, Any]) -> bool:
+    """A name introduced by a label or phrase: "Din sagsbehandler er Mette Hansen", "Jeg hedder …",
+    "Kontaktperson: Ole Berg" (a first name alone is enough), or a role word right before a full
+    name, as letterheads and footers write it ("Sagsbehandler Karin Lauesen · Jobcenter …")."""
+    label = compile_any(option(options, "name-labels"))
+    for match in label.finditer(block.text):
+        if _name_after(block.text, match.end(), options, single=True):
+            return True
+    prefix = compile_any(option(options, "name-role-prefixes"))
+    for match in prefix.finditer(block.text):
+        if _name_after(block.text, match.end(), options, single=False):
+            return True
+    before = compile_any(option(options, "name-before-labels"))
+    for match in before.finditer(block.text):
+        if _name_before(block.text, match.start(), options):
+            return True
+    return False
+
+
+#: The capitalised words that end a stretch of text: the candidate for ``_name_before``.
+_TRAILING_WORDS = re.compile(r"(?:[A-ZÆØÅ][\w.-]*\s+){0,3}[A-ZÆØÅ][\w-]*$")
+
+
+def _name_before(text: str, end: int, options: Mapping[str, Any]) -> bool:
+    """Do the capitalised words just before ``end`` form a person's name ("er det Mette Dal, der
+    er din sagsbehandler")? A first name alone is enough, as after a label."""
+    found = _TRAILING_WORDS.search(text[:end].rstrip())
+    if found is None:
+        return False
+    return _looks_like_name(found.group(), options, single=True)
+
+
+def _is_role_line(line: str, role: re.Pattern[str]) -> bool:
+    """A short line that starts with a role, perhaps after one word ("Sagsbehandler",
+    "Jobkonsulent, Jobcenter Solbæk", "Koordinerende sagsbehandler", "Din jobkonsulent"), but not
+    after a genitive ("Virksomhedens kontaktperson": someone else's role)."""
+    match = role.search(line)
+    if not match or len(line.split()) > 6:
+        return False
+    before = line[: match.start()].split()
+    return not before or (len(before) == 1 and not before[0].lower().endswith("s"))
+
+
+def _name_next_to_role(blocks: Sequence[Block], zone: set[int], options: Mapping[str, Any]) -> bool:
+    """A name beside a role outside the citizen's address: on the line above or below a role line
+    (a signature, a sender block, a two-column table "Sagsbehandler | Thomas Vang"), or on the
+    same line before it ("Thomas Vang, jobkonsulent")."""
+    role = compile_any(option(options, "role-lines"))
+    lines: list[str] = []
+    for block in blocks:
+        if block.index in zone or block.part in (LetterPart.SUBJECT, LetterPart.SALUTATION):
+            continue  # "# Ny sagsbehandler" / "Kære Ole Hansen": no role beside a name
+        lines.extend(item for item in _ITEM_SEPARATORS.split(block.text) if item.strip())
+    for k, line in enumerate(lines):
+        pieces = re.split(r"\s*[,(–]\s*|\s+-\s+", line, maxsplit=1)
+        head, rest = (pieces[0], pieces[1]) if len(pieces) == 2 else (line, "")
+        if rest and role.search(rest) and _looks_like_name(head, options, single=True):
+            return True
+        if _is_role_line(line, role):
+            for other in (lines[k - 1] if k else "", lines[k + 1] if k + 1 < len(lines) else ""):
+                if (
+                    other
+                    and not _is_role_line(other, role)
+                    and _looks_like_name(other, options, single=True)
+                ):
+                    return True
+    return False
+
+
+@check("missing-caseworker-name")
+def missing_caseworker_name(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """The letter does not name the caseworker.
+
+    A name counts when it stands in the signature after the closing ("Med venlig hilsen" /
+    "Mette Hansen" / "Sagsbehandler"), after a label or phrase anywhere ("Din sagsbehandler er …",
+    "Jeg hedder …", "Kontaktperson: …"), next to a role line in a sender block, or as a merge field
+    or content control named for it («SagsbehandlerNavn»). A signature that is only the
+    organisation ("Jobcenter Fredericia", "Borgerservice") names no one; the citizen's name in the
+    address block is not the caseworker's.
+    """
+    if _has_field(analysis, options, "name-fields"):
+        return
+    blocks = blocks_of(analysis)
+    if _name_in_signature(blocks, options):
+        return
+    zone = _citizen_zone(blocks, options)
+    for block in blocks:
+        if block.index not in zone and _name_by_label(block, options):
+            return
+    if _name_next_to_role(blocks, zone, options):
+        return
+    yield Hit()
+
+
+# --------------------------------------------------------------------------------------------

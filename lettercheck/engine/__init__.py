@@ -1,0 +1,1 @@
+"""The rule engine: rule data, matchers, running rules, configuration, suppression, explain."""

@@ -1,0 +1,339 @@
+"""Configuration: ``[tool.lettercheck]`` in pyproject.toml or a ``.lettercheck.toml``.
+
+The configuration that applies to a letter is the nearest one found by searching up from the
+letter's folder, so a folder of old templates can carry its own rules next to the letters it is
+about. In one folder ``.lettercheck.toml`` wins over pyproject.toml (a pyproject.toml without a
+``[tool.lettercheck]`` table does not count). Keys (``.lettercheck.toml`` has them at top level)::
+
+    select = ["LC1", "officialese"]        # only these rules (code, name or code prefix)
+    ignore = ["LC3", "long-word"]          # never these
+    severity = { passive-voice = "warning" }
+    lix-limit = 40                         # lix-too-high fires above this
+    max-sentence-words = 25                # long-sentence fires above this
+    lix-sentences = "danish"               # "simple": every . ! ? : ; ends a sentence, as public
+                                           # LIX calculators count (to compare with their numbers)
+    long-word-letters = 20                 # long-word fires above this
+    extra-officialese = { "foretage" = "gøre" }   # or a path to a TSV file (phrase, alternative)
+    per-path-ignores = { "skabeloner/gamle/*" = ["LC3"] }  # globs relative to the config's folder
+    fail-on = "warning"                    # the CLI exits 1 at or above this severity
+
+A bad configuration raises ``ConfigError`` (one line naming the file and the key).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lettercheck.model.document import LetterError, os_reason
+from lettercheck.model.findings import Severity
+
+if TYPE_CHECKING:
+    from lettercheck.engine.ruleset import Rule, RuleSet
+
+
+class ConfigError(LetterError):
+    """A configuration file is wrong: ``<file>: <key>: <what is wrong>``."""
+
+
+_KEYS = (
+    "select",
+    "ignore",
+    "severity",
+    "lix-limit",
+    "max-sentence-words",
+    "lix-sentences",
+    "long-word-letters",
+    "extra-officialese",
+    "per-path-ignores",
+    "exclude",
+    "fail-on",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings for checking letters; the defaults apply when no configuration file is found."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+    lix_limit: float = 40.0
+    max_sentence_words: int = 25
+    lix_sentences: str = "danish"
+    long_word_letters: int = 20
+    extra_officialese: tuple[tuple[str, str | None], ...] = ()
+    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()  # globs of files in the folders searched that are not letters
+    fail_on: Severity = Severity.ERROR
+    root: Path | None = None  # folder of the configuration file; per-path globs are relative to it
+    source: Path | None = None  # the configuration file, for messages
+    _cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    # -- rule selection ---------------------------------------------------------------------
+
+    def enabled(self, rule: Rule, ruleset: RuleSet, path: Path | str | None = None) -> bool:
+        """Whether ``rule`` runs on the letter at ``path`` (select, ignore, per-path-ignores)."""
+        key = (rule.name, str(path) if path is not None else None)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        result = self._enabled(rule, path)
+        self._cache[key] = result
+        return result
+
+    def _enabled(self, rule: Rule, path: Path | str | None) -> bool:
+        if self.select is not None and not any(_selects(s, rule) for s in self.select):
+            return False
+        if any(_selects(s, rule) for s in self.ignore):
+            return False
+        if path is not None and self.per_path_ignores:
+            relative = self._relative(Path(path))
+            for pattern, selectors in self.per_path_ignores:
+                if _path_matches(relative, pattern) and any(_selects(s, rule) for s in selectors):
+                    return False
+        return True
+
+    def excludes(self, path: Path) -> bool:
+        """Whether ``exclude`` leaves the file at ``path`` out of a folder search (notes, lists
+        and drafts that sit among the templates but are not letters)."""
+        if not self.exclude:
+            return False
+        relative = self._relative(path)
+        return any(_path_matches(relative, pattern) for pattern in self.exclude)
+
+    def _relative(self, path: Path) -> str:
+        if self.root is not None:
+            try:
+                return path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return path.as_posix()
+
+    def severity_for(self, rule: Rule) -> Severity:
+        """The rule's severity, or the one the configuration gives it (by name, code or prefix;
+        the most specific selector wins)."""
+        best: tuple[int, Severity] | None = None
+        for selector, severity in self.severity:
+            if _selects(selector, rule):
+                specificity = 99 if selector in (rule.name, rule.code) else len(selector)
+                if best is None or specificity > best[0]:
+                    best = (specificity, severity)
+        return best[1] if best else rule.severity
+
+    def options_for(self, rule: Rule) -> dict[str, Any]:
+        """Configured thresholds that override a rule's YAML options."""
+        if rule.name == "lix-too-high":
+            return {"limit": self.lix_limit}
+        if rule.name == "long-sentence":
+            return {"max-words": self.max_sentence_words}
+        if rule.name == "long-word":
+            return {"max-letters": self.long_word_letters}
+        return {}
+
+
+def _selects(selector: str, rule: Rule) -> bool:
+    """A selector names a rule by name, code, or code prefix ("LC3")."""
+    selector = selector.strip()
+    if selector == rule.name:
+        return True
+    upper = selector.upper()
+    return upper.startswith("LC") and rule.code.startswith(upper)
+
+
+def _path_matches(relative: str, pattern: str) -> bool:
+    """Glob on the path relative to the config folder; a pattern matching a folder covers what is
+    inside it ("skabeloner/gamle/*" matches "skabeloner/gamle/a/b.docx")."""
+    pattern = pattern.strip().rstrip("/")
+    if fnmatch.fnmatchcase(relative, pattern):
+        return True
+    parts = relative.split("/")
+    return any(fnmatch.fnmatchcase("/".join(parts[:i]), pattern) for i in range(1, len(parts)))
+
+
+# ------------------------------------------------------------------------------------------------
+# Loading
+
+
+_CONFIG_CACHE: dict[Path, Config] = {}
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """The configuration for the checked file or folder ``path``: the nearest ``.lettercheck.toml``
+    or ``pyproject.toml`` with ``[tool.lettercheck]`` at or above its folder, else the defaults.
+    Cached per folder, since a batch checks many letters in few folders."""
+    if path is None:
+        folder = Path.cwd()
+    else:
+        folder = Path(path).resolve()
+        if not folder.is_dir():
+            folder = folder.parent
+    cached = _CONFIG_CACHE.get(folder)
+    if cached is not None:
+        return cached
+    config = _find_config(folder)
+    _CONFIG_CACHE[folder] = config
+    return config
+
+
+def _find_config(folder: Path) -> Config:
+    for directory in (folder, *folder.parents):
+        dotfile = directory / ".lettercheck.toml"
+        if dotfile.is_file():
+            return parse_config(_read_toml(dotfile), dotfile)
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            data = _read_toml(pyproject)
+            table = data.get("tool", {}).get("lettercheck") if isinstance(data, dict) else None
+            if table is not None:
+                if not isinstance(table, dict):
+                    raise ConfigError(f"{pyproject}: [tool.lettercheck] skal være en tabel")
+                return parse_config(table, pyproject)
+    return Config()
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: ugyldig TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: ugyldig TOML: filen er ikke gemt som UTF-8") from None
+    except OSError as error:
+        raise ConfigError(
+            f"{path}: kan ikke læses ({os_reason(error)}). "
+            "Giv læseadgang til filen, eller fjern den."
+        ) from None
+
+
+def parse_config(table: dict[str, Any], source: Path | None = None) -> Config:
+    """Validate a configuration table strictly and build a ``Config``."""
+    name = str(source) if source is not None else "konfiguration"
+
+    def fail(key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{name}: {key}: {problem}")
+
+    for key in table:
+        if key not in _KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(key, _KEYS, n=1)
+            hint = f" (mente du '{close[0]}'?)" if close else ""
+            raise fail(key, f"ukendt nøgle{hint}; kendte nøgler: {', '.join(_KEYS)}")
+
+    rules = _ruleset()
+
+    def selectors(key: str, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise fail(key, 'skal være en liste af regelnavne eller koder, fx ["LC3", "long-word"]')
+        for selector in value:
+            if rules is not None and not rules.matching(selector):
+                raise fail(key, f"ingen regel hedder eller har koden '{selector}'")
+        return tuple(v.strip() for v in value)
+
+    def severity(key: str, value: Any) -> Severity:
+        try:
+            return Severity(value)
+        except (ValueError, TypeError):
+            raise fail(key, f"'{value}' er ikke error, warning eller info") from None
+
+    def number(key: str, value: Any, kind: type, low: float, high: float) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else int):
+            raise fail(key, f"skal være et {'tal' if kind is float else 'heltal'}")
+        if not low <= value <= high:
+            raise fail(key, f"skal ligge mellem {low:g} og {high:g}")
+        return kind(value)
+
+    kwargs: dict[str, Any] = {"source": source, "root": source.parent if source else None}
+    if "select" in table:
+        kwargs["select"] = selectors("select", table["select"])
+    if "ignore" in table:
+        kwargs["ignore"] = selectors("ignore", table["ignore"])
+    if "severity" in table:
+        value = table["severity"]
+        if not isinstance(value, dict):
+            raise fail("severity", 'skal være en tabel, fx { passive-voice = "warning" }')
+        pairs = []
+        for selector, level in value.items():
+            selectors("severity", [selector])
+            pairs.append((selector, severity(f"severity.{selector}", level)))
+        kwargs["severity"] = tuple(pairs)
+    if "lix-limit" in table:
+        kwargs["lix_limit"] = number("lix-limit", table["lix-limit"], float, 0, 100)
+    if "max-sentence-words" in table:
+        kwargs["max_sentence_words"] = number(
+            "max-sentence-words", table["max-sentence-words"], int, 3, 500
+        )
+    if "lix-sentences" in table:
+        value = table["lix-sentences"]
+        if value not in ("danish", "simple"):
+            raise fail("lix-sentences", 'skal være "danish" eller "simple"')
+        kwargs["lix_sentences"] = value
+    if "long-word-letters" in table:
+        kwargs["long_word_letters"] = number(
+            "long-word-letters", table["long-word-letters"], int, 7, 200
+        )
+    if "fail-on" in table:
+        kwargs["fail_on"] = severity("fail-on", table["fail-on"])
+    if "extra-officialese" in table:
+        kwargs["extra_officialese"] = _extra_officialese(table["extra-officialese"], source, fail)
+    if "exclude" in table:
+        value = table["exclude"]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise fail(
+                "exclude", 'skal være en liste af stier eller mønstre, fx ["noter/*", "*.md"]'
+            )
+        kwargs["exclude"] = tuple(v.strip() for v in value)
+    if "per-path-ignores" in table:
+        value = table["per-path-ignores"]
+        if not isinstance(value, dict):
+            raise fail("per-path-ignores", 'skal være en tabel, fx { "gamle/*" = ["LC3"] }')
+        kwargs["per_path_ignores"] = tuple(
+            (pattern, selectors(f"per-path-ignores.{pattern}", rule_list))
+            for pattern, rule_list in value.items()
+        )
+    return Config(**kwargs)
+
+
+def _ruleset() -> RuleSet | None:
+    """The shipped rules, to validate selectors against. Loading them does not import spaCy."""
+    from lettercheck.engine.ruleset import load_rules
+
+    return load_rules()
+
+
+def _extra_officialese(
+    value: Any, source: Path | None, fail: Any
+) -> tuple[tuple[str, str | None], ...]:
+    key = "extra-officialese"
+    if isinstance(value, dict):
+        pairs = []
+        for phrase, alternative in value.items():
+            if not phrase.strip() or not isinstance(alternative, str):
+                raise fail(key, 'skal være en tabel af udtryk = "alternativ"')
+            pairs.append((phrase.strip(), alternative.strip() or None))
+        return tuple(pairs)
+    if isinstance(value, str):
+        path = Path(value)
+        if not path.is_absolute() and source is not None:
+            path = source.parent / path
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise fail(key, f"filen {path} kan ikke læses (findes den, og er den UTF-8?)") from None
+        pairs = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            columns = line.split("\t")
+            if number == 1 and columns[0].strip().lower() == "phrase":
+                continue
+            if len(columns) < 2 or not columns[0].strip():
+                raise fail(key, f"{path}:{number}: forventede 'udtryk<TAB>alternativ'")
+            pairs.append((columns[0].strip(), columns[1].strip() or None))
+        return tuple(pairs)
+    raise fail(key, 'skal være en tabel { udtryk = "alternativ" } eller stien til en TSV-fil')

@@ -1,0 +1,305 @@
+"""The rule engine: runs the rules over an analysed letter, ``check(analysis, config) ->
+list[Finding]``. Data rules (phrases, patterns, regex) go through the matchers of
+``lettercheck.engine.matchers``; ``check:`` rules call their function in ``lettercheck.checks``.
+Hits are
+kept to the rule's scope, overlapping hits of one rule become one finding, and where two rules flag
+the same words only the more severe finding is kept.
+
+The rule types and their loading live in ``lettercheck.engine.ruleset``; the compiled matchers in
+``lettercheck.engine.matchers``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from lettercheck.checks import CHECKS, Hit
+from lettercheck.engine.matchers import Compiled, any_pattern, compile_rules
+from lettercheck.engine.ruleset import (
+    Item,
+    Phrase,
+    Rule,
+    load_rules,
+)
+from lettercheck.model.document import Block, Document
+from lettercheck.model.findings import Finding
+
+if TYPE_CHECKING:
+    from lettercheck.engine.config import Config
+    from lettercheck.language.analysis import Analysis
+
+__all__ = ["check"]
+
+
+# --------------------------------------------------------------------------------------------
+# Running
+
+
+def _in_place(alternative: str, phrase: Phrase, matched: str, lemma: str) -> str | None:
+    """The alternative in the form that can replace ``matched`` as it stands, or None.
+
+    None means the form cannot be trusted, so the finding names the alternative as advice and
+    ``--suggest`` makes no tracked change: a phrase in another form than the table's that we
+    cannot give the alternative ("har truffet afgørelse" for "træffe afgørelse" → "afgøre"), or
+    an alternative that is a choice or a rewrite ("jeg eller mig", "hvis …"). The alternative
+    follows the matched words into the present tense ("har mulighed for at" → "kan", "tager
+    udgangspunkt i" → "bygger på"), and a one-word alternative takes the inflection of the
+    matched word when the lemma table knows the result ("fremsendte" → "sendte").
+    """
+    if " eller " in alternative or "…" in alternative:
+        return None
+    from lettercheck.language.danish import lemma as lookup
+    from lettercheck.language.danish import present
+
+    lower = matched.lower()
+    base = phrase.phrase.lower()
+    result: str | None = alternative
+    if lower != base:
+        result = None
+        words, base_words = lower.split(), base.split()
+        alt_first, _, alt_rest = alternative.partition(" ")
+        if (
+            len(words) == len(base_words)
+            and words[1:] == base_words[1:]
+            and words[0] != base_words[0]
+            and words[0] == present(base_words[0])
+        ):
+            # The present tense of the table's infinitive: the alternative's too.
+            result = " ".join(filter(None, [present(alt_first), alt_rest]))
+        elif " " not in base and " " not in alternative and lemma == base:
+            stem = lemma[:-1] if lemma.endswith("e") else lemma
+            alt_stem = alternative[:-1] if alternative.endswith("e") else alternative
+            if lower.startswith(stem):
+                inflected = alt_stem + lower[len(stem) :]
+                # Only a form the lemma table knows as one of the alternative's ("sendte" is;
+                # "gører" from "gøre" is not).
+                if lookup(inflected) == alternative.lower():
+                    result = inflected
+    if result is not None and matched[:1].isupper() and result[:1].islower():
+        result = result[:1].upper() + result[1:]
+    return result
+
+
+def _data_hits(
+    rule_hits: dict[str, list[Hit]],
+    analysis: Analysis,
+    compiled: Compiled,
+    active: Mapping[str, Rule],
+) -> None:
+    """Run every phrase, pattern and regex rule over every block in its scope."""
+    document = analysis.document
+    regex_rules = [(r, any_pattern(r.items)) for r in active.values() if r.kind == "regex"]
+    use_phrases = any(r.kind == "phrases" for r in active.values())
+    use_patterns = any(r.kind == "patterns" for r in active.values())
+    for index, block in enumerate(document.blocks):
+        if not block.text.strip():
+            continue
+        doc = analysis.docs[index]
+        if use_phrases:
+            spans: list[tuple[int, int, int]] = []
+            for matcher in (compiled.lemma_matcher, compiled.lower_matcher):
+                spans.extend(matcher(doc))
+            _phrase_hits(rule_hits, block, doc, compiled, active, spans)
+        if use_patterns:
+            for match_id, first, last in compiled.token_matcher(doc):
+                rule, item = compiled.pattern_of[match_id]
+                if rule.name in active and rule.scope.covers(block):
+                    start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
+                    _add_item_hit(rule_hits, rule, item, block, start, end)
+        for rule, any_item in regex_rules:
+            if not rule.scope.covers(block):
+                continue
+            if any_item is not None and any_item.search(block.text) is None:
+                continue  # none of the rule's patterns occurs in this block
+            for item in rule.items:
+                for match in item.pattern.finditer(block.text):
+                    if match.end() > match.start():
+                        _add_item_hit(rule_hits, rule, item, block, match.start(), match.end())
+
+
+def _add_item_hit(
+    rule_hits: dict[str, list[Hit]], rule: Rule, item: Item, block: Block, start: int, end: int
+) -> None:
+    text = block.text[start:end]
+    suggestion = item.suggestion or rule.suggestion
+    message = rule.format_message(text, suggestion, item.message)
+    hits = rule_hits.setdefault(rule.name, [])
+    if any(h.block == block.index and h.start < end and start < h.end for h in hits):
+        return  # overlapping matches of one rule give one finding
+    hits.append(Hit(block.index, start, end, message, suggestion))
+
+
+def _phrase_hits(
+    rule_hits: dict[str, list[Hit]],
+    block: Block,
+    doc: Any,
+    compiled: Compiled,
+    active: Mapping[str, Rule],
+    spans: list[tuple[int, int, int]],
+) -> None:
+    # Longest match first, so "rette telefonisk henvendelse" wins over a shorter entry inside it.
+    spans.sort(key=lambda s: (-(s[2] - s[1]), s[1]))
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for match_id, first, last in spans:
+        rule, phrase = compiled.phrase_of[match_id]
+        if rule.name not in active or not rule.scope.covers(block):
+            continue
+        if any(first < e and s < last for s, e in taken.get(rule.name, [])):
+            continue
+        taken.setdefault(rule.name, []).append((first, last))
+        start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
+        text = block.text[start:end]
+        suggestion = advice = None
+        if phrase.alternative:
+            advice = phrase.alternative
+            suggestion = _in_place(advice, phrase, text, doc[first].lemma_.lower())
+        # A choice is quoted word by word: »jeg« eller »mig«.
+        shown = (suggestion or advice or "").replace(" eller ", "« eller »")
+        message = rule.format_message(text, shown)
+        rule_hits.setdefault(rule.name, []).append(
+            Hit(block.index, start, end, message, suggestion)
+        )
+
+
+def _in_scope(rule: Rule, document: Document, hit: Hit) -> bool:
+    if hit.block is None or not rule.scope.explicit:
+        return True
+    return rule.scope.covers(document.blocks[hit.block])
+
+
+def check(analysis: Analysis, config: Config | None = None) -> list[Finding]:
+    """Run every active rule over an analysed letter; findings sorted by block and offset, the
+    findings about the whole letter first."""
+    from lettercheck.engine.config import Config
+    from lettercheck.engine.suppress import apply_suppressions
+
+    config = config or Config()
+    ruleset = load_rules()
+    document = analysis.document
+    active = {r.name: r for r in ruleset if config.enabled(r, ruleset, document.path)}
+    rule_hits: dict[str, list[Hit]] = {}
+    if any(r.kind in ("phrases", "patterns", "regex") for r in active.values()):
+        compiled = compile_rules(ruleset, config.extra_officialese)
+        _data_hits(rule_hits, analysis, compiled, active)
+    for rule in active.values():
+        if rule.kind != "check":
+            continue
+        options = {**rule.options, **config.options_for(rule)}
+        hits = [h for h in CHECKS[rule.check](analysis, options) if _in_scope(rule, document, h)]
+        rule_hits[rule.name] = hits
+    for name, hits in rule_hits.items():
+        rule_hits[name] = _without_overlaps(hits)
+    findings = [
+        _finding(active[name], hit, document, config)
+        for name, hits in rule_hits.items()
+        for hit in hits
+    ]
+    findings = apply_suppressions(findings, document, ruleset, active, config)
+    findings = _giving_way(findings, active)
+    return sorted(_most_severe_per_words(findings), key=_sort_key)
+
+
+def _giving_way(findings: list[Finding], active: Mapping[str, Rule]) -> list[Finding]:
+    """Drop a finding of a rule with ``gives-way-to`` whose words overlap a finding of one of
+    those rules: the wider advice ("Der gøres opmærksom på" → "Vær opmærksom på") already covers
+    them, and two comments on the same words would pull in different directions."""
+    yielding = {name for name, rule in active.items() if rule.gives_way_to}
+    if not yielding or not any(f.rule in yielding for f in findings):
+        return findings
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.located:
+            by_rule.setdefault(finding.rule, []).append(finding)
+
+    def overlapped(finding: Finding) -> bool:
+        return any(
+            other.block == finding.block
+            and other.start < finding.end  # type: ignore[operator]
+            and finding.start < other.end  # type: ignore[operator]
+            for name in active[finding.rule].gives_way_to
+            for other in by_rule.get(name, ())
+        )
+
+    return [f for f in findings if f.rule not in yielding or not f.located or not overlapped(f)]
+
+
+def _most_severe_per_words(findings: list[Finding]) -> list[Finding]:
+    """Where two rules flag exactly the same words ("afholdes": officialese and passive voice),
+    keep the more severe finding only, so the letter gets one comment there and not two pieces of
+    advice that pull in different directions ("holdes" vs "vi afholder")."""
+    best: dict[tuple, Finding] = {}
+    for finding in findings:
+        if not finding.located:
+            continue
+        key = (finding.block, finding.start, finding.end)
+        kept = best.get(key)
+        if kept is None or finding.severity.rank > kept.severity.rank:
+            best[key] = finding
+    return [f for f in findings if not f.located or best[(f.block, f.start, f.end)] is f]
+
+
+def _without_overlaps(hits: list[Hit]) -> list[Hit]:
+    """One finding per stretch of words and rule: where two ways of matching a rule cover the
+    same words ("Der udbetales" and "udbetales"), keep the longer, which carries the better
+    suggestion, so the letter gets one comment there, not two."""
+    if len(hits) < 2:
+        return hits
+    kept: list[Hit] = []
+    for hit in sorted(hits, key=_widest_first):
+        if hit.block is None or not any(_overlap(hit, other) for other in kept):
+            kept.append(hit)
+    return kept
+
+
+def _widest_first(hit: Hit) -> tuple:
+    if hit.block is None or hit.start is None or hit.end is None:
+        return (-1, 0, 0)
+    return (hit.block, -(hit.end - hit.start), hit.start)
+
+
+def _overlap(a: Hit, b: Hit) -> bool:
+    return (
+        a.block == b.block
+        and None not in (a.start, a.end, b.start, b.end)
+        and a.start < b.end
+        and b.start < a.end
+    )
+
+
+def _sort_key(finding: Finding) -> tuple:
+    return (
+        -1 if finding.block is None else finding.block,
+        finding.start or 0,
+        finding.end or 0,
+        finding.code,
+    )
+
+
+def _finding(rule: Rule, hit: Hit, document: Document, config: Config) -> Finding:
+    options = {**rule.options, **config.options_for(rule)}
+    part = text = paragraph = None
+    if hit.block is not None:
+        block = document.blocks[hit.block]
+        part = str(block.part) if block.part is not None else None
+        paragraph = document.paragraph_number(hit.block)
+        if hit.start is not None and hit.end is not None:
+            text = block.text[hit.start : hit.end]
+    message = hit.message
+    if message is None:
+        values = {**options, "text": text or "", "suggestion": hit.suggestion or ""}
+        message = rule.message.format_map(values)
+    return Finding(
+        rule=rule.name,
+        code=rule.code,
+        severity=config.severity_for(rule),
+        message=message,
+        part=part,
+        block=hit.block,
+        start=hit.start,
+        end=hit.end,
+        text=text,
+        suggestion=hit.suggestion,
+        why=rule.why,
+        paragraph=paragraph,
+    )

@@ -1,0 +1,1 @@
+"""Danish language: letter parts, segmentation and lemmas, LIX, and the analysis of a letter."""

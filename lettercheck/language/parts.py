@@ -1,0 +1,175 @@
+"""Tag every block with the part of the letter it belongs to.
+
+Rules judge placement by letter part: a legal reference is fine in the final legal section and
+early everywhere else; a phone number in the recipient's address block is the citizen's, not the
+caseworker's. Municipal letters follow a stable order (Ankestyrelsen's recipe: heading, result,
+reasons, rules, complaints guidance), so the parts are found by a few landmarks:
+
+    address block   everything before the subject heading or the salutation
+    subject         the first heading before the salutation (or the first heading at all)
+    salutation      "Kære …", "Hej …"
+    body            the message
+    legal           the final legal section: from the first legal heading ("Regler", "Lovgrundlag",
+                    "Klagevejledning", "Sådan klager du", "Hvis du vil klage", …) that no later
+                    message heading follows; a contact heading ("Har du spørgsmål?") after it
+                    does not end it, since contact details often close a letter
+    closing         "Med venlig hilsen", "Venlig hilsen", …
+    signature       the sender's name and contact block after the closing
+    attachments     from a "Bilag" heading on
+    header, footer  the page headers and footers
+
+Text boxes take the part of the paragraph that anchors them, since Word places them there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lettercheck.model.document import Block, BlockKind, Document, LetterPart
+
+#: The salutation and closing formulas; the structure rules use the same ones.
+SALUTATION = re.compile(r"^\s*(?:kære|hej)\b", re.IGNORECASE)
+CLOSING = re.compile(
+    r"^\s*(?:med\s+)?(?:venlig(?:e|st)?|mange|de\s+bedste|kærlig(?:e)?)\s+hils(?:en|ner)\b"
+    r"|^\s*mvh\b|^\s*hilsen\b",
+    re.IGNORECASE,
+)
+_LEGAL_TITLE = re.compile(
+    r"^\s*(regler(ne)?|reglerne\s+for|lovgrundlag(et)?|retsgrundlag(et)?|lovgivning(en)?"
+    r"|love\s+og\s+regler|regler\s+og\s+klagevejledning|klagevejledning|klageadgang"
+    r"|sådan\s+klager\s+du|hvis\s+du\s+vil\s+klage|du\s+kan\s+klage|vil\s+du\s+klage"
+    r"|klage(muligheder)?|hvordan\s+klager\s+du|begrundelse\s+og\s+regler"
+    r"|de\s+regler\s+vi\s+har\s+brugt|hvilke\s+regler)\b",
+    re.IGNORECASE,
+)
+_ATTACHMENTS = re.compile(r"^\s*(bilag|vedlagte\s+bilag|vedhæftede\s+filer)\b", re.IGNORECASE)
+_CONTACT_TITLE = re.compile(
+    r"^\s*(har\s+du\s+spørgsmål|spørgsmål|kontakt|kontaktoplysninger|sådan\s+kontakter\s+du"
+    r"|du\s+kan\s+kontakte|hvis\s+du\s+har\s+spørgsmål)\b",
+    re.IGNORECASE,
+)
+_MAX_TITLE_WORDS = 8
+_MAX_SUBJECT_WORDS = 25
+
+
+def tag_parts(document: Document) -> None:
+    """Set ``Block.part`` on every block of ``document``."""
+    flow: list[Block] = []
+    for block in document.blocks:
+        if block.kind is BlockKind.HEADER:
+            block.part = LetterPart.HEADER
+        elif block.kind is BlockKind.FOOTER:
+            block.part = LetterPart.FOOTER
+        elif block.kind is not BlockKind.TEXT_BOX:
+            flow.append(block)
+    _tag_flow(flow)
+    previous = LetterPart.ADDRESS
+    for block in document.blocks:
+        if block.kind is BlockKind.TEXT_BOX:
+            block.part = previous
+        elif block.part not in (LetterPart.HEADER, LetterPart.FOOTER) and block.part is not None:
+            previous = block.part
+
+
+def _tag_flow(flow: list[Block]) -> None:
+    texts = [b.text.strip() for b in flow]
+    salutation = _first(i for i, t in enumerate(texts) if _is_salutation(t))
+    headings = [i for i, b in enumerate(flow) if _is_heading(b)]
+    subject = _first(
+        i
+        for i, b in enumerate(flow)
+        if (salutation is None or i < salutation) and (i in headings or _is_subject_line(b))
+    )
+    closing = _last(i for i, t in enumerate(texts) if CLOSING.match(t) and len(t) < 40)
+
+    start = _first(x for x in (subject, salutation) if x is not None)
+    if start is None:
+        start = _first(i for i, t in enumerate(texts) if t) or 0
+
+    legal_start = _final_legal_heading(flow, headings, after=start)
+
+    # A letter with neither subject nor salutation starts its message at once.
+    part = LetterPart.ADDRESS if subject is not None or salutation is not None else LetterPart.BODY
+    for i, block in enumerate(flow):
+        text = texts[i]
+        if i == start and subject is not None and i == subject:
+            part = LetterPart.SUBJECT
+        elif i == salutation:
+            part = LetterPart.SALUTATION
+        elif i == closing:
+            part = LetterPart.CLOSING
+        elif i == legal_start:
+            part = LetterPart.LEGAL
+        elif i > start and i in headings and _ATTACHMENTS.match(text):
+            part = LetterPart.ATTACHMENTS
+        elif part in (LetterPart.SUBJECT, LetterPart.SALUTATION) and text:
+            part = LetterPart.BODY
+        elif part is LetterPart.CLOSING and text:
+            part = LetterPart.SIGNATURE
+        elif (
+            part is LetterPart.LEGAL
+            and i in headings
+            and not _is_legal_title(text)
+            and not _CONTACT_TITLE.match(text)
+        ):
+            part = LetterPart.BODY
+        elif part is LetterPart.ADDRESS and i > start:
+            part = LetterPart.BODY
+        block.part = part
+
+
+def _final_legal_heading(flow: list[Block], headings: list[int], after: int) -> int | None:
+    """The first legal heading after the last message heading of the body."""
+    candidate: int | None = None
+    for i in headings:
+        if i <= after:
+            continue
+        text = flow[i].text.strip()
+        if _is_legal_title(text):
+            if candidate is None:
+                candidate = i
+        elif _ATTACHMENTS.match(text) or _CONTACT_TITLE.match(text) or CLOSING.match(text):
+            continue
+        else:
+            candidate = None  # a message heading after it: that legal section was not the last
+    return candidate
+
+
+def _is_heading(block: Block) -> bool:
+    """A heading by style, or a short line that stands like one (a title ending in ":" or "?")."""
+    text = block.text.strip()
+    if not text or len(text.split()) > _MAX_TITLE_WORDS:
+        return False
+    if block.kind is BlockKind.HEADING or block.bold:
+        return True
+    return (
+        _is_legal_title(text)
+        or bool(_ATTACHMENTS.match(text))
+        or (text[-1] in ":?" and not _is_salutation(text))
+    )
+
+
+def _is_subject_line(block: Block) -> bool:
+    """A subject may be longer than other headings ("Overgang til jobafklaringsforløb, jf. § 68 b
+    i lov om aktiv beskæftigelsesindsats"), but it is set apart like one: by style or bold."""
+    words = len(block.text.split())
+    return 0 < words <= _MAX_SUBJECT_WORDS and (block.kind is BlockKind.HEADING or block.bold)
+
+
+def _is_legal_title(text: str) -> bool:
+    return bool(_LEGAL_TITLE.match(text)) and len(text.split()) <= _MAX_TITLE_WORDS
+
+
+def _is_salutation(text: str) -> bool:
+    return bool(SALUTATION.match(text)) and len(text.split()) <= 8
+
+
+def _first(items) -> int | None:
+    return next(iter(items), None)
+
+
+def _last(items) -> int | None:
+    found = None
+    for found in items:  # noqa: B007 - keep the last
+        pass
+    return found

@@ -1,0 +1,1 @@
+"""The vocabulary every stage shares: the document model, findings, and their Danish words."""

@@ -1,0 +1,1 @@
+"""Reading Word: opening packages safely, the WordprocessingML layer, and the reader."""

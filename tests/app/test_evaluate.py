@@ -1,0 +1,132 @@
+"""Tests for lettercheck.app.evaluate: the machinery on a tiny made-up corpus, and the accuracy bar
+(precision and recall ≥ 0.95 per rule, on both splits) on the real corpus/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lettercheck.app import evaluate
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+SPLITS_WITH_BAR = {"tune", "holdout"}
+
+GOOD = """\
+# Invitation til samtale
+Kære Ida
+Du får dette brev, fordi vi skal tale om din plan. Målet er, at du får et job.
+Med venlig hilsen
+Birgitte Holm
+Telefon 40 50 60 70
+E-mail bho@solbaek.dk
+"""
+
+BAD = """\
+# Indkaldelse til samtale
+Kære Ida
+Vi indkalder Dem til samtale, jf. § 16 i lov om en aktiv beskæftigelsesindsats.
+Med venlig hilsen
+Jobcenter Solbæk
+"""
+
+HEADER = (
+    "file,split,kind,lix,legal_reference_early,missing_caseworker_name,missing_caseworker_phone,"
+    "missing_caseworker_email,missing_purpose,missing_goal,formal_address\n"
+)
+
+
+def _corpus(tmp_path: Path, rows: list[str]) -> Path:
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "letters" / "good.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "letters" / "bad.md").write_text(BAD, encoding="utf-8")
+    (tmp_path / "labels.csv").write_text(HEADER + "".join(rows), encoding="utf-8")
+    return tmp_path
+
+
+def test_counts_and_table_on_a_small_corpus(tmp_path: Path) -> None:
+    corpus = _corpus(
+        tmp_path,
+        [
+            "letters/good.md,tune,invitation,20,0,0,0,0,0,0,0\n",
+            "letters/bad.md,holdout,invitation,40,1,1,1,1,1,1,1\n",
+        ],
+    )
+    result = evaluate.evaluate(corpus)
+    assert not result.errors
+    for rule in _loaded(evaluate.EVALUATED_RULES):
+        assert result.scores[("tune", rule)].tn == 1, rule
+        assert result.scores[("holdout", rule)].tp == 1, rule
+    assert all(s.passes for (_, rule), s in result.scores.items() if rule in _loaded([rule]))
+    assert len(result.lix_differences["tune"]) == 1
+    table = evaluate.format_table(result)
+    assert "legal-reference-early" in table and "holdout" in table and "LIX tune" in table
+    if len(_loaded(evaluate.EVALUATED_RULES)) == len(evaluate.EVALUATED_RULES):
+        assert result.passes
+        assert evaluate.main([str(corpus)]) == 0
+
+
+def _loaded(rules: tuple[str, ...] | list[str]) -> list[str]:
+    """The measured rules the engine has (formal-address belongs to another module)."""
+    from lettercheck.engine.ruleset import load_rules
+
+    ruleset = load_rules()
+    return [rule for rule in rules if ruleset.get(rule) is not None]
+
+
+def test_a_wrong_label_fails_the_bar_and_is_named_in_details(tmp_path: Path) -> None:
+    corpus = _corpus(
+        tmp_path,
+        [
+            # good.md labelled as missing a name: a false negative for the rule.
+            "good.md,tune,invitation,20,0,1,0,0,0,0,0\n",
+            "bad.md,holdout,invitation,40,1,1,1,1,1,1,1\n",
+        ],
+    )
+    result = evaluate.evaluate(corpus)
+    score = result.scores[("tune", "missing-caseworker-name")]
+    assert (score.tp, score.fn, score.recall) == (0, 1, 0.0)
+    assert not result.passes
+    assert "FN good.md" in evaluate.format_table(result, details=True)
+    assert evaluate.main([str(corpus)]) == 1
+
+
+def test_holdout_letters_are_never_listed(tmp_path: Path) -> None:
+    corpus = _corpus(
+        tmp_path,
+        [
+            "good.md,tune,invitation,20,0,0,0,0,0,0,0\n",
+            "bad.md,holdout,invitation,40,0,0,0,0,0,0,0\n",
+        ],
+    )
+    table = evaluate.format_table(evaluate.evaluate(corpus), details=True)
+    assert "bad.md" not in table
+
+
+def test_unreadable_letter_is_an_error(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path, ["missing.docx,tune,invitation,20,0,0,0,0,0,0,0\n"])
+    result = evaluate.evaluate(corpus)
+    assert result.errors and not result.passes
+
+
+def test_usage_error_without_labels(tmp_path: Path) -> None:
+    assert evaluate.main([str(tmp_path)]) == 2
+
+
+def test_bad_label_value_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = _corpus(tmp_path, ["good.md,tune,invitation,20,maybe,0,0,0,0,0,0\n"])
+    assert evaluate.main([str(corpus)]) == 2
+    assert "maybe" in capsys.readouterr().err
+
+
+def test_corpus_meets_the_accuracy_bar_on_both_splits() -> None:
+    """The issue's bar: precision and recall ≥ 0.95 for every measured rule, tune and holdout."""
+    assert (CORPUS / "labels.csv").is_file(), "corpus/labels.csv is missing"
+    result = evaluate.evaluate(CORPUS)
+    table = evaluate.format_table(result)
+    assert {"tune", "holdout"} <= set(result.letters), table
+    assert not result.errors, "\n" + table
+    # Only tune and holdout carry the bar; other splits (holdout-fresh, written blind after the
+    # rules were tuned) are reported in the table as they are, not asserted.
+    failing = [k for k, s in result.scores.items() if k[0] in SPLITS_WITH_BAR and not s.passes]
+    assert not failing, "\n" + table

@@ -1,0 +1,147 @@
+"""Letter parts on letters laid out in different ways."""
+
+from pathlib import Path
+
+import pytest
+
+from lettercheck.language.parts import tag_parts
+from lettercheck.model.document import Block, BlockKind, Document, LetterPart
+
+A, S, G, B, C, SIG, L, ATT, H, F = (
+    LetterPart.ADDRESS,
+    LetterPart.SUBJECT,
+    LetterPart.SALUTATION,
+    LetterPart.BODY,
+    LetterPart.CLOSING,
+    LetterPart.SIGNATURE,
+    LetterPart.LEGAL,
+    LetterPart.ATTACHMENTS,
+    LetterPart.HEADER,
+    LetterPart.FOOTER,
+)
+
+
+def letter(*lines: str) -> Document:
+    """One block per line; "# " marks a heading, "[header] "/"[footer] "/"[textbox] " a story."""
+    kinds = {
+        "# ": BlockKind.HEADING,
+        "[header] ": BlockKind.HEADER,
+        "[footer] ": BlockKind.FOOTER,
+        "[textbox] ": BlockKind.TEXT_BOX,
+        "[cell] ": BlockKind.TABLE_CELL,
+    }
+    blocks = []
+    for i, line in enumerate(lines):
+        kind = BlockKind.PARAGRAPH
+        for prefix, k in kinds.items():
+            if line.startswith(prefix):
+                kind, line = k, line[len(prefix) :]
+        blocks.append(Block(index=i, kind=kind, text=line, story="word/document.xml", paragraph=i))
+    return Document(path=Path("brev.docx"), format="docx", blocks=blocks)
+
+
+def parts(document: Document) -> list[LetterPart | None]:
+    tag_parts(document)
+    return [b.part for b in document.blocks]
+
+
+def test_classic_decision_letter_with_rules_and_complaints_after_the_signature():
+    doc = letter(
+        "Mette Hansen",
+        "Vejgade 1, 7000 Fredericia",
+        "# Afgørelse om sygedagpenge",
+        "Kære Mette Hansen",
+        "Du får fortsat sygedagpenge.",
+        "Med venlig hilsen",
+        "Lars Jensen",
+        "Sagsbehandler",
+        "# Regler",
+        "Afgørelsen er truffet efter § 21.",
+        "# Klagevejledning",
+        "Du kan klage inden 4 uger.",
+    )
+    assert parts(doc) == [A, A, S, G, B, C, SIG, SIG, L, L, L, L]
+
+
+def test_complaints_section_before_the_signature_is_the_final_legal_section():
+    doc = letter(
+        "# Indkaldelse til samtale",
+        "Kære Ali",
+        "Du skal til samtale.",
+        "# Hvad skal du gøre?",
+        "Mød op kl. 10.",
+        "# Sådan klager du",
+        "Skriv til os inden 4 uger, jf. § 3.",
+        "Venlig hilsen",
+        "Jobcenter Thisted",
+    )
+    assert parts(doc) == [S, G, B, B, B, L, L, C, SIG]
+
+
+def test_a_legal_heading_followed_by_a_message_heading_is_not_the_final_section():
+    doc = letter(
+        "# Afgørelse",
+        "Kære Ali",
+        "# Regler",
+        "Efter § 42 skal du …",
+        "# Hvad sker der nu?",
+        "Vi ringer til dig.",
+        "# Klagevejledning",
+        "Du kan klage.",
+    )
+    assert parts(doc) == [S, G, B, B, B, B, L, L]
+
+
+def test_contact_heading_after_the_legal_section_does_not_end_it():
+    doc = letter(
+        "# Afgørelse",
+        "Kære Ali",
+        "Du får hjælp.",
+        "# Lovgrundlag",
+        "Lov om aktiv socialpolitik § 11.",
+        "# Har du spørgsmål?",
+        "Ring til mig på 72 10 60 12.",
+    )
+    assert parts(doc)[3:] == [L, L, L, L]
+
+
+def test_letter_without_subject_or_salutation_is_all_body():
+    doc = letter("Du skal til møde.", "Mødet er på jobcentret.")
+    assert parts(doc) == [B, B]
+
+
+def test_header_footer_text_box_and_attachments():
+    doc = letter(
+        "[header] Fredericia Kommune",
+        "# Tilbud om virksomhedspraktik",
+        "[textbox] Jobcenter Fredericia, Tlf. 72 10 60 12",
+        "Kære Ali",
+        "Vi tilbyder dig praktik.",
+        "Venlig hilsen",
+        "[cell] Lars Jensen",
+        "# Bilag",
+        "Praktikaftale",
+        "[footer] Side 1",
+    )
+    assert parts(doc) == [H, S, S, G, B, C, SIG, ATT, ATT, F]
+
+
+@pytest.mark.parametrize(
+    "closing",
+    ["Med venlig hilsen", "Venlig hilsen", "Med venlige hilsner", "Mvh.", "De bedste hilsner"],
+)
+def test_closing_forms(closing):
+    doc = letter("Kære Ali", "Tak for snakken.", closing, "Lars")
+    assert parts(doc) == [G, B, C, SIG]
+
+
+def test_a_long_bold_subject_line_after_the_date_is_the_subject():
+    doc = letter(
+        "Anette Lauridsen",
+        "Kløverup, den 4. maj 2026",
+        "Overgang til jobafklaringsforløb, jf. § 68 b i lov om aktiv beskæftigelsesindsats",
+        "Kære Anette Lauridsen",
+        "Du overgår til jobafklaringsforløb.",
+    )
+    doc.blocks[2].bold = True
+    assert parts(doc) == [A, A, S, G, B]
