@@ -671,30 +671,46 @@ def build_all(out_dir: Path, letters: list[Letter] | None = None) -> list[Path]:
     return [build_letter(letter, out_dir) for letter in letters]
 
 
+#: The letter collections: (sources, built letters, labels, LIX counts). ``real/`` holds real
+#: letters from public sources (corpus/real/README.md); it is built and labelled like the rest.
+COLLECTIONS = (
+    (SRC, CORPUS, LABELS, LIX_COUNTS),
+    (
+        CORPUS / "real" / "src",
+        CORPUS / "real",
+        CORPUS / "real" / "labels.csv",
+        CORPUS / "real" / "lix_counts.csv",
+    ),
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="build the Word files into this folder only")
     parser.add_argument("--check", action="store_true", help="only check labels.csv's lix column")
     args = parser.parse_args(argv)
-    letters = load_letters()
-    new_labels = labels_text(letters, read_labels())
-    if args.check:
-        current = LABELS.read_text(encoding="utf-8")
-        if current != new_labels or LIX_COUNTS.read_text(encoding="utf-8") != counts_text(letters):
-            print("labels.csv or lix_counts.csv is out of date: run python corpus/build.py")
-            return 1
-        return 0
-    if args.out:
-        build_all(args.out, letters)
-        return 0
-    build_all(CORPUS, letters)
-    stale = {p.name for p in CORPUS.glob("*.do[ct][xm]")} - {output_name(x) for x in letters}
-    for name in sorted(stale):
-        (CORPUS / name).unlink()
-    LABELS.write_text(new_labels, encoding="utf-8")
-    LIX_COUNTS.write_text(counts_text(letters), encoding="utf-8")
-    print(f"built {len(letters)} letters into {CORPUS}")
-    return 0
+    status = 0
+    for src, folder, labels, counts in COLLECTIONS:
+        letters = load_letters(src)
+        new_labels = labels_text(letters, read_labels(labels))
+        if args.check:
+            if labels.read_text(encoding="utf-8") != new_labels or (
+                not counts.is_file() or counts.read_text(encoding="utf-8") != counts_text(letters)
+            ):
+                print(f"{labels} or {counts.name} is out of date: run python corpus/build.py")
+                status = 1
+            continue
+        if args.out:
+            build_all(args.out / folder.relative_to(CORPUS), letters)
+            continue
+        build_all(folder, letters)
+        stale = {p.name for p in folder.glob("*.do[ct][xm]")} - {output_name(x) for x in letters}
+        for name in sorted(stale):
+            (folder / name).unlink()
+        labels.write_text(new_labels, encoding="utf-8")
+        counts.write_text(counts_text(letters), encoding="utf-8")
+        print(f"built {len(letters)} letters into {folder}")
+    return status
 
 
 if __name__ == "__main__":
