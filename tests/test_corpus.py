@@ -66,6 +66,15 @@ def test_committed_files_are_byte_identical_to_a_fresh_build(tmp_path: Path) -> 
     assert not stale, f"rebuild corpus with `python corpus/build.py`: {stale}"
 
 
+def test_real_letters_are_built_from_their_sources(tmp_path: Path) -> None:
+    real = build.CORPUS / "real"
+    built = build.build_all(tmp_path, build.load_letters(real / "src"))
+    committed = {p.name: p for p in real.glob("*.do[ct][xm]")}
+    assert sorted(p.name for p in built) == sorted(committed)
+    stale = [p.name for p in built if p.read_bytes() != committed[p.name].read_bytes()]
+    assert not stale, f"rebuild corpus with `python corpus/build.py`: {stale}"
+
+
 def test_build_is_deterministic(tmp_path: Path) -> None:
     letters = build.load_letters()[:5]
     first, second = tmp_path / "a", tmp_path / "b"

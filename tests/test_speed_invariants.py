@@ -497,8 +497,8 @@ def test_legal_references_are_found_as_without_the_literal_check(
     texts = _legal_texts(3000, 22)
     fast = [structure.find_legal_references(text, options) for text in texts]
     assert sum(1 for spans in fast if spans) > 300
-    monkeypatch.setattr(structure, "_strong_literals", lambda patterns: None)
-    monkeypatch.setattr(structure, "_any_strong_atom", lambda patterns: None)
+    monkeypatch.setattr(structure, "strong_literals", lambda patterns: None)
+    monkeypatch.setattr(structure, "any_strong_atom", lambda patterns: None)
     assert [structure.find_legal_references(text, options) for text in texts] == fast
 
 
