@@ -139,9 +139,7 @@ def test_malformed_requests_get_a_danish_4xx(client, kwargs, status) -> None:
 
 
 def test_annotate_returns_the_annotated_copy(client, tmp_path) -> None:
-    response = client.post(
-        "/api/annotate?suggest=1", files={"file": (BAD.name, BAD.read_bytes())}
-    )
+    response = client.post("/api/annotate?suggest=1", files={"file": (BAD.name, BAD.read_bytes())})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == DOCX
     assert "kommenteret" in response.headers["content-disposition"]
