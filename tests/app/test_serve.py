@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("starlette")
-from starlette.testclient import TestClient  # noqa: E402
+import hostile
+from starlette.testclient import TestClient
 
-from lettercheck.app import serve_pool  # noqa: E402
-from lettercheck.app.serve import MB, Settings, annotated_name, clean_name, create_app  # noqa: E402
-from lettercheck.app.serve_pool import Outcome, Task, WorkerPool  # noqa: E402
-from lettercheck.engine.config import Config  # noqa: E402
-from lettercheck.word.reader import read_document  # noqa: E402
-import hostile  # noqa: E402
+from lettercheck.app import serve_pool
+from lettercheck.app.serve import MB, Settings, annotated_name, clean_name, create_app
+from lettercheck.app.serve_pool import Outcome, Task, WorkerPool
+from lettercheck.engine.config import Config
+from lettercheck.word.reader import read_document
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"

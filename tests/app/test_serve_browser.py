@@ -168,7 +168,8 @@ def test_clicking_a_finding_scrolls_to_its_words_and_back(page) -> None:
         """(id) => {
           const r = document.getElementById(id).getBoundingClientRect();
           const box = document.getElementById(id).closest('.lettertext').getBoundingClientRect();
-          return r.top >= Math.max(0, box.top) - 1 && r.bottom <= Math.min(innerHeight, box.bottom) + 1;
+          return r.top >= Math.max(0, box.top) - 1
+            && r.bottom <= Math.min(innerHeight, box.bottom) + 1;
         }""",
         target,
     )
