@@ -589,6 +589,61 @@ def audit_command(
     sys.exit(2 if outcome.unreadable else 0)
 
 
+@main.command("serve")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="ADRESSE",
+    help="Netværksadressen, siden lytter på. Som standard kun denne maskine. ADVARSEL: en "
+    "anden adresse (fx 0.0.0.0) gør siden og API'et tilgængelige for alle på netværket uden "
+    "login; sæt dem bag organisationens login (en reverse proxy), før du gør det.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    metavar="PORT",
+    help="Porten.  [standard: 8000]",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Breve, der kontrolleres samtidig.  [standard: antal CPU'er]",
+)
+@click.option(
+    "--max-upload",
+    type=click.IntRange(min=1),
+    default=20,
+    metavar="MB",
+    help="Største forespørgsel (et brev, eller brevene til én gennemgang) i MB.  [standard: 20]",
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=30,
+    metavar="SEK",
+    help="Længste tid, ét brev må tage; så stoppes kontrollen af det.  [standard: 30]",
+)
+def serve_command(host: str, port: int, workers: int | None, max_upload: int, timeout: int) -> None:
+    """Start websiden og HTTP-API'et: http://127.0.0.1:8000 (Ctrl-C stopper)."""
+    import importlib.util
+
+    needed = ("starlette", "uvicorn", "python_multipart")
+    if any(importlib.util.find_spec(name) is None for name in needed):
+        click.echo(
+            "lettercheck: serve kræver web-tilføjelsen; installér den med: "
+            "pip install 'lettercheck[serve]'",
+            err=True,
+        )
+        sys.exit(2)
+    from lettercheck.app.serve import run_server
+
+    sys.exit(run_server(host, port, workers, max_upload, timeout))
+
+
 def _require_paths(paths: Sequence[Path], example: str) -> None:
     if not paths:
         raise click.UsageError(f"Angiv mindst én fil eller mappe, fx: {example}")
