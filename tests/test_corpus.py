@@ -173,6 +173,10 @@ def test_labels_cover_every_letter_once() -> None:
             assert row[column] in {"0", "1"}, (row["file"], column)
 
 
+#: Columns relabelled after the blind splits were written (see the test below).
+_RELABELLED = frozenset({"missing_purpose"})
+
+
 def test_holdout_is_about_a_third_and_every_problem_is_on_both_sides() -> None:
     rows = _labels()
     holdout = [r for r in rows if r["split"] == "holdout"]
@@ -185,7 +189,14 @@ def test_holdout_is_about_a_third_and_every_problem_is_on_both_sides() -> None:
         part = [r for r in rows if r["split"] == split]
         for column in build.PROBLEM_COLUMNS:
             positives = sum(r[column] == "1" for r in part)
-            assert positives >= 3, (split, column)
+            if column in _RELABELLED and split in blind:
+                # Relabelled later under a broader definition (corpus/TYPES_LABELS.md): the
+                # blind splits were written for the old one, and the labels were not bent to
+                # keep three positives there. Each still has one, and the spread is asserted
+                # on the splits it was designed for (tune, holdout).
+                assert positives >= 1, (split, column)
+            else:
+                assert positives >= 3, (split, column)
             assert len(part) - positives >= 3, (split, column)
     kinds = {r["kind"] for r in rows}
     for split in ("tune", "holdout"):
