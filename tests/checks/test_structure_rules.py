@@ -911,3 +911,62 @@ def test_what_for_in_the_legal_section_does_not_count() -> None:
         "# Mentor\nKære Ida\nDer er bevilget mentor til dig.\nMed venlig hilsen\nBirgitte Holm\n"
         "# Regler\nFormålet med mentorstøtte er efter loven at hjælpe borgeren."
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The contact step (issue 11 §4): every detail once, with its owner and why
+# ---------------------------------------------------------------------------------------------
+
+
+def _details(source: str) -> list[tuple[str, str, str]]:
+    from lettercheck.checks.contact import contact_details
+
+    found = contact_details(analysed(letter(source)), options("missing-caseworker-phone"))
+    return sorted((d.kind, d.text, d.owner) for d in found)
+
+
+def test_contact_step_names_each_owner() -> None:
+    found = _details(
+        """
+        Ahmed Hansen
+        Tlf. 21 43 65 87
+        # Tilbud om praktik
+        Kære Ahmed
+        Din mentor har tlf. 40 50 60 70.
+        Ring til Sygedagpengeafdelingen på 33 44 50 00, eller send en sms til mig.
+        Med venlig hilsen
+        Mette Frost
+        Sagsbehandler
+        mef@ulvsted.dk
+        """
+    )
+    assert ("phone", "21 43 65 87", "citizen") in found
+    assert ("phone", "40 50 60 70", "third_party") in found
+    assert ("phone", "33 44 50 00", "sender_unit") in found
+    assert ("email", "mef@ulvsted.dk", "caseworker") in found
+    assert ("name", "Mette Frost", "caseworker") in found
+    assert any(kind == "sms" and owner == "caseworker" for kind, _t, owner in found)
+
+
+def test_a_unit_signing_is_the_sender_unit_not_a_name() -> None:
+    found = _details("# Adresse\nKære Ida\nVi ses.\nMed venlig hilsen\nAarhus Folkeregister")
+    assert ("name", "Aarhus Folkeregister", "sender_unit") in found
+    assert not [d for d in found if d[0] == "name" and d[2] == "caseworker"]
+
+
+def test_a_letter_without_salutation_or_heading_still_has_a_sender() -> None:
+    found = _details("Vi har fået din ansøgning.\nRing til os på 72 10 60 12.\nBorgerservice")
+    assert ("phone", "72 10 60 12", "caseworker") in found
+
+
+def test_contact_options_are_checked_strictly() -> None:
+    from lettercheck.checks.contact import contact_option_errors
+
+    good = options("missing-caseworker-phone")
+    assert contact_option_errors(good) == []
+    bad = {**good, "sender-unit-name": []}
+    del bad["role-lines"]
+    assert contact_option_errors(bad) == [
+        "ukendt nøgle 'sender-unit-name'",
+        "nøglen 'role-lines' mangler",
+    ]
