@@ -560,7 +560,7 @@ def _where(block: Block) -> str:
         part = "i sidefoden"
     elif block.kind == BlockKind.TEXT_BOX:
         part = "i en tekstboks"
-    return f"tilbudt som afsenderens {part or 'i brevets tekst'}"
+    return f"står {part or 'i brevets tekst'} uden at være en andens"
 
 
 def _field_details(blocks: Sequence[Block], options: Mapping[str, Any]) -> list[ContactDetail]:
@@ -623,14 +623,17 @@ def _find_contact_details(analysis: Analysis, options: Mapping[str, Any]) -> lis
     named = [person]
     named += [_name_by_label(b, options) for b in blocks if b.index not in zone]
     named.append(_name_next_to_role(blocks, zone, options))
+    seen: set[tuple[int, int]] = set()
     for found in named:
-        if found is not None:
-            block, start, end, because = found
-            details.append(
-                ContactDetail(
-                    "name", block.text[start:end], block.index, (start, end), "caseworker", because
-                )
+        if found is None or (found[0].index, found[1]) in seen:
+            continue  # one detail per name, however many ways found it
+        seen.add((found[0].index, found[1]))
+        block, start, end, because = found
+        details.append(
+            ContactDetail(
+                "name", block.text[start:end], block.index, (start, end), "caseworker", because
             )
+        )
     for block, start, end, because in units:
         details.append(
             ContactDetail(

@@ -6,7 +6,6 @@ sub-goals; hk.dk's test wants the message in the first five lines.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -155,7 +154,9 @@ def read_purpose(analysis: Analysis, options: Mapping[str, Any]) -> PurposeReadi
     body = _body_paragraphs(analysis)
     first = ""
     if body:
-        first = re.split(r"(?<=[.!?])\s+", body[0][0].text.strip(), maxsplit=1)[0]
+        block = body[0][0]
+        spans = sentences_of(analysis, block.index, block)
+        first = block.text[spans[0][0] : spans[0][1]].strip() if spans else block.text.strip()
     procedure = compile_any(option(options, "procedure-patterns"))
     subject = _subject(analysis)
     activity, activity_for = _activity(analysis, options, subject.text if subject else "")
