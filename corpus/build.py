@@ -528,16 +528,123 @@ def plain_text(content: list[Inline], atoms: bool = False) -> str:
     return "".join(parts)
 
 
-def main_text_units(letter: Letter) -> list[str]:
-    """The paragraphs LIX counts: body paragraphs, headings, list items, table cells and content
-    controls, in the document; never the header, footer or text boxes."""
-    units: list[str] = []
-    for block in letter.blocks:
+#: Landmarks of a letter's parts, written from the README's LIX definition ("Which text").
+_SALUTATION = re.compile(r"^\s*(?:kære|hej)\b", re.IGNORECASE)
+_CLOSING = re.compile(
+    r"^\s*(?:(?:med\s+)?(?:venlig(?:e|st)?|mange|de\s+bedste|kærlig(?:e)?)\s+hils(?:en|ner)\b"
+    r"|mvh\b|hilsen\b)",
+    re.IGNORECASE,
+)
+#: After the signature, these start the legal section or the attachments.
+_LEGAL_AFTER_SIGNATURE = re.compile(
+    r"^\s*(?:[»\"“„']?\s*(?:§|stk\.\s*\d|lov\s+(?:om|nr)|lovbekendtgørelse\s+(?:om|nr)"
+    r"|bekendtgørelse\s+(?:om|nr)|uddrag\s+af|(?:lbk|bek)\.?\s+nr|[a-zæøå]{3,}lovens?\s+§)"
+    r"|regler|lovgrundlag|retsgrundlag|lovgivning|love\s+og\s+regler|klage|sådan\s+klager"
+    r"|hvis\s+du\s+vil\s+klage|du\s+kan\s+klage|vil\s+du\s+klage|hvordan\s+klager"
+    r"|begrundelse\s+og\s+regler|de\s+regler|hvilke\s+regler|bilag|vedlagt\s*:|vedhæftet\s*:"
+    r"|vedlagte\s+bilag)",
+    re.IGNORECASE,
+)
+_ATTACHMENTS_START = re.compile(
+    r"^\s*(?:bilag|vedlagt\s*:|vedhæftet\s*:|vedlagte\s+bilag)", re.IGNORECASE
+)
+#: A phone number or e-mail address: a table with one in at least half its rows is a table of
+#: contact details.
+_PHONE_OR_MAIL = re.compile(r"(?<![\d+])(?:\+45\s?)?(?:\d\s?){7}\d(?!\d)|\S+@\S+\.\w+")
+
+
+@dataclass
+class _Unit:
+    """One paragraph, heading, list item or table cell of the main text, in reading order."""
+
+    text: str  # the shown text
+    atoms: str  # fields and links as one atom each (what count_unit reads)
+    heading: bool  # a styled heading or an all-bold paragraph
+    table: int | None = None  # which table of the letter, for table cells
+
+
+def _units(letter: Letter) -> list[_Unit]:
+    units: list[_Unit] = []
+    for number, block in enumerate(letter.blocks):
         if isinstance(block, Para):
-            units.append(plain_text(block.content, atoms=True))
+            bold = block.kind == "bold" or (
+                bool(block.content) and all(isinstance(p, Text) and p.bold for p in block.content)
+            )
+            units.append(
+                _Unit(
+                    plain_text(block.content),
+                    plain_text(block.content, atoms=True),
+                    block.kind == "heading" or bold,
+                )
+            )
         elif isinstance(block, Table):
-            units.extend(plain_text(cell, atoms=True) for row in block.rows for cell in row)
+            units.extend(
+                _Unit(plain_text(cell), plain_text(cell, atoms=True), False, number)
+                for row in block.rows
+                for cell in row
+            )
     return units
+
+
+def _contact_table(table: Table) -> bool:
+    rows = [any(_PHONE_OR_MAIL.search(plain_text(cell)) for cell in row) for row in table.rows]
+    return 2 * sum(rows) >= len(rows)
+
+
+def main_text_units(letter: Letter) -> list[str]:
+    """The paragraphs LIX counts: the message. The subject and headings, the body, its lists and
+    tables and the legal section count; the letterhead and address block (everything before the
+    subject or salutation), the salutation, the closing formula and the signature after it (up
+    to a legal block or the attachments), the attachments, tables of contact details, headers,
+    footers and text boxes do not."""
+    units = _units(letter)
+    texts = [u.text.strip() for u in units]
+    salutation = next(
+        (i for i, t in enumerate(texts) if _SALUTATION.match(t) and len(t.split()) <= 8), None
+    )
+
+    def heading_like(i: int) -> bool:
+        words = len(texts[i].split())
+        if not words:
+            return False
+        if units[i].heading:
+            return words <= 25
+        return words <= 8 and texts[i][-1] in ":?"
+
+    subject = next(
+        (
+            i
+            for i in range(len(units))
+            if (salutation is None or i < salutation) and heading_like(i)
+        ),
+        None,
+    )
+    closings = [i for i, t in enumerate(texts) if _CLOSING.match(t) and len(t) < 40]
+    closing = closings[-1] if closings else None
+    starts = [i for i in (subject, salutation) if i is not None]
+    start = min(starts) if starts else 0
+    contact = {n for n, b in enumerate(letter.blocks) if isinstance(b, Table) and _contact_table(b)}
+    counted: list[str] = []
+    state = "message"
+    for i, unit in enumerate(units):
+        if i == closing:
+            state = "signature"
+            continue
+        if state in ("signature", "attachments") and _LEGAL_AFTER_SIGNATURE.match(texts[i]):
+            state = "attachments" if _ATTACHMENTS_START.match(texts[i]) else "message"
+        elif (
+            state == "message"
+            and i > start
+            and heading_like(i)
+            and _ATTACHMENTS_START.match(texts[i])
+        ):
+            state = "attachments"
+        if i < start or i == salutation or state != "message":
+            continue
+        if unit.table is not None and unit.table in contact:
+            continue
+        counted.append(unit.atoms)
+    return counted
 
 
 def _sentence_end(text: str, i: int) -> bool:
@@ -609,6 +716,13 @@ class LixCount:
         return self.words / self.sentences + 100 * self.long_words / self.words
 
 
+def _one_decimal(value: float) -> str:
+    """One decimal, rounded half up as the README says (26.25 -> 26.3; "%.1f" gives 26.2)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def reference_lix(letter: Letter) -> LixCount:
     """LIX of a letter's main text by the README's definition."""
     words = sentences = long_words = 0
@@ -648,7 +762,7 @@ def labels_text(letters: list[Letter], rows: list[dict[str, str]]) -> str:
     writer.writeheader()
     for letter in letters:
         row = dict(by_file[output_name(letter)])
-        row["lix"] = f"{reference_lix(letter).lix:.1f}"
+        row["lix"] = _one_decimal(reference_lix(letter).lix)
         writer.writerow(row)
     return out.getvalue()
 
@@ -660,7 +774,9 @@ def counts_text(letters: list[Letter]) -> str:
     writer.writerow(["file", "words", "sentences", "long_words", "lix"])
     for letter in letters:
         c = reference_lix(letter)
-        writer.writerow([output_name(letter), c.words, c.sentences, c.long_words, f"{c.lix:.1f}"])
+        writer.writerow(
+            [output_name(letter), c.words, c.sentences, c.long_words, _one_decimal(c.lix)]
+        )
     return out.getvalue()
 
 

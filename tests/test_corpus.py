@@ -182,6 +182,10 @@ def test_labels_cover_every_letter_once() -> None:
             assert row[column] in {"0", "1"}, (row["file"], column)
 
 
+#: Columns relabelled after the blind splits were written (see the test below).
+_RELABELLED = frozenset({"missing_purpose"})
+
+
 def test_holdout_is_about_a_third_and_every_problem_is_on_both_sides() -> None:
     rows = _labels()
     holdout = [r for r in rows if r["split"] == "holdout"]
@@ -194,7 +198,14 @@ def test_holdout_is_about_a_third_and_every_problem_is_on_both_sides() -> None:
         part = [r for r in rows if r["split"] == split]
         for column in build.PROBLEM_COLUMNS:
             positives = sum(r[column] == "1" for r in part)
-            assert positives >= 3, (split, column)
+            if column in _RELABELLED and split in blind:
+                # Relabelled later under a broader definition (corpus/TYPES_LABELS.md): the
+                # blind splits were written for the old one, and the labels were not bent to
+                # keep three positives there. Each still has one, and the spread is asserted
+                # on the splits it was designed for (tune, holdout).
+                assert positives >= 1, (split, column)
+            else:
+                assert positives >= 3, (split, column)
             assert len(part) - positives >= 3, (split, column)
     kinds = {r["kind"] for r in rows}
     for split in ("tune", "holdout"):
@@ -254,5 +265,71 @@ def test_reference_lix_leaves_out_header_footer_and_text_boxes(tmp_path: Path) -
         encoding="utf-8",
     )
     count = build.reference_lix(build.parse_letter(src))
-    assert (count.words, count.sentences, count.long_words) == (10, 5, 0)
-    assert count.lix == pytest.approx(10 / 5)
+    # "Kære Anna" is the salutation: not the message either
+    assert (count.words, count.sentences, count.long_words) == (8, 4, 0)
+    assert count.lix == pytest.approx(8 / 4)
+
+
+# ---- LIX over the message (issue 11 §3) ------------------------------------------------------
+
+MESSAGE_LETTER = """\
+[header] Ulvsted Kommune · Jobcenter Ulvsted · Rådhustorvet 1
+Ida Hansen
+Engvej 22
+8999 Ulvsted
+Ulvsted, den 3. marts 2026
+Sagsnr. 2026-1234
+# Du kan få hjælp til transport
+Kære Ida
+Vi har bevilget dig befordringsgodtgørelse fra den 1. marts. Pengene kommer hver måned.
+| Hvad | Beløb |
+| Transport | 1.200 kr. |
+Med venlig hilsen
+Mette Frost
+Sagsbehandler
+| Telefon | 72 10 60 12 |
+| E-mail | mef@ulvsted.dk |
+Lov om aktiv socialpolitik § 82:
+Kommunen kan yde hjælp til rimeligt begrundede udgifter.
+[textbox] Åbningstider mandag til fredag
+"""
+
+
+def test_reference_lix_counts_the_message_only(tmp_path: Path) -> None:
+    src = tmp_path / "x.letter"
+    src.write_text(MESSAGE_LETTER, encoding="utf-8")
+    units = build.main_text_units(build.parse_letter(src))
+    assert units == [
+        "Du kan få hjælp til transport",
+        "Vi har bevilget dig befordringsgodtgørelse fra den 1. marts. Pengene kommer hver måned.",
+        "Hvad",
+        "Beløb",
+        "Transport",
+        "1.200 kr.",
+        "Lov om aktiv socialpolitik § 82:",
+        "Kommunen kan yde hjælp til rimeligt begrundede udgifter.",
+    ]
+
+
+def test_lettercheck_and_the_reference_agree_on_a_letter_with_letterhead_address_and_signature(
+    tmp_path: Path,
+) -> None:
+    from lettercheck.language.analysis import analyse
+    from lettercheck.language.lix import message_blocks
+    from lettercheck.language.parts import tag_parts
+    from lettercheck.word.reader import read_document
+
+    src = tmp_path / "brev.letter"
+    src.write_text(MESSAGE_LETTER, encoding="utf-8")
+    letter = build.parse_letter(src)
+    path = build.build_letter(letter, tmp_path)
+    document = read_document(path)
+    tag_parts(document)
+    counted = [
+        b.text for b, yes in zip(document.blocks, message_blocks(document), strict=True) if yes
+    ]
+    assert "Kære Ida" not in counted and "Mette Frost" not in counted
+    assert "Telefon" not in counted and "Sagsnr. 2026-1234" not in counted
+    r = analyse(document).readability
+    ref = build.reference_lix(letter)
+    assert (r.words, r.sentences, r.long_words) == (ref.words, ref.sentences, ref.long_words)

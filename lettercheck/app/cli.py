@@ -479,6 +479,23 @@ def explain_command(rule: str) -> None:
     click.echo(explain_text(found))
 
 
+@main.command("show")
+@click.argument("letter", metavar="BREV", type=click.Path(path_type=Path))
+def show_command(letter: Path) -> None:
+    """Vis brevet, som lettercheck læser det: hvert afsnit med sin brevdel, de sætninger og ord,
+    LIX tæller, alle kontaktoplysninger med ejer og begrundelse, og hvad der blev læst som
+    brevets formål. Svarer fx på, hvorfor der står, at telefonnummeret mangler."""
+    from lettercheck.app.show import show_text
+    from lettercheck.engine.ruleset import RuleError
+    from lettercheck.model.document import LetterError
+
+    try:
+        click.echo(show_text(letter), nl=False)
+    except (LetterError, RuleError) as error:
+        click.echo(f"lettercheck: {error}", err=True)
+        sys.exit(2)
+
+
 @main.command("audit")
 # readable=False: a file that cannot be read gets the pipeline's Danish line, and the others are
 # still checked (click would stop the whole run with an English error).

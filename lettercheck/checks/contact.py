@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lettercheck.checks import Hit, check
@@ -191,10 +192,10 @@ def _item_before(text: str, start: int, limit: int) -> str:
     return before[cut + 1 :]
 
 
-def find_phone_numbers(
+def _phone_candidates(
     block: Block, options: Mapping[str, Any], row_label: str = ""
 ) -> list[tuple[int, int]]:
-    """Spans of phone numbers in a block that are not labelled as something else or the citizen's.
+    """Spans of everything in a block that is a phone number (whoever's it is).
 
     Formatted numbers ("72 10 60 12", "7210 6012", "+45 …") count as they stand; eight digits run
     together ("72106012") count only after a phone label ("Tlf.", "Telefon", "Ring …"), because
@@ -218,7 +219,19 @@ def find_phone_numbers(
             before = row_label[-40:]  # "| Direkte telefon | 44992041 |"
         if label.search(before) and not not_phone.search(before):
             spans.append(match.span())
-    return [s for s in spans if not _someone_elses(block, s[0], options, row_label)]
+    return spans
+
+
+def find_phone_numbers(
+    block: Block, options: Mapping[str, Any], row_label: str = ""
+) -> list[tuple[int, int]]:
+    """Spans of phone numbers in a block that are not labelled as the citizen's or a third
+    party's (see ``_phone_candidates`` and ``_someone_elses``)."""
+    return [
+        s
+        for s in _phone_candidates(block, options, row_label)
+        if not _someone_elses(block, s[0], options, row_label)
+    ]
 
 
 def _someone_elses(block: Block, start: int, options: Mapping[str, Any], row_label: str) -> bool:
@@ -237,34 +250,28 @@ def _someone_elses(block: Block, start: int, options: Mapping[str, Any], row_lab
     return False
 
 
+def _email_candidates(block: Block, options: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """Spans of e-mail addresses in the text and of mailto: links (one per address)."""
+    regex = compile_pattern(option(options, "email-pattern"))
+    spans = [m.span() for m in regex.finditer(block.text)]
+    for link in block.links:
+        if link.target.startswith("mailto:") and not any(
+            s < link.end and link.start < e for s, e in spans
+        ):
+            spans.append((link.start, link.end))
+    return spans
+
+
 def find_emails(
     block: Block, options: Mapping[str, Any], row_label: str = ""
 ) -> list[tuple[int, int]]:
     """Spans of e-mail addresses (text or mailto: links) that are not someone else's (see
     ``_someone_elses``; ``row_label`` is the text of the table cell to the left)."""
-    regex = compile_pattern(option(options, "email-pattern"))
-    spans = [m.span() for m in regex.finditer(block.text)]
-    spans += [(link.start, link.end) for link in block.links if link.target.startswith("mailto:")]
-    return [s for s in spans if not _someone_elses(block, s[0], options, row_label)]
-
-
-@check("missing-caseworker-phone")
-def missing_caseworker_phone(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
-    """The letter gives no phone number to call.
-
-    Any phone number outside the citizen's own details counts, also a central number with opening
-    hours: the rule asks whether the citizen *can* call. Fredericia recommends the caseworker's
-    direct number; the rule's message says so. A merge field or content control named for a phone
-    number («SagsbehandlerTelefon», «Sagsbeh_tlf») counts as present.
-    """
-    if _has_field(analysis, options, "phone-fields"):
-        return
-    cells = _table_cells(analysis)
-    zone = _citizen_zone(blocks_of(analysis), options)
-    for block in _contact_blocks(analysis, options):
-        if find_phone_numbers(block, options, _label_to_the_left(block, cells, zone)):
-            return
-    yield Hit()
+    return [
+        s
+        for s in _email_candidates(block, options)
+        if not _someone_elses(block, s[0], options, row_label)
+    ]
 
 
 def _table_cells(analysis: Analysis) -> dict[tuple, list[Block]]:
@@ -293,41 +300,6 @@ def _label_to_the_left(block: Block, cells: Mapping[tuple, list[Block]], zone: s
     if beside is None or beside.index in zone:
         return ""
     return beside.text
-
-
-@check("missing-caseworker-email")
-def missing_caseworker_email(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
-    """The letter gives no e-mail address to write to.
-
-    An address in the text or a mailto: link anywhere outside the citizen's details counts, also a
-    team's mailbox; "skriv til os via borger.dk" or "Digital Post" without an address does not.
-    A merge field or content control named for an e-mail («SagsbehandlerEmail», a control titled
-    "Sagsbehandler mail") counts as present.
-    """
-    if _has_field(analysis, options, "email-fields"):
-        return
-    cells = _table_cells(analysis)
-    zone = _citizen_zone(blocks_of(analysis), options)
-    for block in _contact_blocks(analysis, options):
-        if find_emails(block, options, _label_to_the_left(block, cells, zone)):
-            return
-    yield Hit()
-
-
-@check("missing-sms-option")
-def missing_sms_option(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
-    """The letter does not offer the citizen to send an SMS (Fredericia suggests it).
-
-    An offer is "SMS" as a contact label or an invitation ("send en sms", "du kan også sms'e");
-    "vi sender dig en sms-påmindelse" is not an offer.
-    """
-    if _has_field(analysis, options, "sms-fields"):
-        return
-    offer = compile_any(option(options, "sms-offer-patterns"))
-    for block in _contact_blocks(analysis, options):
-        if offer.search(block.text):
-            return
-    yield Hit()
 
 
 def _signature_lines(blocks: Sequence[Block]) -> list[tuple[Block, int, str]]:
@@ -384,20 +356,39 @@ def _looks_like_name(text: str, options: Mapping[str, Any], *, single: bool = Fa
     return True
 
 
-def _name_in_signature(blocks: Sequence[Block], options: Mapping[str, Any]) -> bool:
-    """A person's name among the first lines after the closing ("Mette Hansen", "Sagsbehandler")."""
+#: A name found: (block, start, end, why in Danish).
+NameFound = tuple[Block, int, int, str]
+
+
+def _span_in(block: Block, offset: int, text: str) -> tuple[int, int]:
+    """The span of ``text`` (stripped) from ``offset`` in ``block``."""
+    lead = len(text) - len(text.lstrip())
+    return offset + lead, offset + lead + len(text.strip())
+
+
+def _signature_names(
+    blocks: Sequence[Block], options: Mapping[str, Any]
+) -> tuple[NameFound | None, list[NameFound]]:
+    """(a person's name among the first lines after the closing, the signature lines that are a
+    unit signing: "Aarhus Folkeregister", "Team Ledighed", "Borgerservice")."""
     role = compile_any(option(options, "role-lines"))
     third = compile_any(option(options, "third-party-labels"))
+    unit = compile_any(option(options, "sender-unit-names"))
     lines = [(b, o, line) for b, o, line in _signature_lines(blocks) if line.strip()]
-    for k, (_block, _offset, line) in enumerate(lines[:6]):
+    units: list[NameFound] = []
+    person: NameFound | None = None
+    for k, (block, offset, line) in enumerate(lines[:6]):
         if k and third.search(lines[k - 1][2]):
             continue  # "Virksomhedens kontaktperson | Bent Skov": someone else's name
-        if _looks_like_name(line, options):
-            return True
         next_is_role = k + 1 < len(lines) and role.search(lines[k + 1][2])
-        if next_is_role and _looks_like_name(line, options, single=True):
-            return True
-    return False
+        if person is None and (
+            _looks_like_name(line, options)
+            or (next_is_role and _looks_like_name(line, options, single=True))
+        ):
+            person = (block, *_span_in(block, offset, line), "i underskriften efter hilsenen")
+        elif unit.search(line) and not role.search(line):
+            units.append((block, *_span_in(block, offset, line), "en enhed, der skriver under"))
+    return person, units
 
 
 #: What separates one item from the next on a letterhead or footer line ("Mette Frost · Jobcenter
@@ -405,43 +396,48 @@ def _name_in_signature(blocks: Sequence[Block], options: Mapping[str, Any]) -> b
 _ITEM_SEPARATORS = re.compile(r"\s*[\n·•|\t]\s*")
 
 
-def _name_after(text: str, start: int, options: Mapping[str, Any], *, single: bool) -> bool:
-    """Do the words from ``start`` to the end of the phrase form a person's name?"""
+def _name_after(text: str, start: int, options: Mapping[str, Any], *, single: bool) -> str | None:
+    """The words from ``start`` to the end of the phrase, when they form a person's name."""
     rest = _ITEM_SEPARATORS.split(text[start:], maxsplit=1)[0]
     rest = re.split(r"[.,;:!?()]|\s+(?:og|på|i|fra|som|der|hos|via)\s+", rest, maxsplit=1)[0]
-    return _looks_like_name(rest, options, single=single)
+    if not _looks_like_name(rest, options, single=single):
+        return None
+    return re.split(r"\s*[,(–|]\s*|\s+-\s+", rest.strip(), maxsplit=1)[0].strip()
 
 
-def _name_by_label(block: Block, options: Mapping[str, Any]) -> bool:
+def _name_by_label(block: Block, options: Mapping[str, Any]) -> NameFound | None:
     """A name introduced by a label or phrase: "Din sagsbehandler er Mette Hansen", "Jeg hedder …",
     "Kontaktperson: Ole Berg" (a first name alone is enough), or a role word right before a full
     name, as letterheads and footers write it ("Sagsbehandler Karin Lauesen · Jobcenter …")."""
+    text = block.text
     label = compile_any(option(options, "name-labels"))
-    for match in label.finditer(block.text):
-        if _name_after(block.text, match.end(), options, single=True):
-            return True
+    for match in label.finditer(text):
+        if name := _name_after(text, match.end(), options, single=True):
+            start = text.index(name, match.end())
+            return block, start, start + len(name), f"efter »{match.group().strip()}«"
     prefix = compile_any(option(options, "name-role-prefixes"))
-    for match in prefix.finditer(block.text):
-        if _name_after(block.text, match.end(), options, single=False):
-            return True
+    for match in prefix.finditer(text):
+        if name := _name_after(text, match.end(), options, single=False):
+            start = text.index(name, match.end())
+            return block, start, start + len(name), f"efter rollen »{match.group().strip()}«"
     before = compile_any(option(options, "name-before-labels"))
-    for match in before.finditer(block.text):
-        if _name_before(block.text, match.start(), options):
-            return True
-    return False
+    for match in before.finditer(text):
+        if found := _name_before(text, match.start(), options):
+            return block, *found, f"før »{match.group().strip(' ,')}«"
+    return None
 
 
 #: The capitalised words that end a stretch of text: the candidate for ``_name_before``.
 _TRAILING_WORDS = re.compile(r"(?:[A-ZÆØÅ][\w.-]*\s+){0,3}[A-ZÆØÅ][\w-]*$")
 
 
-def _name_before(text: str, end: int, options: Mapping[str, Any]) -> bool:
-    """Do the capitalised words just before ``end`` form a person's name ("er det Mette Dal, der
-    er din sagsbehandler")? A first name alone is enough, as after a label."""
+def _name_before(text: str, end: int, options: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The capitalised words just before ``end`` when they form a person's name ("er det Mette
+    Dal, der er din sagsbehandler")? A first name alone is enough, as after a label."""
     found = _TRAILING_WORDS.search(text[:end].rstrip())
-    if found is None:
-        return False
-    return _looks_like_name(found.group(), options, single=True)
+    if found is None or not _looks_like_name(found.group(), options, single=True):
+        return None
+    return found.span()
 
 
 def _is_role_line(line: str, role: re.Pattern[str]) -> bool:
@@ -455,55 +451,289 @@ def _is_role_line(line: str, role: re.Pattern[str]) -> bool:
     return not before or (len(before) == 1 and not before[0].lower().endswith("s"))
 
 
-def _name_next_to_role(blocks: Sequence[Block], zone: set[int], options: Mapping[str, Any]) -> bool:
+def _name_next_to_role(
+    blocks: Sequence[Block], zone: set[int], options: Mapping[str, Any]
+) -> NameFound | None:
     """A name beside a role outside the citizen's address: on the line above or below a role line
     (a signature, a sender block, a two-column table "Sagsbehandler | Thomas Vang"), or on the
     same line before it ("Thomas Vang, jobkonsulent")."""
     role = compile_any(option(options, "role-lines"))
-    lines: list[str] = []
+    lines: list[tuple[Block, int, str]] = []
     for block in blocks:
         if block.index in zone or block.part in (LetterPart.SUBJECT, LetterPart.SALUTATION):
             continue  # "# Ny sagsbehandler" / "Kære Ole Hansen": no role beside a name
-        lines.extend(item for item in _ITEM_SEPARATORS.split(block.text) if item.strip())
-    for k, line in enumerate(lines):
+        offset = 0
+        for item in _ITEM_SEPARATORS.split(block.text):
+            offset = block.text.find(item, offset) if item else offset
+            if item.strip():
+                lines.append((block, offset, item))
+            offset += len(item)
+    for k, (block, offset, line) in enumerate(lines):
         pieces = re.split(r"\s*[,(–]\s*|\s+-\s+", line, maxsplit=1)
         head, rest = (pieces[0], pieces[1]) if len(pieces) == 2 else (line, "")
         if rest and role.search(rest) and _looks_like_name(head, options, single=True):
-            return True
+            return block, *_span_in(block, offset, head), f"før rollen »{rest.strip()}«"
         if _is_role_line(line, role):
-            for other in (lines[k - 1] if k else "", lines[k + 1] if k + 1 < len(lines) else ""):
+            for other in (
+                lines[k - 1] if k else None,
+                lines[k + 1] if k + 1 < len(lines) else None,
+            ):
                 if (
                     other
-                    and not _is_role_line(other, role)
-                    and _looks_like_name(other, options, single=True)
+                    and not _is_role_line(other[2], role)
+                    and _looks_like_name(other[2], options, single=True)
                 ):
-                    return True
-    return False
+                    return (
+                        other[0],
+                        *_span_in(other[0], other[1], other[2]),
+                        (f"ved siden af rollen »{line.strip()}«"),
+                    )
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# The contact step: every contact detail once per letter
+# --------------------------------------------------------------------------------------------
+
+#: Who a contact detail belongs to. The caseworker's and the sender unit's (a team's number, a
+#: shared mailbox) are ways to reach the sender and count for LC202-LC204; the citizen's own and a
+#: third party's (employer, mentor, language school) never count. Only the caseworker's name
+#: counts for LC201: a unit signing is no person.
+OWNERS = ("caseworker", "sender_unit", "citizen", "third_party")
+KINDS = ("name", "phone", "email", "sms")
+SENDER = frozenset({"caseworker", "sender_unit"})
+
+
+@dataclass(frozen=True, slots=True)
+class ContactDetail:
+    """One contact detail of the letter: what it is, where, whose, and why (Danish, for
+    ``lettercheck show``)."""
+
+    kind: str  # name | phone | email | sms
+    text: str
+    block: int | None  # None for nothing but a named field found elsewhere (never today)
+    span: tuple[int, int]
+    owner: str  # caseworker | sender_unit | citizen | third_party
+    because: str
+
+
+def _owner(
+    block: Block,
+    start: int,
+    end: int,
+    options: Mapping[str, Any],
+    row_label: str,
+    zone: set[int],
+) -> tuple[str, str]:
+    """(owner, why) of a phone number or e-mail address at ``[start, end)`` of ``block``."""
+    text = block.text
+    if block.index in zone:
+        return "citizen", "i borgerens adresse øverst i brevet"
+    label = row_label + " "
+    in_cell = bool(row_label) and not text[:start].strip()
+    if _citizen_labelled(text, start, options) or (
+        in_cell and _citizen_labelled(label, len(label) - 1, options)
+    ):
+        return "citizen", "sætningen eller cellen til venstre siger, at det er borgerens"
+    if _third_party(text, start, options) or (in_cell and _third_party(label, len(label), options)):
+        return "third_party", "sætningen eller cellen til venstre nævner en anden (fx mentor)"
+    unit_label = compile_any(option(options, "sender-unit-labels"))
+    before = _item_before(text, start, 50) + (" " + row_label if in_cell else "")
+    detail = text[start:end]
+    if unit_label.search(before) or unit_label.search(detail.split("@")[0]):
+        return "sender_unit", "afsenderens fælles nummer eller postkasse"
+    return "caseworker", _where(block)
+
+
+def _where(block: Block) -> str:
+    part = {
+        LetterPart.SIGNATURE: "i underskriften",
+        LetterPart.CLOSING: "i underskriften",
+        LetterPart.HEADER: "i sidehovedet",
+        LetterPart.FOOTER: "i sidefoden",
+        LetterPart.ADDRESS: "i afsenderens brevhoved",
+        LetterPart.LEGAL: "i afsnittet om regler",
+    }.get(block.part)  # type: ignore[arg-type]
+    if block.kind == BlockKind.HEADER:
+        part = "i sidehovedet"
+    elif block.kind == BlockKind.FOOTER:
+        part = "i sidefoden"
+    elif block.kind == BlockKind.TEXT_BOX:
+        part = "i en tekstboks"
+    return f"står {part or 'i brevets tekst'} uden at være en andens"
+
+
+def _field_details(blocks: Sequence[Block], options: Mapping[str, Any]) -> list[ContactDetail]:
+    out = []
+    for kind, key in (
+        ("name", "name-fields"),
+        ("phone", "phone-fields"),
+        ("email", "email-fields"),
+        ("sms", "sms-fields"),
+    ):
+        spec = option(options, key)
+        for block in blocks:
+            for name, start, end in _fields(block):
+                if _field_matches(name, spec):
+                    out.append(
+                        ContactDetail(
+                            kind,
+                            block.text[start:end],
+                            block.index,
+                            (start, end),
+                            "caseworker",
+                            "et flettefelt eller en indholdskontrol med det navn",
+                        )
+                    )
+    return out
+
+
+def _find_contact_details(analysis: Analysis, options: Mapping[str, Any]) -> list[ContactDetail]:
+    blocks = blocks_of(analysis)
+    zone = _citizen_zone(blocks, options)
+    cells = _table_cells(analysis)
+    details = _field_details(blocks, options)
+    offer = compile_any(option(options, "sms-offer-patterns"))
+    for block in blocks:
+        row_label = _label_to_the_left(block, cells, zone)
+        for kind, spans in (
+            ("phone", _phone_candidates(block, options, row_label)),
+            ("email", _email_candidates(block, options)),
+        ):
+            for start, end in spans:
+                owner, because = _owner(block, start, end, options, row_label, zone)
+                details.append(
+                    ContactDetail(
+                        kind, block.text[start:end], block.index, (start, end), owner, because
+                    )
+                )
+        if block.index not in zone:
+            for match in offer.finditer(block.text):
+                details.append(
+                    ContactDetail(
+                        "sms",
+                        match.group(),
+                        block.index,
+                        match.span(),
+                        "caseworker",
+                        "et tilbud om at sende en sms",
+                    )
+                )
+    person, units = _signature_names(blocks, options)
+    named = [person]
+    named += [_name_by_label(b, options) for b in blocks if b.index not in zone]
+    named.append(_name_next_to_role(blocks, zone, options))
+    seen: set[tuple[int, int]] = set()
+    for found in named:
+        if found is None or (found[0].index, found[1]) in seen:
+            continue  # one detail per name, however many ways found it
+        seen.add((found[0].index, found[1]))
+        block, start, end, because = found
+        details.append(
+            ContactDetail(
+                "name", block.text[start:end], block.index, (start, end), "caseworker", because
+            )
+        )
+    for block, start, end, because in units:
+        details.append(
+            ContactDetail(
+                "name", block.text[start:end], block.index, (start, end), "sender_unit", because
+            )
+        )
+    return details
+
+
+#: The last letter's details with the Analysis and options they were found for: the four contact
+#: rules read the same step, so it runs once per letter.
+_LAST: list[tuple[Analysis, dict[str, Any], list[ContactDetail]]] = []
+
+
+def contact_details(analysis: Analysis, options: Mapping[str, Any]) -> list[ContactDetail]:
+    """Every contact detail of the letter, once per letter (see ``ContactDetail``)."""
+    if _LAST and _LAST[0][0] is analysis and _LAST[0][1] == options:
+        return _LAST[0][2]
+    validate_contact_options(options)
+    details = _find_contact_details(analysis, options)
+    _LAST[:] = [(analysis, dict(options), details)]
+    return details
+
+
+def _present(
+    analysis: Analysis, options: Mapping[str, Any], kind: str, owners: frozenset[str]
+) -> bool:
+    return any(d.kind == kind and d.owner in owners for d in contact_details(analysis, options))
+
+
+@check("missing-caseworker-phone")
+def missing_caseworker_phone(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """The letter gives no phone number to reach the sender by: the caseworker's, or a team's or
+    a central number (with opening hours); never the citizen's own or a third party's. A merge
+    field or content control named for a phone number («SagsbehandlerTelefon») counts."""
+    if not _present(analysis, options, "phone", SENDER):
+        yield Hit()
+
+
+@check("missing-caseworker-email")
+def missing_caseworker_email(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """The letter gives no e-mail address to reach the sender by (a team's mailbox counts; "skriv
+    til os via borger.dk" or "Digital Post" without an address does not)."""
+    if not _present(analysis, options, "email", SENDER):
+        yield Hit()
+
+
+@check("missing-sms-option")
+def missing_sms_option(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """The letter does not offer the citizen to send an SMS (Fredericia suggests it): "SMS" as a
+    contact label or an invitation ("send en sms"); "vi sender dig en sms-påmindelse" is none."""
+    if not _present(analysis, options, "sms", SENDER):
+        yield Hit()
 
 
 @check("missing-caseworker-name")
 def missing_caseworker_name(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
-    """The letter does not name the caseworker.
-
-    A name counts when it stands in the signature after the closing ("Med venlig hilsen" /
-    "Mette Hansen" / "Sagsbehandler"), after a label or phrase anywhere ("Din sagsbehandler er …",
-    "Jeg hedder …", "Kontaktperson: …"), next to a role line in a sender block, or as a merge field
-    or content control named for it («SagsbehandlerNavn»). A signature that is only the
-    organisation ("Jobcenter Fredericia", "Borgerservice") names no one; the citizen's name in the
-    address block is not the caseworker's.
-    """
-    if _has_field(analysis, options, "name-fields"):
-        return
-    blocks = blocks_of(analysis)
-    if _name_in_signature(blocks, options):
-        return
-    zone = _citizen_zone(blocks, options)
-    for block in blocks:
-        if block.index not in zone and _name_by_label(block, options):
-            return
-    if _name_next_to_role(blocks, zone, options):
-        return
-    yield Hit()
+    """The letter does not name the caseworker: a person's name in the signature, after a label
+    ("Din sagsbehandler er …"), beside a role line, or a field named for it. A unit signing
+    ("Jobcenter Fredericia", "Aarhus Folkeregister", "Team Ledighed") names no one."""
+    if not _present(analysis, options, "name", frozenset({"caseworker"})):
+        yield Hit()
 
 
 # --------------------------------------------------------------------------------------------
+# The contact options are one data section (rules/structure.yaml, the &contact anchor), checked
+# strictly: an unknown or missing key stops lettercheck with its name.
+# --------------------------------------------------------------------------------------------
+
+CONTACT_OPTION_KEYS = frozenset(
+    {
+        "name-fields", "phone-fields", "email-fields", "sms-fields", "phone-patterns",
+        "phone-bare-pattern", "phone-labels", "not-phone-labels", "email-pattern",
+        "citizen-labels", "third-party-labels", "sender-markers", "role-lines", "name-labels",
+        "name-before-labels", "name-role-prefixes", "not-name-words", "not-name-suffixes",
+        "sms-offer-patterns", "sender-unit-names", "sender-unit-labels",
+    }
+)  # fmt: skip
+
+
+def contact_option_errors(options: Mapping[str, Any]) -> list[str]:
+    """What is wrong with the contact options, in Danish (empty when nothing)."""
+    errors = [f"ukendt nøgle '{k}'" for k in sorted(set(options) - CONTACT_OPTION_KEYS)]
+    errors += [f"nøglen '{k}' mangler" for k in sorted(CONTACT_OPTION_KEYS - set(options))]
+    for key, value in options.items():
+        if key.endswith("-fields"):
+            if not isinstance(value, Mapping) or set(value) - {"any", "with", "exclude"}:
+                errors.append(f"'{key}' skal have any/with/exclude")
+        elif key.endswith("-pattern"):
+            if not isinstance(value, str):
+                errors.append(f"'{key}' skal være et regulært udtryk")
+        elif key in CONTACT_OPTION_KEYS and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            errors.append(f"'{key}' skal være en liste af tekster")
+    return errors
+
+
+def validate_contact_options(options: Mapping[str, Any]) -> None:
+    """Stop with the list of what is wrong (rules/structure.yaml's contact section)."""
+    errors = contact_option_errors(options)
+    if errors:
+        raise KeyError("rules/structure.yaml, kontaktoplysninger: " + "; ".join(errors))

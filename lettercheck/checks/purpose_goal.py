@@ -7,6 +7,7 @@ sub-goals; hk.dk's test wants the message in the first five lines.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lettercheck.checks import Hit, check
@@ -81,6 +82,49 @@ def _early_paragraphs(analysis: Analysis, options: Mapping[str, Any]) -> list[li
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class PurposeReading:
+    """What missing-purpose took as the letter's purpose, and why (``lettercheck show`` prints it).
+
+    ``how`` is ``"subject"`` (the subject line says it), ``"body"`` (a statement in the early
+    paragraphs), ``"late"`` (a statement only after them) or ``"none"``. ``activity`` is the
+    activity the letter is about (praktik, mentor, forløb …) when it is an activity letter, and
+    ``activity_for`` the words that say what the activity is for, if any. ``first`` is the first
+    sentence of the body, for a message that names what the letter opens with.
+    """
+
+    how: str
+    block: Block | None = None
+    start: int = 0
+    end: int = 0
+    activity: str | None = None
+    activity_for: str | None = None
+    first: str = ""
+    first_is_procedure: bool = False
+    late_paragraph: int | None = None
+
+    @property
+    def text(self) -> str:
+        return self.block.text[self.start : self.end] if self.block is not None else ""
+
+    @property
+    def stated(self) -> bool:
+        return self.how in ("subject", "body")
+
+    @property
+    def missing(self) -> bool:
+        return not self.stated or (self.activity is not None and self.activity_for is None)
+
+
+def _subject(analysis: Analysis) -> Block | None:
+    """The subject line: the SUBJECT part, or in an untagged document its first heading."""
+    blocks = blocks_of(analysis)
+    subject = [b for b in blocks if b.part == LetterPart.SUBJECT and b.text.strip()]
+    if not subject and not parts_tagged(blocks):
+        subject = [b for b in blocks if b.kind == BlockKind.HEADING and b.text.strip()][:1]
+    return subject[0] if subject else None
+
+
 def purpose_statement(
     analysis: Analysis, options: Mapping[str, Any]
 ) -> tuple[Block, int, int] | None:
@@ -94,19 +138,126 @@ def purpose_statement(
     return None
 
 
+def read_purpose(analysis: Analysis, options: Mapping[str, Any]) -> PurposeReading:
+    """How the letter states what it is about (see ``PurposeReading``).
+
+    Stated: a statement in the early body paragraphs (``purpose-patterns``: a decision's result,
+    an answer to the citizen's request, an invitation with its subject, a reminder or request, a
+    hearing, an orientation, or the classic "Du får dette brev, fordi …"), or a subject line that
+    names the matter (``subject-purpose-patterns``: "Afgørelse om befordringsgodtgørelse",
+    "Ophør af sygedagpenge", "Opfølgningssamtale om dine sygedagpenge"). An activity letter
+    (``purpose-activity-patterns`` on the subject: praktik, mentor, forløb, kursus …) must also
+    say somewhere outside the legal section what the activity is for
+    (``activity-purpose-patterns``), unless its name makes that plain (``plain-activity-patterns``:
+    a course in jobsøgning, a truckcertifikat).
+    """
+    body = _body_paragraphs(analysis)
+    first = ""
+    if body:
+        block = body[0][0]
+        spans = sentences_of(analysis, block.index, block)
+        first = block.text[spans[0][0] : spans[0][1]].strip() if spans else block.text.strip()
+    procedure = compile_any(option(options, "procedure-patterns"))
+    subject = _subject(analysis)
+    activity, activity_for = _activity(analysis, options, subject.text if subject else "")
+    common: dict[str, Any] = {
+        "first": first,
+        "first_is_procedure": bool(procedure.search(first)),
+        "activity": activity,
+        "activity_for": activity_for,
+    }
+    found = purpose_statement(analysis, options)
+    if found is not None:
+        block, start, end = found
+        return PurposeReading("body", block, start, end, **common)
+    subject_regex = compile_any(option(options, "subject-purpose-patterns"))
+    if subject is not None and (match := subject_regex.search(subject.text)):
+        return PurposeReading("subject", subject, match.start(), match.end(), **common)
+    regex = compile_any(option(options, "purpose-patterns"))
+    early = len(_early_paragraphs(analysis, options))
+    for number, paragraph in enumerate(body, start=1):
+        if number <= early:
+            continue
+        for block in paragraph:
+            if match := regex.search(block.text):
+                return PurposeReading(
+                    "late", block, match.start(), match.end(), late_paragraph=number, **common
+                )
+    return PurposeReading("none", **common)
+
+
+def _activity(
+    analysis: Analysis, options: Mapping[str, Any], subject: str
+) -> tuple[str | None, str | None]:
+    """(the activity the letter is about, the words that say what it is for), from the subject
+    (or, without one, the early paragraphs); (None, None) when it is no activity letter."""
+    activity = compile_any(option(options, "purpose-activity-patterns"))
+    not_activity = compile_any(option(options, "purpose-not-activity-patterns"))
+    early_text = " ".join(b.text for p in _early_paragraphs(analysis, options) for b in p)
+    text = subject or early_text
+    match = activity.search(text)
+    if match is None or not_activity.search(text):
+        return None, None
+    plain = compile_any(option(options, "plain-activity-patterns"))
+    if found := plain.search(f"{subject} {early_text}"):
+        return match.group(), found.group()
+    what_for = compile_any(option(options, "activity-purpose-patterns"))
+    for block in blocks_of(analysis):
+        if block.part in (LetterPart.LEGAL, LetterPart.HEADER, LetterPart.FOOTER):
+            continue
+        if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
+            continue
+        if found := what_for.search(block.text):
+            return match.group(), found.group()
+    return match.group(), None
+
+
+def quote(text: str, limit: int = 70) -> str:
+    """``text`` on one line, cut at a word after about ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 20 else limit] + " …"
+
+
+def purpose_message(reading: PurposeReading) -> str | None:
+    """The Danish finding that names what the letter opens with and why it is not enough; None
+    for the rule's own message."""
+    if reading.stated and reading.activity is not None and reading.activity_for is None:
+        return (
+            f"Brevet handler om {reading.activity.lower()}, men siger ikke, hvad det skal føre "
+            "til. Skriv fx »Formålet er, at du …« eller »I forløbet får du hjælp til at …«."
+        )
+    if reading.how == "late":
+        return (
+            f"Brevet siger først i afsnit {reading.late_paragraph}, hvad det handler om "
+            f"(»{quote(reading.text)}«). Skriv det i de første linjer."
+        )
+    if not reading.first:
+        return None
+    what = "er procedure eller lovgrundlag" if reading.first_is_procedure else "er ikke et formål"
+    return (
+        f"Brevet begynder med »{quote(reading.first)}«, som {what}: de første linjer siger ikke, "
+        "hvad brevet handler om. Begynd med fx »Du får dette brev, fordi …«, afgørelsens resultat "
+        "eller, hvad samtalen handler om."
+    )
+
+
 @check("missing-purpose")
 def missing_purpose(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
-    """The letter does not say early why the citizen gets it or what the meeting is for.
+    """The letter does not say early what it is about, or an activity letter never says what
+    the activity is for (see ``read_purpose``).
 
     "Early" means in the first ``early-paragraphs`` paragraphs of the body (default 3: about the
     first five lines, hk.dk's test that after five lines a reader can say what the letter is about
     and why). Headings in the body are read but not counted; a table counts as one paragraph.
-    Purpose phrases are data (``purpose-patterns``): "Du får dette brev, fordi …", "Vi skriver til
-    dig, fordi …", "Formålet med … er …", "Samtalen handler om …". A bare announcement ("Hermed
-    kvitteres for …", "Det meddeles, at …") is no purpose.
+    First lines that are only procedure, legal basis or boilerplate ("I henhold til § 16 skal vi
+    hermed …", "Vedlagt fremsendes …") state nothing; the message quotes them.
     """
-    if purpose_statement(analysis, options) is None:
-        yield Hit()
+    reading = read_purpose(analysis, options)
+    if reading.missing:
+        yield Hit(message=purpose_message(reading))
 
 
 def is_activity_letter(analysis: Analysis, options: Mapping[str, Any]) -> bool:

@@ -1,7 +1,9 @@
 """LIX, exactly as README-lix.md defines it.
 
-LIX = words / sentences + 100 × long words / words (Björnsson), counted over the letter's main
-text (``model.MAIN_TEXT_KINDS``). Words are found by one regular expression over the block text;
+LIX = words / sentences + 100 × long words / words (Björnsson), counted over the letter's message
+(``message_blocks``: subject, headings, body, lists and tables, legal section; not the letterhead,
+address, salutation, closing, signature, contact tables, attachments, headers, footers or text
+boxes). Words are found by one regular expression over the block text;
 sentences come from ``danish``'s segmenter (which knows abbreviations, ordinals, dates and
 times), and every block ends a sentence. A sentence counts only when it holds a word, so a
 lone "•" or "–" never makes a text look easier.
@@ -19,12 +21,13 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from lettercheck.model.document import LetterPart
 from lettercheck.model.findings import Readability
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
-    from lettercheck.model.document import Document
+    from lettercheck.model.document import Block, Document
 
 #: A long word has more than this many letters (digits do not count).
 LONG_WORD_LETTERS = 6
@@ -268,34 +271,101 @@ def lix_for_text(text: str, sentence_rule: str = "danish") -> Readability:
     return score(words, sentences, long_words)
 
 
+#: Letter parts whose text is the message LIX measures: the subject and headings, the body, and
+#: the legal section and complaints guidance, which the citizen has to read too. ``None`` is a
+#: document whose parts were not tagged (a hand-made Analysis): all of it counts.
+MESSAGE_PARTS = frozenset({LetterPart.SUBJECT, LetterPart.BODY, LetterPart.LEGAL, None})
+
+#: A phone number or an e-mail address, for telling a table of contact details from a table of
+#: the message ("| Telefon | 72 10 60 12 |" against "| Tid | Mandag kl. 10 |").
+_CONTACT_DETAIL = re.compile(
+    r"(?<![\d+])(?:\+45\s?)?\d{2}\s?\d{2}\s?\d{2}\s?\d{2}(?!\d)|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+
+
+def _contact_tables(document: Document) -> set[tuple[str, int]]:
+    """Tables of contact details: at least half of their rows hold a phone number or an e-mail
+    address. They are the sender's contact block set out as a table, not message text."""
+    rows: dict[tuple[str, int], dict[int, bool]] = {}
+    for block in document.blocks:
+        if block.table is None:
+            continue
+        table_rows = rows.setdefault((block.story, block.table[0]), {})
+        has = bool(_CONTACT_DETAIL.search(block.text))
+        table_rows[block.table[1]] = table_rows.get(block.table[1], False) or has
+    return {key for key, found in rows.items() if 2 * sum(found.values()) >= len(found)}
+
+
+def message_blocks(document: Document) -> list[bool]:
+    """For each block, whether LIX counts it (README, "LIX, exactly defined"): main-text kinds
+    (``model.MAIN_TEXT_KINDS``: not headers, footers or text boxes) in a message part
+    (``MESSAGE_PARTS``: not the letterhead and address block with its date and reference lines,
+    the salutation, the closing formula, the signature and contact block, or the list of
+    attachments), outside a table of contact details."""
+    from lettercheck.model.document import MAIN_TEXT_KINDS
+
+    contact = _contact_tables(document)
+    return [
+        block.kind in MAIN_TEXT_KINDS
+        and block.part in MESSAGE_PARTS
+        and (block.table is None or (block.story, block.table[0]) not in contact)
+        for block in document.blocks
+    ]
+
+
 def readability(
     document: Document,
     docs: Sequence[Doc],
     sentence_rule: str = "danish",
     sentence_starts: Sequence[list[int]] | None = None,
 ) -> Readability:
-    """LIX over the document's main text blocks (body, headings, list items, table cells,
-    content controls — not headers, footers or text boxes); ``docs[i]`` is block ``i``'s Doc.
+    """LIX over the letter's message (``message_blocks``); ``docs[i]`` is block ``i``'s Doc.
 
     ``sentence_starts[i]``, when given, are the token indices after 0 where ``docs[i]``'s
     sentences start, as ``danish.process`` found them: the same starts as reading the Doc's
     ``SENT_START``, without a ``Doc.to_array`` per block."""
-    from lettercheck.model.document import MAIN_TEXT_KINDS
-
     words = sentences = long_words = 0
+    counted = message_blocks(document)
     for i, (block, doc) in enumerate(zip(document.blocks, docs, strict=True)):
-        if block.kind not in MAIN_TEXT_KINDS:
+        if not counted[i]:
             continue
-        spans = [(p.start, p.end) for p in block.placeholders]
-        if sentence_rule == "simple":
-            # block.text is the Doc's text (``Doc.text`` rebuilds it from a Token per token).
-            starts = [start for start, _end in simple_sentence_spans(block.text)]
-        elif sentence_starts is not None:
-            starts = [0, *(doc[k].idx for k in sentence_starts[i])]
-        else:
-            starts = sorted(start for start, _end in doc_sentence_spans(doc)) or [0]
-        w, s, lw = _count(block.text, starts, spans)
+        w, s, lw = _count(
+            block.text,
+            block_sentence_starts(block, doc, sentence_rule, sentence_starts, i),
+            [(p.start, p.end) for p in block.placeholders],
+        )
         words += w
         sentences += s
         long_words += lw
     return score(words, sentences, long_words)
+
+
+def block_sentence_starts(
+    block: Block,
+    doc: Doc,
+    sentence_rule: str = "danish",
+    sentence_starts: Sequence[list[int]] | None = None,
+    position: int = 0,
+) -> list[int]:
+    """The sorted character offsets where the block's LIX sentences start (at least ``[0]``)."""
+    if sentence_rule == "simple":
+        # block.text is the Doc's text (``Doc.text`` rebuilds it from a Token per token).
+        return [start for start, _end in simple_sentence_spans(block.text)]
+    if sentence_starts is not None:
+        return [0, *(doc[k].idx for k in sentence_starts[position])]
+    return sorted(start for start, _end in doc_sentence_spans(doc)) or [0]
+
+
+def counted_sentences(
+    text: str, starts: list[int], placeholders: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int, int, int]]:
+    """``(start, end, words, long_words)`` of each sentence LIX counts in one block (those with a
+    word), for ``lettercheck show``."""
+    words = word_spans(text, placeholders)
+    ends = [*starts[1:], len(text)]
+    out = []
+    for start, end in zip(starts, ends, strict=True):
+        inside = [w for w in words if start <= w[0] < end]
+        if inside:
+            out.append((start, end, len(inside), sum(1 for w in inside if w[2])))
+    return out

@@ -14,7 +14,11 @@ reasons, rules, complaints guidance), so the parts are found by a few landmarks:
                     message heading follows; a contact heading ("Har du spørgsmål?") after it
                     does not end it, since contact details often close a letter
     closing         "Med venlig hilsen", "Venlig hilsen", …
-    signature       the sender's name and contact block after the closing
+    signature       the sender's name and contact block after the closing; it ends where a
+                    legal section or attachments start: a quoted statute ("§ 11. Kommunen yder
+                    …", "Lov om aktiv socialpolitik § 12"), a "Regler"/"Lovgrundlag"/
+                    "Klagevejledning" block (also a long paragraph that opens with the word), or
+                    a "Bilag"/"Vedlagt" line after the signature is never the signature
     attachments     from a "Bilag" heading on
     header, footer  the page headers and footers
 
@@ -43,6 +47,19 @@ _LEGAL_TITLE = re.compile(
     re.IGNORECASE,
 )
 _ATTACHMENTS = re.compile(r"^\s*(bilag|vedlagte\s+bilag|vedhæftede\s+filer)\b", re.IGNORECASE)
+#: What opens a quoted statute or a legal block after the signature: real decisions quote the
+#: law verbatim there ("§ 11. Kommunen yder hjælp …", "Lov om aktiv socialpolitik, § 12, stk. 1:",
+#: "Uddrag af sygedagpengeloven", "»§ 24. …"), and it is the legal section, not the signature.
+_STATUTE_START = re.compile(
+    r"^\s*[»\"“„']?\s*(?:§\s*\d|§§|stk\.\s*\d|(?:lov(?:bekendtgørelse)?|bekendtgørelse)\s+(?:om|nr)\b"
+    r"|uddrag\s+af\b|[a-zæøå]{3,}lovens?\s+§|(?:lbk|bek)\.?\s+nr)",
+    re.IGNORECASE,
+)
+#: A line after the signature that lists or announces attachments ("Bilag 1: Lægeerklæring",
+#: "Vedlagt: kopi af …").
+_ATTACHMENT_LINE = re.compile(
+    r"^\s*(?:bilag\b|vedlagt\s*:|vedhæftet\s*:|vedlagte\s+bilag)", re.IGNORECASE
+)
 _CONTACT_TITLE = re.compile(
     r"^\s*(har\s+du\s+spørgsmål|spørgsmål|kontakt|kontaktoplysninger|sådan\s+kontakter\s+du"
     r"|du\s+kan\s+kontakte|hvis\s+du\s+har\s+spørgsmål)\b",
@@ -104,6 +121,10 @@ def _tag_flow(flow: list[Block]) -> None:
             part = LetterPart.ATTACHMENTS
         elif part in (LetterPart.SUBJECT, LetterPart.SALUTATION) and text:
             part = LetterPart.BODY
+        elif part in (LetterPart.CLOSING, LetterPart.SIGNATURE) and (
+            after := _ends_signature(text)
+        ):
+            part = after
         elif part is LetterPart.CLOSING and text:
             part = LetterPart.SIGNATURE
         elif (
@@ -133,6 +154,19 @@ def _final_legal_heading(flow: list[Block], headings: list[int], after: int) -> 
         else:
             candidate = None  # a message heading after it: that legal section was not the last
     return candidate
+
+
+def _ends_signature(text: str) -> LetterPart | None:
+    """The part a block after the closing starts when it is no signature line: LEGAL for a
+    quoted statute or a legal block (a "Klagevejledning: Du kan klage …" paragraph of any length),
+    ATTACHMENTS for a "Bilag" line; None for a signature line."""
+    if not text:
+        return None
+    if _STATUTE_START.match(text) or _LEGAL_TITLE.match(text):
+        return LetterPart.LEGAL
+    if _ATTACHMENT_LINE.match(text):
+        return LetterPart.ATTACHMENTS
+    return None
 
 
 def _is_heading(block: Block) -> bool:

@@ -27,6 +27,7 @@ CASES = {
     "check.json": ["--format", "json", "--jobs", "1", *LETTERS],
     "rules.txt": ["rules"],
     "explain-legal-reference-early.txt": ["explain", "legal-reference-early"],
+    "show.txt": ["show", "corpus/virksomhedspraktik_tilbud_bad.docx"],
 }
 
 

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
+import lettercheck.checks.contact  # registers the contact checks when tests/checks runs alone
+import lettercheck.checks.purpose_goal  # noqa: F401 - registers purpose and goal
 from lettercheck.checks import CHECKS
 from lettercheck.checks.legal import find_legal_references
 from lettercheck.language.parts import tag_parts
@@ -829,3 +831,142 @@ def test_legal_reference_advice_names_where_the_reference_belongs(
     assert advice[:-1] in finding.message, finding.message
     assert finding.message.endswith("hvad reglen betyder for borgeren.")
     assert finding.suggestion is None  # an instruction, not words to put in place
+
+
+# ---------------------------------------------------------------------------------------------
+# missing-purpose: purpose as real letters state it (issue 11, section 2)
+# ---------------------------------------------------------------------------------------------
+
+
+def _purpose_messages(source: str) -> list[str]:
+    from lettercheck.checks.purpose_goal import missing_purpose
+
+    hits = list(missing_purpose(analysed(letter(source)), options("missing-purpose")))
+    return [hit.message or "" for hit in hits]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Vi har bevilget dig befordringsgodtgørelse fra den 1. marts.",
+        "Børn og Unge har truffet afgørelse om, at du får hjælp til transport.",
+        "Du har søgt om hjælp til tandbehandling.",
+        "Tak for din ansøgning om kontanthjælp.",
+        "Du er indkaldt til en samtale om din sygemelding.",
+        "Vi inviterer dig til en opfølgningssamtale tirsdag.",
+        "Vi har endnu ikke modtaget din lønseddel.",
+        "Vi mangler en lægeerklæring fra dig.",
+        "Vi overvejer at stoppe din kontanthjælp.",
+        "Inden vi træffer afgørelse, vil vi høre dig om din indtægt.",
+        "Dette er en orientering om nye regler for befordring.",
+    ],
+)
+def test_real_letters_ways_of_stating_the_purpose(sentence: str) -> None:
+    assert not _purpose_messages(f"# Brev\nKære Ida\n{sentence}\nMed venlig hilsen\nBirgitte Holm")
+
+
+def test_a_subject_that_says_it_is_a_purpose_and_a_bare_one_is_not() -> None:
+    body = "Kære Ida\nVi mødes tirsdag kl. 10.\nMed venlig hilsen\nBirgitte Holm"
+    assert not _purpose_messages("# Afgørelse om befordringsgodtgørelse\n" + body)
+    assert not _purpose_messages("# Opfølgningssamtale om dine sygedagpenge\n" + body)
+    assert _purpose_messages("# Indkaldelse til samtale\n" + body)
+    assert _purpose_messages("# Samtale i Jobcenter Egevang\n" + body)
+
+
+def test_procedure_first_is_named_in_the_message() -> None:
+    (message,) = _purpose_messages(
+        "# Indkaldelse til samtale\nKære Ida\n"
+        "I henhold til § 16 skal vi hermed indkalde Dem til samtale tirsdag kl. 9.30.\n"
+        "Med venlig hilsen\nBirgitte Holm"
+    )
+    assert "»I henhold til § 16 skal vi hermed" in message
+    assert "procedure eller lovgrundlag" in message
+
+
+def test_late_purpose_names_its_paragraph() -> None:
+    (message,) = _purpose_messages(
+        "# Samtale\nKære Ida\nVi mødes mandag.\nHusk dit sygesikringskort.\nTag en bisidder med.\n"
+        "Samtalen handler om din plan.\nMed venlig hilsen\nBirgitte Holm"
+    )
+    assert message.startswith("Brevet siger først i afsnit 4")
+
+
+def test_activity_letter_must_say_what_the_activity_is_for() -> None:
+    source = (
+        "# Overgang til jobafklaringsforløb\nKære Ida\n"
+        "Du modtager dette brev, fordi dine sygedagpenge ophører pr. 30. marts.\n{more}"
+        "Med venlig hilsen\nBirgitte Holm"
+    )
+    (message,) = _purpose_messages(source.format(more=""))
+    assert message.startswith("Brevet handler om jobafklaringsforløb")
+    assert not _purpose_messages(
+        source.format(more="I forløbet får du hjælp til at finde et arbejde, du kan klare.\n")
+    )
+    # "med henblik på aftale om første møde" is procedure, not what the activity is for
+    assert _purpose_messages(source.format(more="Vi kontakter dig med henblik på aftale.\n"))
+
+
+def test_what_for_in_the_legal_section_does_not_count() -> None:
+    assert _purpose_messages(
+        "# Mentor\nKære Ida\nDer er bevilget mentor til dig.\nMed venlig hilsen\nBirgitte Holm\n"
+        "# Regler\nFormålet med mentorstøtte er efter loven at hjælpe borgeren."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The contact step (issue 11 §4): every detail once, with its owner and why
+# ---------------------------------------------------------------------------------------------
+
+
+def _details(source: str) -> list[tuple[str, str, str]]:
+    from lettercheck.checks.contact import contact_details
+
+    found = contact_details(analysed(letter(source)), options("missing-caseworker-phone"))
+    return sorted((d.kind, d.text, d.owner) for d in found)
+
+
+def test_contact_step_names_each_owner() -> None:
+    found = _details(
+        """
+        Ahmed Hansen
+        Tlf. 21 43 65 87
+        # Tilbud om praktik
+        Kære Ahmed
+        Din mentor har tlf. 40 50 60 70.
+        Ring til Sygedagpengeafdelingen på 33 44 50 00, eller send en sms til mig.
+        Med venlig hilsen
+        Mette Frost
+        Sagsbehandler
+        mef@ulvsted.dk
+        """
+    )
+    assert ("phone", "21 43 65 87", "citizen") in found
+    assert ("phone", "40 50 60 70", "third_party") in found
+    assert ("phone", "33 44 50 00", "sender_unit") in found
+    assert ("email", "mef@ulvsted.dk", "caseworker") in found
+    assert ("name", "Mette Frost", "caseworker") in found
+    assert any(kind == "sms" and owner == "caseworker" for kind, _t, owner in found)
+
+
+def test_a_unit_signing_is_the_sender_unit_not_a_name() -> None:
+    found = _details("# Adresse\nKære Ida\nVi ses.\nMed venlig hilsen\nAarhus Folkeregister")
+    assert ("name", "Aarhus Folkeregister", "sender_unit") in found
+    assert not [d for d in found if d[0] == "name" and d[2] == "caseworker"]
+
+
+def test_a_letter_without_salutation_or_heading_still_has_a_sender() -> None:
+    found = _details("Vi har fået din ansøgning.\nRing til os på 72 10 60 12.\nBorgerservice")
+    assert ("phone", "72 10 60 12", "caseworker") in found
+
+
+def test_contact_options_are_checked_strictly() -> None:
+    from lettercheck.checks.contact import contact_option_errors
+
+    good = options("missing-caseworker-phone")
+    assert contact_option_errors(good) == []
+    bad = {**good, "sender-unit-name": []}
+    del bad["role-lines"]
+    assert contact_option_errors(bad) == [
+        "ukendt nøgle 'sender-unit-name'",
+        "nøglen 'role-lines' mangler",
+    ]

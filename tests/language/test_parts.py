@@ -145,3 +145,74 @@ def test_a_long_bold_subject_line_after_the_date_is_the_subject():
     )
     doc.blocks[2].bold = True
     assert parts(doc) == [A, A, S, G, B]
+
+
+# A quoted law, a legal block or a bilag after the signature (issue 11): three real decisions
+# quote the statute verbatim after the signature, and it was taken for the signature.
+
+
+def test_a_quoted_statute_after_the_signature_is_the_legal_section():
+    doc = letter(
+        "# Afgørelse om kontanthjælp",
+        "Kære Ida",
+        "Vi har bevilget dig kontanthjælp.",
+        "Med venlig hilsen",
+        "Mette Hansen",
+        "Sagsbehandler",
+        "§ 11. Kommunen yder hjælp til personer, hvis behov for forsørgelse skyldes ændringer.",
+        "Stk. 2. Det er en betingelse, at ansøgeren ikke kan forsørge sig selv.",
+    )
+    assert parts(doc) == [S, G, B, C, SIG, SIG, L, L]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Lov om aktiv socialpolitik, § 12, stk. 1:",
+        "Uddrag af sygedagpengeloven",
+        "»§ 24. Kommunen skal standse udbetalingen …«",
+        "Regler",
+        "Lovgrundlag: lov om en aktiv beskæftigelsesindsats § 42",
+        "Klagevejledning: Du kan klage over afgørelsen til Ankestyrelsen inden fire uger efter, "
+        "at du har fået brevet.",
+        "Sygedagpengelovens § 24 lyder:",
+    ],
+)
+def test_legal_blocks_after_the_signature_are_never_the_signature(first: str):
+    doc = letter(
+        "# Afgørelse",
+        "Kære Ida",
+        "Vi har besluttet det.",
+        "Med venlig hilsen",
+        "Mette Hansen",
+        first,
+        "Teksten fortsætter her.",
+    )
+    assert parts(doc)[4:] == [SIG, L, L]
+
+
+def test_a_bilag_line_after_the_signature_is_the_attachments():
+    doc = letter(
+        "# Afgørelse",
+        "Kære Ida",
+        "Vi har besluttet det.",
+        "Med venlig hilsen",
+        "Mette Hansen",
+        "Jobcenter Ulvsted",
+        "Bilag 1: Kopi af lægeerklæring af 3. marts 2026 og referat af mødet i teamet",
+    )
+    assert parts(doc)[4:] == [SIG, SIG, ATT]
+
+
+def test_signature_lines_stay_signature():
+    doc = letter(
+        "# Afgørelse",
+        "Kære Ida",
+        "Vi har besluttet det.",
+        "Med venlig hilsen",
+        "Mette Hansen",
+        "Sagsbehandler, Team Ledighed",
+        "Tlf. 72 10 60 12",
+        "mha@ulvsted.dk",
+    )
+    assert parts(doc)[4:] == [SIG, SIG, SIG, SIG]
