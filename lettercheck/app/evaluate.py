@@ -40,6 +40,23 @@ EVALUATED_RULES = (
     "missing-goal",
     "formal-address",
 )
+#: The twelve rules of what each letter type must contain (issue 12), scored from
+#: corpus/types.csv (same ``file`` values as labels.csv). A rule whose type is not the letter's
+#: labelled type counts as predicting nothing there.
+TYPE_RULES = (
+    "decision-result-late",
+    "decision-without-reasons",
+    "missing-complaint-guidance",
+    "complaint-guidance-incomplete",
+    "invitation-missing-time",
+    "invitation-missing-place",
+    "invitation-missing-change",
+    "invitation-missing-consequence",
+    "hearing-missing-deadline",
+    "hearing-missing-subject",
+    "offer-missing-period",
+    "request-missing-deadline",
+)
 SPLITS = ("tune", "holdout")
 BAR = 0.95
 
@@ -56,6 +73,7 @@ class Label:
     split: str
     lix: float | None
     problems: dict[str, bool]
+    letter_type: str | None = None  # from types.csv
 
 
 @dataclass(slots=True)
@@ -90,10 +108,15 @@ class Evaluation:
     lix_differences: dict[str, list[float]]
     letters: dict[str, int]
     errors: list[tuple[str, str]]
+    #: per split: (letters typed right, letters with a labelled type), and the misses
+    #: (file, labelled type, lettercheck's type, its because)
+    types: dict[str, tuple[int, int]] = field(default_factory=dict)
+    type_misses: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)
 
     @property
     def passes(self) -> bool:
-        return not self.errors and all(score.passes for score in self.scores.values())
+        types_ok = all(right >= BAR * total for right, total in self.types.values())
+        return not self.errors and types_ok and all(score.passes for score in self.scores.values())
 
 
 def _flag(value: str, where: str) -> bool:
@@ -105,8 +128,34 @@ def _flag(value: str, where: str) -> bool:
     raise ValueError(f"{where}: '{value}' er hverken 0/1 eller true/false")
 
 
+def load_types(corpus: Path) -> dict[str, tuple[str, dict[str, bool]]]:
+    """corpus/types.csv, if there is one: file -> (labelled type, the twelve rules' labels)."""
+    from lettercheck.model.words import LETTER_TYPES
+
+    types_file = corpus / "types.csv"
+    if not types_file.is_file():
+        return {}
+    rows = list(csv.DictReader(types_file.read_text(encoding="utf-8-sig").splitlines()))
+    out: dict[str, tuple[str, dict[str, bool]]] = {}
+    for number, row in enumerate(rows, start=2):
+        where = f"{types_file}:{number}"
+        name = (row.get("file") or "").strip()
+        letter_type = (row.get("letter_type") or "").strip()
+        if letter_type not in LETTER_TYPES:
+            raise ValueError(f"{where}: ukendt brevtype '{letter_type}'")
+        problems = {}
+        for rule in TYPE_RULES:
+            column = rule.replace("-", "_")
+            if column in row:
+                problems[rule] = _flag(row[column], f"{where} ({column})")
+        out[name] = (letter_type, problems)
+    return out
+
+
 def load_labels(corpus: Path) -> list[Label]:
-    """Read corpus/labels.csv; a ``file`` is relative to the corpus folder (or found below it)."""
+    """Read corpus/labels.csv (and types.csv beside it); a ``file`` is relative to the corpus
+    folder (or found below it)."""
+    types = load_types(corpus)
     labels_file = corpus / "labels.csv"
     rows = list(csv.DictReader(labels_file.read_text(encoding="utf-8-sig").splitlines()))
     labels = []
@@ -123,6 +172,10 @@ def load_labels(corpus: Path) -> list[Label]:
             column = rule.replace("-", "_")
             if column in row:
                 problems[rule] = _flag(row[column], f"{where} ({column})")
+        letter_type = None
+        if name in types:
+            letter_type, type_problems = types[name]
+            problems.update(type_problems)
         labels.append(
             Label(
                 file=name,
@@ -130,6 +183,7 @@ def load_labels(corpus: Path) -> list[Label]:
                 split=(row.get("split") or "").strip().lower(),
                 lix=float(lix_text.replace(",", ".")) if lix_text else None,
                 problems=problems,
+                letter_type=letter_type,
             )
         )
     return labels
@@ -142,7 +196,13 @@ def evaluate(corpus: Path) -> Evaluation:
 
     labels = load_labels(corpus)
     splits = sorted({label.split for label in labels}, key=_split_order)
-    scores = {(split, rule): Score() for split in splits for rule in EVALUATED_RULES}
+    rules = EVALUATED_RULES + (TYPE_RULES if any(la.letter_type for la in labels) else ())
+    scores = {(split, rule): Score() for split in splits for rule in rules}
+    types: dict[str, tuple[int, int]] = {}
+    type_misses: dict[str, list[tuple[str, str, str, str]]] = {split: [] for split in splits}
+    from lettercheck.engine.ruleset import load_rules
+
+    rule_types = {r.name: r.types for r in load_rules()}
     lix_differences: dict[str, list[float]] = {split: [] for split in splits}
     letters = dict.fromkeys(splits, 0)
     errors: list[tuple[str, str]] = []
@@ -154,9 +214,27 @@ def evaluate(corpus: Path) -> Evaluation:
             errors.append((label.file, result.error))
             continue
         fired = {finding.rule for finding in result.findings or ()}
+        if label.letter_type is not None:
+            found = result.letter_type
+            right, total = types.get(label.split, (0, 0))
+            if found is not None and found.type == label.letter_type:
+                right += 1
+            else:
+                type_misses[label.split].append(
+                    (
+                        label.file,
+                        label.letter_type,
+                        found.type if found else "-",
+                        found.because if found else "",
+                    )
+                )
+            types[label.split] = (right, total + 1)
         for rule, truth in label.problems.items():
             score = scores[(label.split, rule)]
             predicted = rule in fired
+            allowed = rule_types.get(rule)
+            if allowed is not None and label.letter_type not in allowed:
+                predicted = False  # a rule of another type predicts nothing here
             if predicted and truth:
                 score.tp += 1
             elif predicted:
@@ -169,7 +247,7 @@ def evaluate(corpus: Path) -> Evaluation:
                 score.tn += 1
         if label.lix is not None and result.readability is not None:
             lix_differences[label.split].append(abs(result.readability.lix - label.lix))
-    return Evaluation(scores, lix_differences, letters, errors)
+    return Evaluation(scores, lix_differences, letters, errors, types, type_misses)
 
 
 def _split_order(split: str) -> tuple[int, str]:
@@ -182,15 +260,16 @@ def format_table(evaluation: Evaluation, details: bool = False) -> str:
     # wide enough for every split in labels.csv (e.g. "holdout-fresh"); 8 for tune/holdout
     width = max([8, *(len(split) for split in splits)])
     lines = [
-        f"{'rule':<26} {'split':<{width}} {'TP':>3} {'FP':>3} {'FN':>3} {'TN':>3} "
+        f"{'rule':<30} {'split':<{width}} {'TP':>3} {'FP':>3} {'FN':>3} {'TN':>3} "
         f"{'precision':>9} {'recall':>6}  ok"
     ]
-    for rule in EVALUATED_RULES:
+    measured = [r for r in (*EVALUATED_RULES, *TYPE_RULES) if (splits[0], r) in evaluation.scores]
+    for rule in measured:
         for split in splits:
             score = evaluation.scores[(split, rule)]
             mark = "ok" if score.passes else "UNDER 0.95"
             lines.append(
-                f"{rule:<26} {split:<{width}} "
+                f"{rule:<30} {split:<{width}} "
                 f"{score.tp:>3} {score.fp:>3} {score.fn:>3} {score.tn:>3} "
                 f"{score.precision:>9.2f} {score.recall:>6.2f}  {mark}"
             )
@@ -210,6 +289,15 @@ def format_table(evaluation: Evaluation, details: bool = False) -> str:
                 f"mean |Δ| {mean:.2f}  "
                 f"max |Δ| {max(diffs):.1f}  within ±1: {within}/{len(diffs)}"
             )
+    for split in splits:
+        if split in evaluation.types:
+            right, total = evaluation.types[split]
+            share = right / total if total else 1.0
+            mark = "ok" if right >= BAR * total else "UNDER 0.95"
+            lines.append(f"type {split:<{width}} right {right:>3}/{total:<3} ({share:.2f})  {mark}")
+            if details and split == "tune":
+                for file, want, got, because in evaluation.type_misses[split]:
+                    lines.append(f"    {file}: {want} ≠ {got} ({because})")
     for file, error in evaluation.errors:
         lines.append(f"FEJL {file}: {error}")
     lines.append(

@@ -50,7 +50,7 @@ def check_file(path: Path, config=None) -> CheckedFile:
     """Read and check ``path``; the document is returned too, for the annotator and tests."""
     try:
         from lettercheck.engine.config import load_config
-        from lettercheck.engine.run import check
+        from lettercheck.engine.run import check_letter
         from lettercheck.language.analysis import analyse
         from lettercheck.language.parts import tag_parts
         from lettercheck.word.reader import read_document
@@ -71,8 +71,14 @@ def check_file(path: Path, config=None) -> CheckedFile:
         tag_parts(document)
         config = config if config is not None else load_config(path)
         analysis = analyse(document, config.lix_sentences)
-        findings = check(analysis, config)
-        result = FileResult(path=path, readability=analysis.readability, findings=findings)
+        checked = check_letter(analysis, config)
+        result = FileResult(
+            path=path,
+            readability=analysis.readability,
+            findings=checked.findings,
+            letter_type=checked.letter_type,
+            rules_applied=checked.rules_applied,
+        )
         return CheckedFile(result=result, document=document)
     except LetterError as error:
         return CheckedFile(result=FileResult(path=path, error=str(error)))

@@ -47,3 +47,23 @@ def check(name: str) -> Callable[[CheckFunction], CheckFunction]:
         return function
 
     return register
+
+
+AppliesFunction = Callable[["Analysis", Mapping[str, Any]], bool]
+
+#: check name -> function telling whether the rule applies to a letter at all (missing-goal: only
+#: a letter about an activity). The JSON's ``rules_applied`` and the audit's shares use it, so a
+#: share counts only the letters a rule applies to. Filled by @applies.
+APPLIES: dict[str, AppliesFunction] = {}
+
+
+def applies(name: str) -> Callable[[AppliesFunction], AppliesFunction]:
+    """Register when the check ``name`` applies to a letter (without it: every letter)."""
+
+    def register(function: AppliesFunction) -> AppliesFunction:
+        if name in APPLIES:
+            raise ValueError(f"applicability of {name!r} is registered twice")
+        APPLIES[name] = function
+        return function
+
+    return register

@@ -16,6 +16,8 @@ about. In one folder ``.lettercheck.toml`` wins over pyproject.toml (a pyproject
     extra-officialese = { "foretage" = "gøre" }   # or a path to a TSV file (phrase, alternative)
     per-path-ignores = { "skabeloner/gamle/*" = ["LC3"] }  # globs relative to the config's folder
     fail-on = "warning"                    # the CLI exits 1 at or above this severity
+    letter-types = { "afgoerelser/*" = "afgoerelse" }  # the author states the letter type by
+                                           # folder or file name (globs as per-path-ignores)
 
 A bad configuration raises ``ConfigError`` (one line naming the file and the key).
 """
@@ -51,6 +53,7 @@ _KEYS = (
     "per-path-ignores",
     "exclude",
     "fail-on",
+    "letter-types",
 )
 
 
@@ -69,6 +72,7 @@ class Config:
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()  # globs of files in the folders searched that are not letters
     fail_on: Severity = Severity.ERROR
+    letter_types: tuple[tuple[str, str], ...] = ()  # (glob, type): the stated letter type
     root: Path | None = None  # folder of the configuration file; per-path globs are relative to it
     source: Path | None = None  # the configuration file, for messages
     _cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -112,6 +116,16 @@ class Config:
             except ValueError:
                 pass
         return path.as_posix()
+
+    def stated_type(self, path: Path | str | None) -> tuple[str, str] | None:
+        """(type, glob) of the first ``letter-types`` glob that matches the letter's path."""
+        if path is None or not self.letter_types:
+            return None
+        relative = self._relative(Path(path))
+        for pattern, letter_type in self.letter_types:
+            if _path_matches(relative, pattern):
+                return letter_type, pattern
+        return None
 
     def severity_for(self, rule: Rule) -> Severity:
         """The rule's severity, or the one the configuration gives it (by name, code or prefix;
@@ -288,6 +302,8 @@ def parse_config(table: dict[str, Any], source: Path | None = None) -> Config:
                 "exclude", 'skal være en liste af stier eller mønstre, fx ["noter/*", "*.md"]'
             )
         kwargs["exclude"] = tuple(v.strip() for v in value)
+    if "letter-types" in table:
+        kwargs["letter_types"] = _letter_types(table["letter-types"], fail)
     if "per-path-ignores" in table:
         value = table["per-path-ignores"]
         if not isinstance(value, dict):
@@ -337,3 +353,31 @@ def _extra_officialese(
             pairs.append((columns[0].strip(), columns[1].strip() or None))
         return tuple(pairs)
     raise fail(key, 'skal være en tabel { udtryk = "alternativ" } eller stien til en TSV-fil')
+
+
+def _letter_types(value: Any, fail: Any) -> tuple[tuple[str, str], ...]:
+    """``letter-types = { "afgoerelser/*" = "afgoerelse" }``: each glob names a known type
+    (the Danish spelling "afgørelse" is accepted and stored as "afgoerelse")."""
+    from lettercheck.model.words import LETTER_TYPES
+
+    key = "letter-types"
+    if not isinstance(value, dict) or not value:
+        raise fail(key, 'skal være en tabel, fx { "afgoerelser/*" = "afgoerelse" }')
+    pairs = []
+    for pattern, letter_type in value.items():
+        if not isinstance(letter_type, str) or not pattern.strip():
+            raise fail(f"{key}.{pattern}", "skal være en brevtype i anførselstegn")
+        normal = letter_type.strip().lower()
+        for danish, ascii_ in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
+            normal = normal.replace(danish, ascii_)
+        if normal not in LETTER_TYPES:
+            import difflib
+
+            close = difflib.get_close_matches(normal, LETTER_TYPES, n=1)
+            hint = f" (mente du '{close[0]}'?)" if close else ""
+            raise fail(
+                f"{key}.{pattern}",
+                f"ukendt brevtype '{letter_type}'{hint}; kendte typer: {', '.join(LETTER_TYPES)}",
+            )
+        pairs.append((pattern.strip(), normal))
+    return tuple(pairs)

@@ -74,6 +74,15 @@ _KIND_TEXT = {
     "regex": "regulære udtryk",
     "check": "en kontrol i Python",
     "engine": "lettercheck selv (kommentarer i brevet)",
+    "require": "noget, brevet skal indeholde, et bestemt sted (udtryk og flettefelter i reglen)",
+}
+#: Where a ``require`` rule looks, as a reader says it.
+_WHERE_DA = {
+    "first-lines": "brødtekstens første {lines} linjer",
+    "body": "overskriften og brødteksten",
+    "letter": "hele brevet (ikke adressefeltet, sidehoved og sidefod)",
+    "legal": "afsnittet om regler og klage sidst i brevet",
+    "section": "afsnittet med overskrift om emnet (eller afsnittet, der nævner det, og det næste)",
 }
 
 
@@ -88,6 +97,22 @@ def explain_text(rule: Rule) -> str:
         f"Bedre: {_example(rule.better)}",
         f"Bygger på: {_KIND_TEXT[rule.kind]}",
     ]
+    if rule.types is not None:
+        from lettercheck.model.words import LETTER_TYPE_DA
+
+        words = ", ".join(LETTER_TYPE_DA.get(t, t) for t in sorted(rule.types))
+        lines.append(f"Brevtyper: {words} (brevets type står i rapporten)")
+    requirement = rule.requirement
+    if requirement is not None:
+        lines.append("Hvor: " + _WHERE_DA[requirement.where].format(lines=requirement.lines))
+        if requirement.each:
+            names = "; ".join(n.name for n in requirement.needed)
+            lines.append(f"Skal nævne: {names}")
+        fields = sorted({f for n in requirement.needed for f in n.fields})
+        if fields:
+            lines.append("Flettefelter, der tæller: navne med " + ", ".join(fields))
+        if requirement.when:
+            lines.append("Gælder kun, når brevet nævner det, reglen handler om (when i reglen)")
     if rule.kind == "phrases":
         shown = ", ".join(
             f"{p.phrase} → {p.alternative}" if p.alternative else p.phrase

@@ -35,6 +35,10 @@ line):
 ``suggestion`` optional fixed suggestion for ``patterns``/``regex`` rules
 ``match``     for ``phrases``: ``lemma`` (default: lemma and lower case, so inflected forms
               match) or ``lower`` (exact words, case-insensitive)
+``types``     optional list of letter types (indkaldelse, afgoerelse, partshoering, tilbud,
+              anmodning, orientering, andet): the rule applies only to letters of these types
+              (``rules/types.yaml`` and ``lettercheck.language.letter_type`` decide a letter's
+              type; the author can state it). A rule without ``types`` applies to every letter.
 ``gives-way-to`` optional list of rule names: a finding of this rule on words that a finding of
               one of those rules also covers is dropped ("Der gøres" as passive inside the
               officialese "Der gøres opmærksom på"), so the letter gets one piece of advice there
@@ -52,6 +56,35 @@ and exactly one kind:
               message: "..."}``; run on each block's text
 ``check``     the name of a function registered with ``@lettercheck.checks.check``
 ``engine``    ``suppression``: findings the engine itself makes about suppression comments
+``require``   something the letter must contain, in a given place (Vale's existence and
+              occurrence checks, for a part of a letter): one finding about the whole letter when
+              it is missing. A mapping:
+
+              ``where``     where it must stand: ``first-lines`` (the first ``lines`` lines of
+                            the body, ~90 characters to a line), ``body`` (subject and body),
+                            ``letter`` (everything but the citizen's address block, headers and
+                            footers), ``legal`` (the final legal section), ``section`` (the
+                            paragraphs under a heading matching one of ``section``, or a
+                            paragraph matching one and the paragraph after it)
+              ``lines``     for ``first-lines``: how many lines (default 5)
+              ``section``   for ``section``: regexes for the section's heading
+              ``patterns``  regexes, one of which must occur there; an entry may be a mapping
+                            ``{pattern: …, matches: "…"}`` whose ``matches`` text (the example
+                            that shows why the entry is there) the pattern must match: the
+                            loader checks it
+              ``fields``    words of merge field, document variable or content control names
+                            that count as present («MødeDato», a control titled "Tidspunkt")
+              ``when``      regexes: the rule applies only to a letter where one occurs
+                            (outside headers and footers); without it, to every letter of its
+                            ``types``
+              ``unless``    regexes: the rule does not apply to a letter where one occurs
+              ``ignore``    regexes: words that look like a match but are not ("Du får dette
+                            brev, fordi" is a purpose, not a decision's reason); blanked out
+                            before ``patterns`` are searched
+              ``each``      instead of ``patterns``/``fields``: several things that must all be
+                            there, each a mapping ``{name: "…", patterns: […], fields: […],
+                            when: […]}``; the message's ``{missing}`` names the missing ones
+                            ("hvor og hvordan")
 
 The ``pass:``/``fail:`` example markup is described in ``lettercheck.testing.examples``.
 """
@@ -79,7 +112,7 @@ class RuleError(LetterError):
     """A rule file is wrong. The message is one line: ``rules/plain.yaml:42: ukendt nøgle …``."""
 
 
-KINDS = ("phrases", "patterns", "regex", "check", "engine")
+KINDS = ("phrases", "patterns", "regex", "check", "engine", "require")
 _KEYS = frozenset(
     {
         "code",
@@ -97,6 +130,7 @@ _KEYS = frozenset(
         "pass",
         "fail",
         "gives-way-to",
+        "types",
         *KINDS,
     }
 )
@@ -105,6 +139,21 @@ _CODE = re.compile(r"^LC\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _SCOPE_KEYS = frozenset({"kinds", "parts", "exclude-parts"})
 _ENGINE_KINDS = frozenset({"suppression"})
+_REQUIRE_KEYS = (
+    "where",
+    "lines",
+    "section",
+    "patterns",
+    "fields",
+    "when",
+    "unless",
+    "ignore",
+    "each",
+)
+_EACH_KEYS = ("name", "patterns", "fields", "when")
+WHERE = ("first-lines", "body", "letter", "legal", "section")
+#: Rule files that are not rule lists: the letter types' vocabulary.
+NOT_RULE_FILES = frozenset({"types.yaml"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +194,32 @@ DEFAULT_SCOPE = Scope(kinds=frozenset(PLAIN_TEXT_KINDS), parts=None)
 
 
 @dataclass(frozen=True, slots=True)
+class Needed:
+    """One thing a ``require`` rule needs: patterns or field names, one of which must be there.
+    ``name`` is its Danish name in the message ("fristen"); ``when`` limits it to letters where
+    one of those patterns occurs (hours only for a praktik or a job)."""
+
+    name: str
+    patterns: tuple[re.Pattern[str], ...] = ()
+    fields: tuple[str, ...] = ()
+    when: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """A ``require`` rule's data (see the module docstring)."""
+
+    where: str
+    needed: tuple[Needed, ...]
+    lines: int = 5
+    section: tuple[re.Pattern[str], ...] = ()
+    when: tuple[re.Pattern[str], ...] = ()
+    unless: tuple[re.Pattern[str], ...] = ()
+    ignore: tuple[re.Pattern[str], ...] = ()
+    each: bool = False  # several named things, all needed (``{missing}`` in the message)
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     """One validated rule entry."""
 
@@ -168,12 +243,19 @@ class Rule:
     fails: tuple[str, ...] = ()
     gives_way_to: tuple[str, ...] = ()  # rule names; see ``gives-way-to`` above
     source: str = ""  # "rules/plain.yaml:42"
+    types: frozenset[str] | None = None  # letter types it applies to; None: every letter
+    requirement: Requirement | None = None  # for ``require`` rules
+
+    def applies_to_type(self, letter_type: str | None) -> bool:
+        return self.types is None or letter_type in self.types
 
     def format_message(
         self, text: str | None, suggestion: str | None, template: str | None = None
     ) -> str:
         """The message with ``{text}``, ``{suggestion}`` and options filled in."""
         values = {**self.options, "text": text or "", "suggestion": suggestion or ""}
+        if self.kind == "require":
+            values.setdefault("missing", "…")
         return (template or self.message).format_map(values)
 
 
@@ -214,7 +296,11 @@ def _rules_files() -> list[tuple[str, str]]:
     """(display name, text) of every shipped rules/*.yaml, sorted by name."""
     root = resources.files("lettercheck.rules_data")
     files = sorted(
-        (entry for entry in root.iterdir() if entry.name.endswith((".yaml", ".yml"))),
+        (
+            entry
+            for entry in root.iterdir()
+            if entry.name.endswith((".yaml", ".yml")) and entry.name not in NOT_RULE_FILES
+        ),
         key=lambda e: e.name,
     )
     return [(f"rules/{f.name}", f.read_text(encoding="utf-8")) for f in files]
@@ -382,7 +468,8 @@ def _parse_rule(filename: str, node: Any) -> Rule:
             )
 
     message = text("message")
-    _check_template(filename, fields["message"][1], message, options)
+    extra_fields = ("missing",) if kind == "require" else ()
+    _check_template(filename, fields["message"][1], message, options, extra_fields)
 
     rule_kwargs: dict[str, Any] = {}
     value_node = fields[kind][1]
@@ -409,6 +496,13 @@ def _parse_rule(filename: str, node: Any) -> Rule:
                 "(registrér den med @check i lettercheck/checks/)"
             )
         rule_kwargs["check"] = check_name
+    elif kind == "require":
+        rule_kwargs["requirement"] = _parse_requirement(filename, value_node)
+        if "{missing}" in message and not rule_kwargs["requirement"].each:
+            raise RuleError(
+                f"{_where(filename, fields['message'][1])}: '{{missing}}' kan kun bruges, når "
+                "require har 'each'"
+            )
     else:
         engine_name = _scalar(filename, value_node, "engine")
         if engine_name not in _ENGINE_KINDS:
@@ -438,6 +532,8 @@ def _parse_rule(filename: str, node: Any) -> Rule:
                 "liste af regelnavne"
             )
         gives_way_to = tuple(value)
+    if "types" in fields:
+        rule_kwargs["types"] = _parse_types(filename, fields["types"][1])
     return Rule(
         code=code,
         name=name,
@@ -466,8 +562,14 @@ def _close_key(key: str) -> str | None:
     return close[0] if close else None
 
 
-def _check_template(filename: str, node: Any, template: str, options: Mapping[str, Any]) -> None:
-    allowed = {"text", "suggestion", *options}
+def _check_template(
+    filename: str,
+    node: Any,
+    template: str,
+    options: Mapping[str, Any],
+    extra: tuple[str, ...] = (),
+) -> None:
+    allowed = {"text", "suggestion", *options, *extra}
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
     except ValueError as error:
@@ -653,4 +755,173 @@ def _parse_scope(filename: str, node: Any) -> Scope:
         parts=values("parts", LetterPart),
         exclude_parts=values("exclude-parts", LetterPart) or frozenset(),
         explicit=True,
+    )
+
+
+def _parse_types(filename: str, node: Any) -> frozenset[str]:
+    """``types:``: a non-empty list of known letter types ("mente du …" for a near miss)."""
+    from lettercheck.model.words import LETTER_TYPES
+
+    value = _plain(filename, node)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise RuleError(f"{_where(filename, node)}: 'types' skal være en liste af brevtyper")
+    for item, item_node in zip(value, node.value, strict=True):
+        if item not in LETTER_TYPES:
+            raise RuleError(
+                f"{_where(filename, item_node)}: ukendt brevtype '{item}'"
+                f"{_did_you_mean(item, LETTER_TYPES)}; kendte typer: {', '.join(LETTER_TYPES)}"
+            )
+    return frozenset(value)
+
+
+def _did_you_mean(word: str, known: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (mente du '{close[0]}'?)" if close else ""
+
+
+def _strict_mapping(filename: str, node: Any, known: tuple[str, ...], what: str) -> dict[str, Any]:
+    """A mapping node's values by key; an unknown or repeated key is an error naming file, line
+    and the nearest known key."""
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        raise RuleError(f"{_where(filename, node)}: '{what}' skal være en mapping (nøgle: værdi)")
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+        if key not in known:
+            raise RuleError(
+                f"{_where(filename, key_node)}: ukendt nøgle '{key}' i {what}"
+                f"{_did_you_mean(key, known)}; kendte nøgler: {', '.join(known)}"
+            )
+        if key in result:
+            raise RuleError(f"{_where(filename, key_node)}: nøglen '{key}' står to gange")
+        result[key] = value_node
+    return result
+
+
+def parse_regex_list(filename: str, node: Any, key: str) -> tuple[re.Pattern[str], ...]:
+    """A list of regular expressions (matched case-insensitively). An entry may be a mapping
+    ``{pattern: …, matches: "…"}``: the example text that shows why the entry is there, which the
+    pattern must match (checked here, so a special case never loses its reason)."""
+    import yaml
+
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        raise RuleError(f"{_where(filename, node)}: '{key}' skal være en liste af regulære udtryk")
+    compiled = []
+    for entry in node.value:
+        example = None
+        pattern_node = entry
+        if isinstance(entry, yaml.MappingNode):
+            sub = _strict_mapping(filename, entry, ("pattern", "matches"), key)
+            if "pattern" not in sub:
+                raise RuleError(f"{_where(filename, entry)}: mangler 'pattern'")
+            pattern_node = sub["pattern"]
+            if "matches" in sub:
+                example = _scalar(filename, sub["matches"], "matches")
+        pattern = _scalar(filename, pattern_node, key)
+        try:
+            regex = re.compile(pattern, re.IGNORECASE | re.UNICODE)
+        except re.error as error:
+            raise RuleError(
+                f"{_where(filename, pattern_node)}: ugyldigt regulært udtryk: {error}"
+            ) from None
+        if example is not None and not regex.search(example):
+            raise RuleError(
+                f"{_where(filename, pattern_node)}: udtrykket finder ikke sit eksempel »{example}«"
+            )
+        compiled.append(regex)
+    return tuple(compiled)
+
+
+def _field_words(filename: str, node: Any) -> tuple[str, ...]:
+    value = _plain(filename, node)
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, str) and re.fullmatch(r"[a-zæøå]+", v) for v in value)
+    ):
+        raise RuleError(
+            f"{_where(filename, node)}: 'fields' skal være en liste af ord med små bogstaver "
+            "(dele af feltnavne, fx dato)"
+        )
+    return tuple(value)
+
+
+def _parse_requirement(filename: str, node: Any) -> Requirement:
+    sub = _strict_mapping(filename, node, _REQUIRE_KEYS, "require")
+    if "where" not in sub:
+        raise RuleError(f"{_where(filename, node)}: require mangler 'where' ({', '.join(WHERE)})")
+    where = _scalar(filename, sub["where"], "where")
+    if where not in WHERE:
+        raise RuleError(
+            f"{_where(filename, sub['where'])}: ukendt sted '{where}'{_did_you_mean(where, WHERE)}"
+            f"; brug {', '.join(WHERE)}"
+        )
+    lines = 5
+    if "lines" in sub:
+        if where != "first-lines":
+            raise RuleError(f"{_where(filename, sub['lines'])}: 'lines' gælder kun first-lines")
+        lines = _scalar(filename, sub["lines"], "lines", (int,))
+        if not 1 <= lines <= 100:
+            raise RuleError(f"{_where(filename, sub['lines'])}: 'lines' skal være 1-100")
+    section: tuple[re.Pattern[str], ...] = ()
+    if where == "section":
+        if "section" not in sub:
+            raise RuleError(f"{_where(filename, node)}: where: section kræver 'section'")
+        section = parse_regex_list(filename, sub["section"], "section")
+    elif "section" in sub:
+        raise RuleError(f"{_where(filename, sub['section'])}: 'section' kræver where: section")
+
+    def regexes(key: str) -> tuple[re.Pattern[str], ...]:
+        return parse_regex_list(filename, sub[key], key) if key in sub else ()
+
+    each = "each" in sub
+    if each:
+        if "patterns" in sub or "fields" in sub:
+            raise RuleError(
+                f"{_where(filename, sub['each'])}: brug enten 'each' eller 'patterns'/'fields'"
+            )
+        import yaml
+
+        if not isinstance(sub["each"], yaml.SequenceNode) or not sub["each"].value:
+            raise RuleError(f"{_where(filename, sub['each'])}: 'each' skal være en liste")
+        needed = []
+        for entry in sub["each"].value:
+            item = _strict_mapping(filename, entry, _EACH_KEYS, "each")
+            if "name" not in item:
+                raise RuleError(f"{_where(filename, entry)}: mangler 'name'")
+            if "patterns" not in item and "fields" not in item:
+                raise RuleError(f"{_where(filename, entry)}: mangler 'patterns' eller 'fields'")
+            needed.append(
+                Needed(
+                    name=_scalar(filename, item["name"], "name"),
+                    patterns=parse_regex_list(filename, item["patterns"], "patterns")
+                    if "patterns" in item
+                    else (),
+                    fields=_field_words(filename, item["fields"]) if "fields" in item else (),
+                    when=parse_regex_list(filename, item["when"], "when") if "when" in item else (),
+                )
+            )
+    else:
+        if "patterns" not in sub and "fields" not in sub:
+            raise RuleError(f"{_where(filename, node)}: require mangler 'patterns' eller 'each'")
+        needed = [
+            Needed(
+                name="",
+                patterns=regexes("patterns"),
+                fields=_field_words(filename, sub["fields"]) if "fields" in sub else (),
+            )
+        ]
+    return Requirement(
+        where=where,
+        needed=tuple(needed),
+        lines=lines,
+        section=section,
+        when=regexes("when"),
+        unless=regexes("unless"),
+        ignore=regexes("ignore"),
+        each=each,
     )

@@ -12,9 +12,10 @@ The rule types and their loading live in ``lettercheck.engine.ruleset``; the com
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from lettercheck.checks import CHECKS, Hit
+from lettercheck.checks import APPLIES, CHECKS, Hit
 from lettercheck.engine.matchers import Compiled, any_pattern, compile_rules
 from lettercheck.engine.ruleset import (
     Item,
@@ -23,13 +24,44 @@ from lettercheck.engine.ruleset import (
     load_rules,
 )
 from lettercheck.model.document import Block, Document
-from lettercheck.model.findings import Finding
+from lettercheck.model.findings import Finding, LetterType
 
 if TYPE_CHECKING:
     from lettercheck.engine.config import Config
     from lettercheck.language.analysis import Analysis
 
-__all__ = ["check"]
+__all__ = ["Checked", "check", "check_letter", "letter_type_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What the engine says about one letter: its findings, its type and the rules that applied
+    to it (a rule of another letter type, or a check whose subject is absent, did not)."""
+
+    findings: list[Finding]
+    letter_type: LetterType
+    rules_applied: tuple[str, ...]
+
+
+def letter_type_of(document: Document, config: Config) -> LetterType:
+    """The letter's type: stated in a ``lettercheck: type …`` comment, else by a
+    ``letter-types`` glob in the configuration, else read from the text."""
+    from lettercheck.language.letter_type import classify, stated_in_comment, unknown_stated_type
+
+    stated = stated_in_comment(document)
+    if stated is not None:
+        return stated
+    by_config = config.stated_type(document.path)
+    if by_config is not None:
+        letter_type, glob = by_config
+        where = config.source.name if config.source is not None else "konfigurationen"
+        return LetterType(letter_type, f"angivet i {where} (letter-types »{glob}«)", True)
+    found = classify(document)
+    unknown = unknown_stated_type(document)
+    if unknown is not None:
+        because = f"kommentaren nævner den ukendte type »{unknown}«; {found.because}"
+        found = replace(found, because=because)
+    return found
 
 
 # --------------------------------------------------------------------------------------------
@@ -171,14 +203,39 @@ def _in_scope(rule: Rule, document: Document, hit: Hit) -> bool:
 def check(analysis: Analysis, config: Config | None = None) -> list[Finding]:
     """Run every active rule over an analysed letter; findings sorted by block and offset, the
     findings about the whole letter first."""
+    return check_letter(analysis, config).findings
+
+
+def check_letter(analysis: Analysis, config: Config | None = None) -> Checked:
+    """``check`` with the letter's type and the rules that applied to it."""
     from lettercheck.engine.config import Config
+    from lettercheck.engine.require import evaluate, join_danish
     from lettercheck.engine.suppress import apply_suppressions
 
     config = config or Config()
     ruleset = load_rules()
     document = analysis.document
-    active = {r.name: r for r in ruleset if config.enabled(r, ruleset, document.path)}
+    letter_type = letter_type_of(document, config)
+    active = {
+        r.name: r
+        for r in ruleset
+        if config.enabled(r, ruleset, document.path) and r.applies_to_type(letter_type.type)
+    }
+    applied = set(active)
     rule_hits: dict[str, list[Hit]] = {}
+    for rule in active.values():
+        if rule.kind == "require" and rule.requirement is not None:
+            outcome = evaluate(document, rule.requirement)
+            if not outcome.applies:
+                applied.discard(rule.name)
+            elif outcome.fails:
+                values = {**rule.options, "text": "", "suggestion": ""}
+                values["missing"] = join_danish(outcome.missing)
+                rule_hits[rule.name] = [Hit(message=rule.message.format_map(values))]
+        elif rule.kind == "check" and rule.check in APPLIES:
+            options = {**rule.options, **config.options_for(rule)}
+            if not APPLIES[rule.check](analysis, options):
+                applied.discard(rule.name)
     if any(r.kind in ("phrases", "patterns", "regex") for r in active.values()):
         compiled = compile_rules(ruleset, config.extra_officialese)
         _data_hits(rule_hits, analysis, compiled, active)
@@ -197,7 +254,9 @@ def check(analysis: Analysis, config: Config | None = None) -> list[Finding]:
     ]
     findings = apply_suppressions(findings, document, ruleset, active, config)
     findings = _giving_way(findings, active)
-    return sorted(_most_severe_per_words(findings), key=_sort_key)
+    findings = sorted(_most_severe_per_words(findings), key=_sort_key)
+    rules_applied = tuple(r.name for r in ruleset if r.name in applied)
+    return Checked(findings, letter_type, rules_applied)
 
 
 def _giving_way(findings: list[Finding], active: Mapping[str, Rule]) -> list[Finding]:

@@ -76,6 +76,20 @@ class Readability:
     long_words: int
 
 
+@dataclass(frozen=True, slots=True)
+class LetterType:
+    """What kind of letter it is (``indkaldelse``, ``afgoerelse``, …, ``andet``) and why, in a
+    short Danish phrase. ``stated`` is True when the author said so (a configuration glob or a
+    ``lettercheck: type …`` comment) rather than lettercheck reading it from the text."""
+
+    type: str
+    because: str
+    stated: bool = False
+
+    def to_json(self) -> dict:
+        return {"type": self.type, "because": self.because}
+
+
 @dataclass(slots=True)
 class FileResult:
     """Everything lettercheck says about one file. ``error`` is set, and ``readability`` is None,
@@ -85,6 +99,10 @@ class FileResult:
     readability: Readability | None = None
     findings: list[Finding] | None = None
     error: str | None = None
+    #: The letter's type and the names of the rules that applied to it (a rule for decisions does
+    #: not apply to an invitation); None for a file that could not be read.
+    letter_type: LetterType | None = None
+    rules_applied: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.findings is None:

@@ -24,3 +24,16 @@ PART_DA = {
     "header": "sidehoved",
     "footer": "sidefod",
 }
+
+#: Letter types (issue 12): the stable value (JSON, CSV, configuration, ``lettercheck: type``
+#: comments; ASCII so it can be typed anywhere) and the Danish word the reports show.
+LETTER_TYPE_DA = {
+    "indkaldelse": "indkaldelse",
+    "afgoerelse": "afgørelse",
+    "partshoering": "partshøring",
+    "tilbud": "tilbud",
+    "anmodning": "anmodning",
+    "orientering": "orientering",
+    "andet": "andet",
+}
+LETTER_TYPES = tuple(LETTER_TYPE_DA)

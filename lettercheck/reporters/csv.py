@@ -6,14 +6,16 @@ with a byte order mark. So the file is UTF-8 with BOM, fields are separated by `
 comma (``31,2``) and lines end with CRLF. Quoting follows RFC 4180 (``"`` around fields holding
 ``;``, quotes or line breaks).
 
-Columns: ``fil; lix; niveau; ord; sætninger; lange ord (over 6 bogstaver)`` (the LIX counts; the
-last is LIX's long words, not the long-word rule), ``fund; fejl; advarsler; råd`` (the letter's
-findings, in all and by severity, so Excel can sort the worst letters first), then one column per
+Columns: ``fil; brevtype; lix; niveau; ord; sætninger; lange ord (over 6 bogstaver)`` (the
+letter's type, then the LIX counts; the last is LIX's long words, not the long-word rule),
+``fund; fejl; advarsler; råd`` (the letter's findings, in all and by severity, so Excel can sort
+the worst letters first), then one column per
 rule with how many times it fired, named ``LC301 formal-address``: the code and kebab-case name are
 both stable handles (the Danish title may be reworded), and the code sorts and matches the HTML
 report's "LC301 De-form". Last, ``kunne ikke læses``: why the file could not be read, empty
-otherwise. Rule columns come from the engine's catalog so every file of an audit has the same
-columns, plus any rule that fired but is not in it.
+otherwise. ``brevtype`` holds the stable values of the JSON report (``afgoerelse``,
+``indkaldelse``, …). Rule columns come from the engine's catalog so every file of an audit has
+the same columns, plus any rule that fired but is not in it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ BOM = "\ufeff"
 SEPARATOR = ";"
 FIXED_COLUMNS = [
     "fil",
+    "brevtype",
     "lix",
     "niveau",
     "ord",
@@ -89,6 +92,7 @@ def render(
         else:
             fixed = [
                 _display_path(result.path, base),
+                result.letter_type.type if result.letter_type is not None else "",
                 _decimal(r.lix),
                 r.band,
                 str(r.words),

@@ -559,6 +559,15 @@ def iter_render(
     n = len(readable)
     findings_per_rule: Counter[str] = Counter()
     letters_per_rule: Counter[str] = Counter()
+    #: letters each rule applied to (issue 12): a share counts only those; a result without
+    #: ``rules_applied`` (older callers) counts for every rule
+    applied_per_rule: Counter[str] = Counter()
+    unknown_applied = 0
+    for result in readable:
+        if result.rules_applied is None:
+            unknown_applied += 1
+        else:
+            applied_per_rule.update(result.rules_applied)
     for result in readable:
         rules_here = [f.rule for f in result.findings or ()]
         findings_per_rule.update(rules_here)
@@ -614,12 +623,17 @@ def iter_render(
         if rule not in known_rules:
             cells = "<td class=num>–</td><td class=muted>ikke kontrolleret</td>"
         else:
-            ok = n - letters_per_rule[rule]
-            share = ok / n if n else 0.0
-            note_html = f"<span class=note>{escape(note)}</span>" if note else ""
+            whole = applied_per_rule[rule] + unknown_applied
+            ok = whole - letters_per_rule[rule]
+            share = ok / whole if whole else 0.0
+            if unknown_applied:
+                shown_note = note
+            else:
+                shown_note = "kun breve, reglen gælder for" if whole < n else ""
+            note_html = f"<span class=note>{escape(shown_note)}</span>" if shown_note else ""
             cells = (
-                f"<td class=num>{ok} af {n}{note_html}</td><td><span class=meter>"
-                f'<span style="width:{100 * share:.0f}%"></span></span> {_pct(ok, n)}</td>'
+                f"<td class=num>{ok} af {whole}{note_html}</td><td><span class=meter>"
+                f'<span style="width:{100 * share:.0f}%"></span></span> {_pct(ok, whole)}</td>'
             )
         yield (
             f'<tr data-rule="{escape(rule)}"><td>{escape(label)}</td><td>{escape(source)}</td>'

@@ -21,7 +21,9 @@ def file_to_json(result: FileResult) -> dict:
             "sentences": r.sentences,
             "long_words": r.long_words,
         }
+    data["letter_type"] = result.letter_type.to_json() if result.letter_type else None
     data["findings"] = [finding.to_json() for finding in result.findings]
+    data["rules_applied"] = list(result.rules_applied) if result.rules_applied is not None else None
     data["error"] = result.error
     return data
 

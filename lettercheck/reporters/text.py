@@ -10,7 +10,7 @@ import re
 
 from lettercheck.language.lix import display
 from lettercheck.model.findings import FileResult, Finding, Severity
-from lettercheck.model.words import PLURAL_DA, SEVERITY_DA
+from lettercheck.model.words import LETTER_TYPE_DA, PLURAL_DA, SEVERITY_DA
 from lettercheck.reporters.catalog import block_label, quoted_words
 from lettercheck.reporters.summary import Summary
 
@@ -45,6 +45,10 @@ def render_file(result: FileResult, *, colour: bool = False) -> str:
         r = result.readability
         head += f"  LIX {display(r.lix)} ({r.band}) · {r.words} ord · {r.sentences} sætninger"
     lines.append(head)
+    if result.letter_type is not None:
+        kind = result.letter_type
+        word = LETTER_TYPE_DA.get(kind.type, kind.type)
+        lines.append(f"  brevtype: {word} ({printable(kind.because)})")
     for finding in result.findings:
         lines.append("  " + _finding_line(finding, colour))
         if finding.suggestion:

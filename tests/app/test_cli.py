@@ -316,6 +316,9 @@ def letters(tmp_path_factory) -> Path:
     return folder
 
 
+from lettercheck.model.words import LETTER_TYPES  # noqa: E402
+
+
 def test_json_contract(letters):
     result = CliRunner().invoke(main, ["--format", "json", "--jobs", "1", str(letters)])
     report = json.loads(result.output)
@@ -324,8 +327,15 @@ def test_json_contract(letters):
     paths = [Path(f["path"]).name for f in report["files"]]
     assert paths == ["god.docx", "daarlig.docx"], "lock files and hidden files are skipped"
     for entry in report["files"]:
-        assert set(entry) == {"path", "readability", "findings", "error"}
+        assert set(entry) == {
+            "path", "readability", "letter_type", "findings", "rules_applied", "error",
+        }  # fmt: skip
         assert entry["error"] is None
+        # issue 12: the letter's type with a reason, and the rules that applied to it
+        assert set(entry["letter_type"]) == {"type", "because"}
+        assert entry["letter_type"]["type"] in LETTER_TYPES and entry["letter_type"]["because"]
+        assert "legal-reference-early" in entry["rules_applied"]
+        assert {f["rule"] for f in entry["findings"]} <= set(entry["rules_applied"])
         readability = entry["readability"]
         assert set(readability) == {"lix", "band", "words", "sentences", "long_words"}
         assert readability["band"] in {"meget let", "let", "middel", "svær", "meget svær"}
@@ -397,6 +407,7 @@ def test_a_letter_without_findings_says_so():
     letter = Path(__file__).parents[2] / "corpus" / "invitation_samtale_good.docx"
     result = CliRunner().invoke(main, ["--jobs", "1", str(letter)])
     assert result.output.splitlines()[1:] == [
+        "  brevtype: indkaldelse (emnet nævner »samtale«)",
         "  ingen fund",
         "1 brev kontrolleret · 0 fund (0 fejl, 0 advarsler, 0 råd)",
     ], result.output

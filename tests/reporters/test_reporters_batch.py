@@ -113,8 +113,9 @@ def test_csv_is_utf8_with_bom_semicolon_crlf_and_decimal_comma(tmp_path: Path) -
     assert "\r\n" in text
     rows = _csv_rows(text)
     header = rows[0]
-    assert header[:10] == [
+    assert header[:11] == [
         "fil",
+        "brevtype",  # the letter's type (issue 12): afgoerelse, indkaldelse, …
         "lix",
         "niveau",
         "ord",
@@ -126,7 +127,7 @@ def test_csv_is_utf8_with_bom_semicolon_crlf_and_decimal_comma(tmp_path: Path) -
         "råd",
     ]
     # One column per rule, "code name" (both stable), in code order; then why a file failed.
-    assert header[10:] == [
+    assert header[11:] == [
         "LC101 legal-reference-early",
         "LC111 missing-caseworker-phone",
         "LC112 missing-caseworker-email",

@@ -1,0 +1,182 @@
+"""The ``require`` rule kind: something a letter (of a type) must contain, in a given place.
+
+A decision must have complaints guidance somewhere, its result in the first five lines of the
+body, and its guidance must say where, how and by when; an invitation must name a time and a
+place. These are one kind of rule, as Vale's existence and occurrence checks are one kind: the
+rule's data says what counts (regexes, merge field names), where it must stand, and when the
+rule applies (``rules/*.yaml``; the format is in ``lettercheck.engine.ruleset``). This module
+knows only the places of a letter (from the letter parts) and how to look there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from lettercheck.engine.ruleset import Needed, Requirement
+from lettercheck.model.document import Block, BlockKind, Document, LetterPart
+
+#: About how many characters a line of a letter holds (A4, 11 pt, normal margins): "the first
+#: five lines" is the first 450 characters of the body, paragraph breaks ending a line early.
+LINE_CHARS = 90
+_NOT_LETTER = (LetterPart.ADDRESS, LetterPart.HEADER, LetterPart.FOOTER)
+_MAX_HEADING_WORDS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Whether the rule applies to the letter, and what is missing when it does."""
+
+    applies: bool
+    missing: tuple[str, ...] = ()  # the names of the missing things ("" for a single one)
+
+    @property
+    def fails(self) -> bool:
+        return self.applies and bool(self.missing)
+
+
+def _flow(document: Document) -> list[Block]:
+    return [b for b in document.blocks if b.kind not in (BlockKind.HEADER, BlockKind.FOOTER)]
+
+
+def _tagged(blocks: Sequence[Block]) -> bool:
+    return any(b.part is not None for b in blocks)
+
+
+def letter_blocks(document: Document) -> list[Block]:
+    """Everything the citizen reads as the letter: not the address block, header or footer."""
+    blocks = _flow(document)
+    if not _tagged(blocks):
+        return blocks
+    return [b for b in blocks if b.part not in _NOT_LETTER]
+
+
+def body_blocks(document: Document) -> list[Block]:
+    """The message: subject, salutation and body (untagged: the whole flow)."""
+    blocks = _flow(document)
+    if not _tagged(blocks):
+        return blocks
+    parts = (LetterPart.SUBJECT, LetterPart.SALUTATION, LetterPart.BODY)
+    return [b for b in blocks if b.part in parts]
+
+
+def first_lines(document: Document, lines: int) -> list[tuple[Block, str]]:
+    """The body's first ``lines`` lines: (block, the part of its text within them)."""
+    blocks = _flow(document)
+    body = [b for b in blocks if b.part == LetterPart.BODY] if _tagged(blocks) else blocks
+    out: list[tuple[Block, str]] = []
+    left = lines * LINE_CHARS
+    for block in body:
+        text = block.text.strip()
+        if not text or left <= 0:
+            continue
+        out.append((block, text[:left]))
+        used = max(1, -(-len(text) // LINE_CHARS))  # whole lines, rounded up
+        left -= used * LINE_CHARS
+    return out
+
+
+def _heading_like(block: Block) -> bool:
+    text = block.text.strip()
+    if not text or len(text.split()) > _MAX_HEADING_WORDS:
+        return False
+    return block.kind == BlockKind.HEADING or block.bold or text[-1] in ":?"
+
+
+def section_blocks(document: Document, headings: Sequence[re.Pattern[str]]) -> list[Block]:
+    """The paragraphs under a heading that matches ``headings`` (to the next heading), and a
+    paragraph that itself matches one ("Hvis du vil klage, skal du …") with the one after it."""
+    out: list[Block] = []
+    inside = False
+    take_next = False
+    for block in letter_blocks(document):
+        text = block.text.strip()
+        if not text:
+            continue
+        if block.part in (LetterPart.CLOSING, LetterPart.SIGNATURE):
+            continue
+        if _heading_like(block):
+            inside = any(h.search(text) for h in headings)
+            take_next = False
+            if inside:
+                out.append(block)
+            continue
+        if inside or take_next:
+            out.append(block)
+            take_next = False
+        elif any(h.search(text) for h in headings):
+            out.append(block)
+            take_next = True
+    return out
+
+
+def _place(document: Document, requirement: Requirement) -> list[tuple[Block, str]]:
+    where = requirement.where
+    if where == "first-lines":
+        return first_lines(document, requirement.lines)
+    if where == "body":
+        blocks = body_blocks(document)
+    elif where == "legal":
+        blocks = [b for b in _flow(document) if b.part == LetterPart.LEGAL]
+    elif where == "section":
+        blocks = section_blocks(document, requirement.section)
+    else:
+        blocks = letter_blocks(document)
+    return [(b, b.text) for b in blocks]
+
+
+def _blank(text: str, ignore: Iterable[re.Pattern[str]]) -> str:
+    """``text`` with the words ``ignore`` matches replaced by spaces (offsets kept)."""
+    for regex in ignore:
+        text = regex.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+def _field_names(block: Block) -> Iterable[str]:
+    for placeholder in block.placeholders:
+        yield placeholder.name
+    for control in block.controls:
+        yield control.alias or ""
+        yield control.tag or ""
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[^a-zæøå]", "", name.lower())
+
+
+def _present(needed: Needed, place: list[tuple[Block, str]], ignore: Sequence[re.Pattern[str]]):
+    for block, text in place:
+        searched = _blank(text, ignore) if ignore else text
+        if any(regex.search(searched) for regex in needed.patterns):
+            return True
+        if needed.fields and any(
+            word in _normal(name) for name in _field_names(block) for word in needed.fields
+        ):
+            return True
+    return False
+
+
+def evaluate(document: Document, requirement: Requirement) -> Outcome:
+    """Does the requirement apply to this letter, and what is missing?"""
+    whole = "\n".join(b.text for b in letter_blocks(document))
+    if requirement.when and not any(r.search(whole) for r in requirement.when):
+        return Outcome(applies=False)
+    if requirement.unless and any(r.search(whole) for r in requirement.unless):
+        return Outcome(applies=False)
+    place = _place(document, requirement)
+    missing = []
+    for needed in requirement.needed:
+        if needed.when and not any(r.search(whole) for r in needed.when):
+            continue
+        if not _present(needed, place, requirement.ignore):
+            missing.append(needed.name)
+    return Outcome(applies=True, missing=tuple(missing))
+
+
+def join_danish(names: Sequence[str]) -> str:
+    """ "hvor", "hvordan", "fristen" → "hvor, hvordan og fristen"."""
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " og " + names[-1]
