@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 FORMATS = ("text", "json", "sarif", "github")
 SEVERITIES = ("info", "warning", "error")
+#: ``--annotate-level``: the Danish severity words, spelled without "å" so they type anywhere.
+ANNOTATE_LEVELS = ("fejl", "advarsel", "raad")
+_LEVEL_SEVERITY = {"fejl": "error", "advarsel": "warning", "raad": "info"}
 #: Below this many files a progress bar is more noise than help.
 PROGRESS_MIN_FILES = 5
 
@@ -265,6 +268,34 @@ def main() -> None:
 @click.option(
     "--progress/--no-progress", default=None, help="Statuslinje.  [standard: i en terminal]"
 )
+# -- issue 13: options users bring from ruff, Vale and proselint --------------------------------
+@click.option(
+    "--annotate-level",
+    type=click.Choice(ANNOTATE_LEVELS),
+    default="advarsel",
+    show_default=True,
+    help="Med --annotate: skriv kun fund med denne alvor eller højere i kopierne (raad: alle).",
+)
+@click.option(
+    "--select",
+    "select_rules",
+    metavar="REGLER",
+    help="Kun disse regler: koder, navne eller kodestarter adskilt af komma (fx LC3,de-form).",
+)
+@click.option(
+    "--ignore",
+    "ignore_rules",
+    metavar="REGLER",
+    help="Ikke disse regler (koder, navne eller kodestarter adskilt af komma).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FIL",
+    help="Brug denne konfiguration (.lettercheck.toml eller pyproject.toml) for alle breve.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Kun fund og fejl; ingen opsummering.")
 @_holding_stop_signals
 def check_command(
     paths: tuple[Path, ...],
@@ -279,9 +310,15 @@ def check_command(
     write_baseline: Path | None,
     follow_symlinks: bool,
     progress: bool | None,
+    annotate_level: str,
+    select_rules: str | None,
+    ignore_rules: str | None,
+    config_file: Path | None,
+    quiet: bool,
     stop: StopSignals,
 ) -> None:
-    """Kontrollér breve: STI... er filer eller mapper (der søges i undermapper)."""
+    """Kontrollér breve: STI... er filer eller mapper (der søges i undermapper); - læser et
+    brev som tekst fra standard input."""
     from lettercheck.app.files import find_letters
     from lettercheck.app.pipeline import WORD_SUFFIXES, Job, job_error, run_job
     from lettercheck.app.runner import default_jobs, run
@@ -335,6 +372,7 @@ def check_command(
             annotate_to=_annotation_target(annotate_dir, f.path, f.root) if annotate_dir else None,
             suggest=suggest,
             force=force,
+            level=Severity(_LEVEL_SEVERITY[annotate_level]),
         )
         for f in found
     ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lettercheck.model.document import Document, LetterError, os_reason, out_of_space
-from lettercheck.model.findings import FileResult
+from lettercheck.model.findings import FileResult, Severity
 
 #: File types lettercheck reads. ``.doc`` is listed so that a folder of old letters tells the user
 #: what to do with them instead of passing over them in silence.
@@ -38,6 +38,9 @@ class Job:
     annotate_to: Path | None = None
     suggest: bool = False
     force: bool = False
+    #: the least severity written into the annotated copy (``--annotate-level``); the summary
+    #: comment counts the rest
+    level: Severity = Severity.INFO
 
 
 @dataclass(slots=True)
@@ -163,6 +166,7 @@ def run_job(job: Job) -> FileResult:
                 checked.result.findings,
                 checked.result.readability,
                 suggest=job.suggest,
+                level=job.level,
             )
     except LetterError as error:
         checked.result.error = str(error)

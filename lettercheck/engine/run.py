@@ -302,4 +302,5 @@ def _finding(rule: Rule, hit: Hit, document: Document, config: Config) -> Findin
         suggestion=hit.suggestion,
         why=rule.why,
         paragraph=paragraph,
+        title=rule.title,
     )
