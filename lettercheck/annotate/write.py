@@ -353,11 +353,13 @@ def is_replaceable(finding: Finding) -> bool:
     """True when ``--suggest`` may turn the finding into a tracked change: its rule offers exact
     replacements and the suggestion is one plain alternative (not "a / b", "a eller b", "(…)")."""
     suggestion = (finding.suggestion or "").strip()
+    # "" (not None) is a deletion: a "(slet)" phrase with the space or comma that goes with it
+    deletion = finding.suggestion == ""
     return (
         finding.rule in REPLACEABLE_RULES
         and finding.located
         and bool(finding.text)
-        and bool(suggestion)
+        and (bool(suggestion) or deletion)
         and _ALTERNATIVES.search(suggestion) is None
     )
 
@@ -782,6 +784,13 @@ class _Editor:
                     if child.tag == W_T:
                         child.tag = W_DELTEXT
             dels.append(wrapper)
+        for wrapper in dels:
+            self.del_to_first[wrapper] = dels[0]
+        if not span.replacement:
+            # A deletion only: a comment that starts or ends inside it covers the deletions.
+            for wrapper in dels:
+                self.del_to_ins[wrapper] = dels[-1]
+            return True
         ins = dels[-1].makeelement(W_INS, {W_ID: self.ids.take(), **revision})
         run = ins.makeelement(W_R, {})
         rpr = pieces[0].find(W_RPR)

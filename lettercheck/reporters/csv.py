@@ -9,11 +9,11 @@ comma (``31,2``) and lines end with CRLF. Quoting follows RFC 4180 (``"`` around
 Columns: ``fil; lix; niveau; ord; sætninger; lange ord (over 6 bogstaver)`` (the LIX counts; the
 last is LIX's long words, not the long-word rule), ``fund; fejl; advarsler; råd`` (the letter's
 findings, in all and by severity, so Excel can sort the worst letters first), then one column per
-rule with how many times it fired, named ``LC301 formal-address``: the code and kebab-case name are
-both stable handles (the Danish title may be reworded), and the code sorts and matches the HTML
-report's "LC301 De-form". Last, ``kunne ikke læses``: why the file could not be read, empty
-otherwise. Rule columns come from the engine's catalog so every file of an audit has the same
-columns, plus any rule that fired but is not in it.
+rule with how many times it fired, named as the HTML report and the Word comments name it
+(``LC301 De-form``: the code, the stable handle that sorts, and the Danish title for
+readers). Last, ``kunne ikke læses``: why the file could not be read, empty otherwise. Rule
+columns come from the engine's catalog so every file of an audit has the same columns, plus any
+rule that fired but is not in it.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def render(
     rule_names = [r.name for r in catalog]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n")
-    writer.writerow([*FIXED_COLUMNS, *(f"{r.code} {r.name}" for r in catalog), ERROR_COLUMN])
+    writer.writerow([*FIXED_COLUMNS, *(r.label for r in catalog), ERROR_COLUMN])
     for result in results:
         findings = result.findings or ()
         counts = Counter(f.rule for f in findings)
