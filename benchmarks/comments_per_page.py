@@ -57,7 +57,7 @@ def measure(letters: list[Path], options: list[str], work: Path) -> dict[str, li
     """Annotate ``letters`` with the CLI and return comments per page of each copy."""
     out = work / "kommenteret"
     subprocess.run(
-        [sys.executable, "-m", "lettercheck", "--annotate", str(out), *options]
+        [sys.executable, "-m", "lettercheck", "--quiet", "--annotate", str(out), *options]
         + [str(p) for p in letters],
         cwd=ROOT,
         check=False,
