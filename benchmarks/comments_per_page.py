@@ -36,9 +36,7 @@ def comments_per_page(pdf: Path) -> list[int]:
     the page tree (one level: LibreOffice writes a flat tree)."""
     data = pdf.read_bytes()
     objects = {int(m.group(1)): m.group(2) for m in _OBJECT.finditer(data)}
-    pages_root = next(
-        body for body in objects.values() if re.search(rb"/Type\s*/Pages\b", body)
-    )
+    pages_root = next(body for body in objects.values() if re.search(rb"/Type\s*/Pages\b", body))
     kids = re.search(rb"/Kids\s*\[(.*?)\]", pages_root, re.DOTALL)
     assert kids is not None
     order = [int(n) for n in _REF.findall(kids.group(1))]

@@ -17,10 +17,10 @@ line):
 ``code``      stable code, unique: LC1xx structure, LC2xx contact, LC3xx plain language, LC4xx
               readability, LC9xx suppression comments
 ``name``      kebab-case name, unique; part of the JSON contract
-``danish-name`` (every shipped rule has one) the rule's Danish kebab-case name (``kancellisprog``, ``de-form``,
-              ``lang-sætning``), unique; accepted wherever a rule is named (``explain``, config,
-              suppression comments, ``--select``/``--ignore``) beside the code and ``name``, also
-              spelled without æøå (``lang-saetning``)
+``danish-name`` (every shipped rule has one) the rule's Danish kebab-case name
+              (``kancellisprog``, ``de-form``, ``lang-sætning``), unique; accepted wherever a
+              rule is named (``explain``, config, suppression comments, ``--select``/``--ignore``)
+              beside the code and ``name``, also spelled without æøå (``lang-saetning``)
 ``title``     Danish short name as the reports show it (``De-form``, ``Mangler e-mail``): the
               name is the stable English handle for config and comments, the title is for
               readers (charts, tables, ``explain``); at most 40 characters
