@@ -213,7 +213,7 @@ def test_libreoffice_shows_every_comment_on_its_words(cases: list[Case], index: 
     (summary,) = [a for a in ours if a.paragraphs[0].startswith("Samlet om brevet: LIX 38,0")]
     assert summary.anchored == case.heading
     for mark in case.sample.relocated:  # lines of the summary, saying where they belong
-        assert any(p.endswith(mark.message) for p in summary.paragraphs)
+        assert any(f"(»{mark.words}«): {mark.message}" in p for p in summary.paragraphs)
 
     ours_deleted = sorted(text for creator, text in odt.deletions if creator == AUTHOR)
     assert ours_deleted == sorted(expected_deleted)
