@@ -225,6 +225,7 @@ _LOOKBEHIND_FIRST = {
         r"(?<![\w.])[Ee]vt\.",
         r"(?<![\w.])[Pp](?:ga|\.g\.a)\.",
         r"(?<![\w.])[Pp]\.t\.",
+        r"(?<![\w.])[Pp]r\.\s+d\.d\.",  # issue 13: "pr. d.d." -> "i dag" as a whole
         r"(?<![\w.])[Dd]\.d\.",
         r"(?<![\w.])[Mm](?:ht|\.h\.t)\.",
         r"(?<![\w.])[Vv]edr\.",

@@ -53,7 +53,14 @@ from lxml import etree
 
 from lettercheck.annotate.zipcopy import copy_zip
 from lettercheck.language.lix import display
-from lettercheck.model.document import MAIN_TEXT_KINDS, Block, BlockKind, Document, LetterError
+from lettercheck.model.document import (
+    MAIN_TEXT_KINDS,
+    Block,
+    BlockKind,
+    Document,
+    LetterError,
+    LetterPart,
+)
 from lettercheck.model.findings import Finding, Readability, Severity
 from lettercheck.model.words import SEVERITY_DA
 from lettercheck.word.ooxml import (
@@ -181,41 +188,80 @@ _SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
 def _rule_label(finding: Finding) -> str:
-    """``LC302 officialese``: the code and the name a user writes in a suppression comment
-    (``lettercheck: ignore officialese …``) and looks up with ``lettercheck explain``."""
-    return f"{finding.code} {finding.rule}"
+    """``LC302 Kancellisprog``: the code and the rule's Danish title, as the text report names
+    it; ``lettercheck explain LC302`` tells the rest."""
+    return f"{finding.code} {finding.title or finding.rule}"
 
 
 def comment_text(
     finding: Finding,
     *,
-    reason: bool = True,
     where: str | None = None,
     words: str | None = None,
+    more: Sequence[Finding] = (),
+    inside: Sequence[Finding] = (),
 ) -> list[str]:
-    """The paragraphs of a finding's comment: severity and message, why, the suggestion if any,
-    which words it is about (``words``, when the comment covers more), and the rule.
+    """The paragraphs of a finding's comment: severity and message, the suggestion if any,
+    which words it is about (``words``, when the comment covers more), the same rule's further
+    occurrences in the paragraph (``more``), the findings inside its words (``inside``: a long
+    sentence holds an officialese phrase), and the rule.
 
-    ``reason=False`` replaces the rule's reason by a pointer to the comment that gave it: the
-    same long reason on every finding of a rule was most of a busy letter's comment text.
+    The rule's reason ("Hvorfor") is not here: it stands once per rule in the summary comment,
+    so a busy letter's margin is the findings, not the same reason again and again.
     ``where`` (header, footer, text box) goes before the message of a relocated finding."""
     head = f"{SEVERITY_WORDS[finding.severity]}: "
     if where:
         head += f"{where}: "
     lines = [head + finding.message]
-    if finding.why:
-        lines.append(f"Hvorfor: {finding.why}" if reason else _reason_pointer(finding))
     if finding.suggestion:
         lines.append(f"Forslag: {finding.suggestion}")
     if words:
         lines.append(f"Gælder ordene »{words}«.")
+    if more:
+        lines.append(_more_text(finding, more))
+    by_rule: dict[str, list[Finding]] = {}
+    for other in inside:
+        by_rule.setdefault(other.rule, []).append(other)
+    for group in by_rule.values():
+        lines.append(f"Her også: {_one_line(group[0], group[1:])}")
     lines.append(f"({_rule_label(finding)})")
     return lines
 
 
-def _reason_pointer(finding: Finding) -> str:
-    # The code alone: the comment's last line names the rule in full.
-    return f"(Hvorfor: se den første kommentar med {finding.code}.)"
+def _one_line(finding: Finding, more: Sequence[Finding] = ()) -> str:
+    """A finding on one line, for a comment that holds it beside its own (severity, message,
+    further occurrences, rule): ``Advarsel: »bedes« er kancellisprog; … (LC302 Kancellisprog)``."""
+    text = f"{SEVERITY_WORDS[finding.severity]}: {finding.message}"
+    if more:
+        text += " " + _more_text(finding, more, "her")
+    return f"{text} ({_rule_label(finding)})"
+
+
+#: How many further words a comment names before it only counts the rest.
+_NAMED_MORE = 2
+
+
+def _more_text(finding: Finding, more: Sequence[Finding], where: str = "i dette afsnit") -> str:
+    """``Også »Dem«, »Deres« og 3 gange mere i dette afsnit.``: the same rule's further
+    occurrences in the paragraph, each still a tracked change of its own with --suggest."""
+    own = _clean(finding.text or "").lower()
+    named: dict[str, str] = {}  # lower-case words -> as quoted (with their suggestion)
+    for other in more:
+        word = _clean(other.text or "")
+        if word.lower() != own and word.lower() not in named:
+            # A phrase list's other words have their own alternative: name it ("såfremt" → "hvis").
+            shown = f"»{word}«"
+            if other.suggestion and other.suggestion != finding.suggestion:
+                shown += f" (»{_clean(other.suggestion)}«)"
+            named[word.lower()] = shown
+        if len(named) == _NAMED_MORE:
+            break
+    rest = len(more) - len(named)
+    quoted = list(named.values())
+    if rest:
+        quoted.append(f"{rest} {'gang' if rest == 1 else 'gange'} mere")
+    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " og " + quoted[-1]
+    return f"Også {listed} {where}."
 
 
 def _where(finding: Finding, kind: BlockKind | None) -> str:
@@ -254,44 +300,66 @@ def _counts(findings: Sequence[Finding]) -> str:
     return f"{total} {noun} ({', '.join(parts)})."
 
 
+#: What the summary says about findings below ``--annotate-level`` (the CLI's option and value).
+LEFT_OUT_HINT = "Se dem med --annotate-level raad, eller i rapporten (lettercheck uden --annotate)."
+
+
+def _left_out_text(left_out: Sequence[Finding]) -> str:
+    """``5 råd er ikke skrevet i kopien. Se dem med …``: what the copy leaves out, and how to
+    see it."""
+    parts = []
+    for severity in _SEVERITY_ORDER:
+        n = sum(1 for f in left_out if f.severity == severity)
+        if n:
+            one, many = _COUNT_WORDS[severity]
+            parts.append(f"{n} {one if n == 1 else many}")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+    return f"{listed} er ikke skrevet i kopien. {LEFT_OUT_HINT}"
+
+
 def _summary_text(
     readability: Readability | None,
     whole: Sequence[Finding],
     findings: Sequence[Finding],
-    explained: set[tuple[str, str]],
+    moved: Sequence[tuple[Finding, str]],
+    shown: Sequence[Finding],
+    left_out: Sequence[Finding],
 ) -> list[str]:
     """The summary comment: "Samlet om brevet:" (it is about the letter, not the words it sits
-    on), the LIX, how many findings of each severity the letter has, then one paragraph per
-    whole-letter finding, written like a finding's comment on one line."""
+    on), the LIX, how many findings of each severity the letter has; one paragraph per
+    whole-letter finding and per finding from a header, footer or text box; what the copy
+    leaves out (below --annotate-level); then why, once per rule of the copy's comments."""
     head = ["Samlet om brevet:"]
     if readability is not None and not _lix_stated(readability, whole):
         head.append(_format_lix(readability) + ".")
     head.append(_counts(findings))
     lines = [" ".join(head)]
     for finding in whole:
-        lines.append(" ".join(comment_text(finding, reason=_explain(finding, explained))))
+        lines.append(" ".join(comment_text(finding)))
+    for finding, where in moved:
+        lines.append(" ".join(comment_text(finding, where=where)))
+    if left_out:
+        lines.append(_left_out_text(left_out))
+    reasons: dict[str, tuple[Finding, str]] = {}
+    for finding in shown:
+        if finding.why and finding.rule not in reasons:
+            reasons[finding.rule] = (finding, finding.why)
+    for finding, why in reasons.values():
+        lines.append(f"Hvorfor {finding.title or finding.rule} ({finding.code}): {why}")
     return lines
-
-
-def _explain(finding: Finding, explained: set[tuple[str, str]]) -> bool:
-    """Whether this comment gives the finding's reason in full: only the first (in document
-    order) with this rule and reason does; the caller goes through comments in that order."""
-    key = (finding.rule, finding.why)
-    if key in explained:
-        return False
-    explained.add(key)
-    return True
 
 
 def is_replaceable(finding: Finding) -> bool:
     """True when ``--suggest`` may turn the finding into a tracked change: its rule offers exact
     replacements and the suggestion is one plain alternative (not "a / b", "a eller b", "(…)")."""
     suggestion = (finding.suggestion or "").strip()
+    # "" (not None) is a deletion: a "(slet)" phrase with the space or comma that goes with it
+    deletion = finding.suggestion == ""
     return (
         finding.rule in REPLACEABLE_RULES
         and finding.located
         and bool(finding.text)
-        and bool(suggestion)
+        and (bool(suggestion) or deletion)
         and _ALTERNATIVES.search(suggestion) is None
     )
 
@@ -377,6 +445,12 @@ class _Span:
     anchor_start: etree._Element | None = None
     anchor_end: etree._Element | None = None
     pieces: list[etree._Element] = field(default_factory=list)
+    #: False for a finding that gets no comment of its own: a further occurrence of a rule in
+    #: the paragraph (named in the first one's comment) or words inside a wider finding (named
+    #: in its comment). Its tracked change, if any, is still made.
+    comment: bool = True
+    more: list[Finding] = field(default_factory=list)  # further occurrences named in the comment
+    inside: list[Finding] = field(default_factory=list)  # findings within its words
 
 
 class _Story:
@@ -710,6 +784,13 @@ class _Editor:
                     if child.tag == W_T:
                         child.tag = W_DELTEXT
             dels.append(wrapper)
+        for wrapper in dels:
+            self.del_to_first[wrapper] = dels[0]
+        if not span.replacement:
+            # A deletion only: a comment that starts or ends inside it covers the deletions.
+            for wrapper in dels:
+                self.del_to_ins[wrapper] = dels[-1]
+            return True
         ins = dels[-1].makeelement(W_INS, {W_ID: self.ids.take(), **revision})
         run = ins.makeelement(W_R, {})
         rpr = pieces[0].find(W_RPR)
@@ -833,6 +914,8 @@ def annotate_file(
     *,
     suggest: bool = False,
     date: datetime | None = None,
+    level: Severity = Severity.INFO,
+    gather: bool = True,
 ) -> AnnotationResult:
     """Write a copy of the Word letter ``source`` to ``target`` with a comment per finding.
 
@@ -843,6 +926,11 @@ def annotate_file(
     headers, footers and text boxes become comments there too, naming where they belong. Each
     comment names severity and rule; a rule's reason is written out on its first comment only.
     With ``suggest``, findings of ``REPLACEABLE_RULES`` become tracked changes.
+    Findings below ``level`` (``--annotate-level``) get no comment and no tracked change; the
+    summary counts them and says how to see them. A rule's further findings in one paragraph
+    are listed in its first comment there, and findings inside a wider finding's words (a long
+    sentence) in that one's comment; each keeps its tracked change (``gather=False``: one
+    comment per finding, for tests of where comments go).
     ``date`` stamps comments and revisions (default: now, UTC). The copy is written to a
     temporary file beside ``target`` and renamed into place; ``source`` is never written.
     Raises ``LetterError`` when the source is not a Word file or the target is the source.
@@ -858,7 +946,7 @@ def annotate_file(
     with open_package(source) as package:
         main = package.main_document
         replace, add = _annotate_package(
-            package, main, document, findings, readability, suggest, stamp, result
+            package, main, document, findings, readability, suggest, stamp, result, level, gather
         )
     _write_atomically(source, target, replace, add)
     return result
@@ -873,6 +961,8 @@ def _annotate_package(
     suggest: bool,
     stamp: str,
     result: AnnotationResult,
+    level: Severity = Severity.INFO,
+    gather: bool = True,
 ) -> tuple[dict[str, bytes], list[tuple[str, bytes]]]:
     main_bytes = package.read(main)
     story = _Story(parse_xml(main_bytes, main), has_fields=b"fldChar" in main_bytes)
@@ -892,8 +982,10 @@ def _annotate_package(
 
     spans: list[_Span] = []
     whole: list[Finding] = []
-    moved: list[tuple[Finding, BlockKind | None]] = []
-    for finding in findings:
+    moved: list[tuple[Finding, str]] = []
+    shown = [f for f in findings if f.severity.rank >= level.rank]
+    left_out = [f for f in findings if f.severity.rank < level.rank]
+    for finding in shown:
         if not finding.located:
             whole.append(finding)
             continue
@@ -902,7 +994,7 @@ def _annotate_package(
             result.unanchored.append(Unanchored(finding, "Afsnittet findes ikke i brevet."))
             continue
         if block.story != main or block.kind not in MAIN_TEXT_KINDS:
-            moved.append((finding, block.kind))
+            moved.append((finding, _where(finding, block.kind)))
             continue
         start, end = finding.start, finding.end
         assert start is not None and end is not None
@@ -922,31 +1014,26 @@ def _annotate_package(
         ):
             result.widened.append(finding)
         spans.append(span)
+    if gather:
+        _gather(spans)
 
-    # The summary and the relocated findings go on the first paragraph that has text.
-    extra: list[tuple[Finding | None, str | None]] = []
-    if readability is not None or whole:
-        extra.append((None, None))
-    for finding, kind in moved:
-        extra.append((finding, _where(finding, kind)))
-    if extra:
-        home = _first_paragraph(story, document, main)
-        for finding, where in extra:
-            if home is None:
-                reason = "Brevet har intet afsnit med tekst at sætte kommentaren på."
-                for item in whole if finding is None else [finding]:
-                    result.unanchored.append(Unanchored(item, reason))
-                continue
+    # The summary goes on the subject line (else the first line of the body); the findings of
+    # headers, footers and text boxes are lines in it.
+    if readability is not None or whole or moved or left_out or any(f.why for f in shown):
+        home = _home_paragraph(story, document, main)
+        if home is None:
+            reason = "Brevet har intet afsnit med tekst at sætte kommentaren på."
+            for item in [*whole, *(f for f, _ in moved)]:
+                result.unanchored.append(Unanchored(item, reason))
+        else:
             block, start, end = home
-            span = _make_span(story, block, start, end, finding, own=False)
-            assert not isinstance(span, str)  # _first_paragraph only returns spans that resolve
-            span.where = where
+            span = _make_span(story, block, start, end, None, own=False)
+            assert not isinstance(span, str)  # _home_paragraph only returns spans that resolve
             spans.append(span)
-            if finding is None:
-                result.summary = True
-            else:
-                result.relocated += 1
+            result.summary = True
+            result.relocated = len(moved)
 
+    spans = [s for s in spans if s.comment or s.replacement is not None]
     if not spans:
         return {}, []
 
@@ -958,11 +1045,18 @@ def _annotate_package(
             if span.replacement is not None and editor.suggest(span, taken):
                 result.suggestions += 1
 
-    comment_ids = [ids.take() for _ in spans]
-    starts = [editor.anchor(span, cid) for span, cid in zip(spans, comment_ids, strict=True)]
-    _write_texts(story, spans, starts, readability, whole, findings)
+    commented = [s for s in spans if s.comment]
+    comment_ids = [ids.take() for _ in commented]
+    for span, comment_id in zip(commented, comment_ids, strict=True):
+        editor.anchor(span, comment_id)
+        if span.finding is None:
+            span.lines = _summary_text(readability, whole, findings, moved, shown, left_out)
+        else:
+            span.lines = comment_text(
+                span.finding, words=span.words, more=span.more, inside=span.inside
+            )
     comments_root, comments_name, is_new = _comments_root(package, comments_part)
-    for span, comment_id in zip(spans, comment_ids, strict=True):
+    for span, comment_id in zip(commented, comment_ids, strict=True):
         _comment_element(comments_root, comment_id, span.lines, stamp)
         result.comments += 1
 
@@ -976,30 +1070,72 @@ def _annotate_package(
     return replace, add
 
 
-def _write_texts(
-    story: _Story,
-    spans: Sequence[_Span],
-    starts: Sequence[etree._Element],
-    readability: Readability | None,
-    whole: Sequence[Finding],
-    findings: Sequence[Finding],
-) -> None:
-    """Write every span's comment, going through them in document order (the order of their
-    range starts, as Word lists comments), so a rule's reason is given in full on the first
-    comment a reader meets and later ones point back to it."""
-    position = {element: n for n, element in enumerate(story.root.iter(W_CSTART))}
-    explained: set[tuple[str, str]] = set()
-    for number in sorted(range(len(spans)), key=lambda n: (position[starts[n]], n)):
-        span = spans[number]
-        if span.finding is None:
-            span.lines = _summary_text(readability, whole, findings, explained)
-            continue
-        span.lines = comment_text(
-            span.finding,
-            reason=_explain(span.finding, explained),
-            where=span.where,
-            words=span.words,
-        )
+def _gather(spans: Sequence[_Span]) -> None:
+    """One comment per place and rule, so a person can work through the margin: a finding
+    inside a wider one's words (an officialese phrase in a long sentence) is a line of the wider
+    one's comment, and a rule's further findings in a paragraph are named in its first comment
+    there ("Også »Dem«, »Deres« og 3 gange mere i dette afsnit"). Those keep their tracked
+    changes but get no comment of their own."""
+    by_block: dict[int, list[_Span]] = {}
+    for span in spans:
+        assert span.finding is not None
+        by_block.setdefault(span.finding.block, []).append(span)  # type: ignore[arg-type]
+    for block_spans in by_block.values():
+        block_spans.sort(key=lambda s: (s.finding.start, -s.finding.end))  # type: ignore[union-attr]
+        for span in block_spans:
+            f = span.finding
+            assert f is not None and f.start is not None and f.end is not None
+            wider = [
+                o
+                for o in block_spans
+                if o is not span
+                and o.finding.start <= f.start  # type: ignore[union-attr,operator]
+                and f.end <= o.finding.end  # type: ignore[union-attr,operator]
+                and (o.finding.end - o.finding.start) > (f.end - f.start)  # type: ignore[union-attr,operator]
+            ]
+            # Only a finding at least as severe holds it: an error keeps a comment of its own.
+            wider = [o for o in wider if o.finding.severity.rank >= f.severity.rank]  # type: ignore[union-attr]
+            if wider:
+                # the widest holds it (a long sentence rather than a passive inside it)
+                outer = max(wider, key=lambda o: o.finding.end - o.finding.start)  # type: ignore[union-attr,operator]
+                outer.inside.append(f)
+                span.comment = False
+        first: dict[str, _Span] = {}
+        for span in block_spans:
+            if not span.comment:
+                continue
+            rule = span.finding.rule  # type: ignore[union-attr]
+            if rule in first:
+                first[rule].more.append(span.finding)  # type: ignore[arg-type]
+                span.comment = False
+            else:
+                first[rule] = span
+
+
+def _home_paragraph(story: _Story, document: Document, main: str) -> tuple[Block, int, int] | None:
+    """The paragraph the summary comment goes on: the subject line, else the first line of the
+    body, where the reader starts reading the letter; never the address block or the citizen's
+    name, which a caseworker replaces (and which a window envelope shows). A paragraph the
+    summary's mark cannot sit in (see ``_first_paragraph``) is passed over; without a subject
+    or body the first paragraph with text outside content controls is used."""
+    for part in (LetterPart.SUBJECT, LetterPart.BODY):
+        for block in document.blocks:
+            if (
+                block.part != part
+                or block.story != main
+                or block.kind not in MAIN_TEXT_KINDS
+                or not block.text.strip()
+            ):
+                continue
+            start = len(block.text) - len(block.text.lstrip())
+            end = len(block.text.rstrip())
+            located = _block_span(story, block, start, end)
+            if isinstance(located, str):
+                continue
+            paragraph = next(story.runs[located[0][0][0]].iterancestors(W_P), None)
+            if paragraph is not None and next(paragraph.iterancestors(W_SDT), None) is None:
+                return block, start, end
+    return _first_paragraph(story, document, main)
 
 
 def _first_paragraph(story: _Story, document: Document, main: str) -> tuple[Block, int, int] | None:

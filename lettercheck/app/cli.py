@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 FORMATS = ("text", "json", "sarif", "github")
 SEVERITIES = ("info", "warning", "error")
+#: ``--annotate-level``: the Danish severity words, spelled without "å" so they type anywhere.
+ANNOTATE_LEVELS = ("fejl", "advarsel", "raad")
+_LEVEL_SEVERITY = {"fejl": "error", "advarsel": "warning", "raad": "info"}
 #: Below this many files a progress bar is more noise than help.
 PROGRESS_MIN_FILES = 5
 
@@ -265,6 +268,34 @@ def main() -> None:
 @click.option(
     "--progress/--no-progress", default=None, help="Statuslinje.  [standard: i en terminal]"
 )
+# -- issue 13: options users bring from ruff, Vale and proselint --------------------------------
+@click.option(
+    "--annotate-level",
+    type=click.Choice(ANNOTATE_LEVELS),
+    default="advarsel",
+    show_default=True,
+    help="Med --annotate: skriv kun fund med denne alvor eller højere i kopierne (raad: alle).",
+)
+@click.option(
+    "--select",
+    "select_rules",
+    metavar="REGLER",
+    help="Kun disse regler: koder, navne eller kodestarter adskilt af komma (fx LC3,de-form).",
+)
+@click.option(
+    "--ignore",
+    "ignore_rules",
+    metavar="REGLER",
+    help="Ikke disse regler (koder, navne eller kodestarter adskilt af komma).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FIL",
+    help="Brug denne konfiguration (.lettercheck.toml eller pyproject.toml) for alle breve.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Kun fund og fejl; ingen opsummering.")
 @_holding_stop_signals
 def check_command(
     paths: tuple[Path, ...],
@@ -279,15 +310,29 @@ def check_command(
     write_baseline: Path | None,
     follow_symlinks: bool,
     progress: bool | None,
+    annotate_level: str,
+    select_rules: str | None,
+    ignore_rules: str | None,
+    config_file: Path | None,
+    quiet: bool,
     stop: StopSignals,
 ) -> None:
-    """Kontrollér breve: STI... er filer eller mapper (der søges i undermapper)."""
+    """Kontrollér breve: STI... er filer eller mapper (der søges i undermapper); - læser et
+    brev som tekst fra standard input."""
     from lettercheck.app.files import find_letters
     from lettercheck.app.pipeline import WORD_SUFFIXES, Job, job_error, run_job
     from lettercheck.app.runner import default_jobs, run
     from lettercheck.model.findings import Severity
 
+    stdin_letter = None
+    if "-" in (str(p) for p in paths):
+        if len(paths) > 1:
+            raise click.UsageError("- (brevet fra standard input) kan ikke bruges med andre stier.")
+        stdin_letter = _read_stdin_letter()
+        paths = (stdin_letter,)
     _require_paths(paths, "lettercheck breve/")
+    extras = _Extras(quiet=quiet, annotate_dir=annotate_dir, stdin_letter=stdin_letter)
+    rule_options = _rule_options(select_rules, ignore_rules, config_file)
     if (suggest or force) and annotate_dir is None:
         raise click.UsageError("--suggest og --force bruges sammen med --annotate MAPPE.")
     if annotate_dir is not None:
@@ -319,6 +364,8 @@ def check_command(
         stop.check()
         found.append(one)
     configured = _load_configs(paths[0], [f.path for f in found])
+    if config_file is not None:
+        configured = rule_options["configured"]
     found, left_out = _not_excluded(found, paths)
     _require_letters(found, paths, left_out)
     inputs = {_real(f.path) for f in found}
@@ -335,6 +382,10 @@ def check_command(
             annotate_to=_annotation_target(annotate_dir, f.path, f.root) if annotate_dir else None,
             suggest=suggest,
             force=force,
+            level=Severity(_LEVEL_SEVERITY[annotate_level]),
+            config_file=config_file,
+            select=rule_options["select"],
+            ignore=rule_options["ignore"],
         )
         for f in found
     ]
@@ -362,7 +413,7 @@ def check_command(
             stop.check()
 
         results = run(jobs_list, jobs or default_jobs(), run_job, on_done, on_error=job_error)
-        _check_and_exit(results, fmt, output, severity, baseline, write_baseline, bar, stop)
+        _check_and_exit(results, fmt, output, severity, baseline, write_baseline, bar, stop, extras)
 
 
 def _load_configs(first: Path, letters: Sequence[Path]):
@@ -390,10 +441,12 @@ def _progress_wanted() -> bool:
     return sys.stderr.isatty() and not piped
 
 
-def _check_and_exit(results, fmt, output, severity, baseline, write_baseline, bar, stop) -> None:
+def _check_and_exit(
+    results, fmt, output, severity, baseline, write_baseline, bar, stop, extras=None
+) -> None:
     try:
         stop.check()  # a signal that came while the run was being set up
-        _finish(results, fmt, output, severity, baseline, write_baseline, bar)
+        _finish(results, fmt, output, severity, baseline, write_baseline, bar, extras)
     except KeyboardInterrupt:
         # Ctrl-C or SIGTERM: stop the workers (each finishes the letter in hand, so no annotated
         # copy is left half-written) and say so in one line instead of a traceback.
@@ -414,8 +467,9 @@ def _check_and_exit(results, fmt, output, severity, baseline, write_baseline, ba
         sys.exit(2)
 
 
-def _finish(results, fmt, output, severity, baseline, write_baseline, bar) -> None:
+def _finish(results, fmt, output, severity, baseline, write_baseline, bar, extras=None) -> None:
     """Report the results (or write the baseline) and exit with the report's exit code."""
+    extras = extras or _Extras()
     if write_baseline is not None:
         from lettercheck.reporters import baseline as baseline_module
 
@@ -423,6 +477,7 @@ def _finish(results, fmt, output, severity, baseline, write_baseline, bar) -> No
         baseline_module.write(write_baseline, results)
         click.echo(f"Baseline skrevet: {write_baseline} ({_letters(len(results))})", err=True)
         sys.exit(2 if any(r.error for r in results) else 0)
+    known = None
     if baseline is not None:
         from lettercheck.reporters import baseline as baseline_module
 
@@ -432,13 +487,96 @@ def _finish(results, fmt, output, severity, baseline, write_baseline, bar) -> No
             click.echo(f"lettercheck: {error}", err=True)
             sys.exit(2)
         results = (known.filter(result) for result in results)
+    results = extras.watch(results)
 
     if bar.bar is not None and fmt == "text" and output is None:
         # The text report goes to the terminal the bar is drawn on: finish the bar first.
         results = list(results)
         bar.close()
-    exit_code = _report(results, fmt, output, severity, colour=_colour(output))
+    exit_code = _report(
+        results,
+        fmt,
+        output,
+        severity,
+        colour=_colour(output),
+        quiet=extras.quiet,
+        hidden=(lambda: known.suppressed) if known is not None else None,
+    )
+    if not extras.quiet:
+        extras.say_written(output)
     sys.exit(exit_code)
+
+
+class _Extras:
+    """What issue 13's options add to a check run: ``--quiet``, the line saying how many
+    copies were written and where, and ``-`` (a letter from standard input, checked as a
+    temporary .txt file and named ``-`` in the report)."""
+
+    def __init__(
+        self,
+        quiet: bool = False,
+        annotate_dir: Path | None = None,
+        stdin_letter: Path | None = None,
+    ) -> None:
+        self.quiet = quiet
+        self.annotate_dir = annotate_dir
+        self.stdin_letter = stdin_letter
+        self.copies = 0
+
+    def watch(self, results):  # type: ignore[no-untyped-def]
+        from lettercheck.app.pipeline import WORD_SUFFIXES
+
+        for result in results:
+            if self.stdin_letter is not None and result.path == self.stdin_letter:
+                result.path = Path("-")
+            if (
+                self.annotate_dir is not None
+                and result.error is None
+                and result.path.suffix.lower() in WORD_SUFFIXES
+            ):
+                self.copies += 1
+            yield result
+
+    def say_written(self, output: Path | None) -> None:
+        """One line on stderr: "12 kommenterede kopier skrevet i kommenteret/"; "Rapport
+        skrevet i rapport.json"."""
+        if self.annotate_dir is not None:
+            noun = "kommenteret kopi" if self.copies == 1 else "kommenterede kopier"
+            folder = str(self.annotate_dir).rstrip("/") + "/"
+            click.echo(f"{self.copies} {noun} skrevet i {folder}", err=True)
+        if output is not None:
+            click.echo(f"Rapport skrevet i {output}", err=True)
+
+
+def _read_stdin_letter() -> Path:
+    """``lettercheck -``: standard input as a text letter, in a temporary .txt file (removed
+    when the process ends)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="lettercheck-stdin-"))
+    atexit.register(shutil.rmtree, folder, True)
+    data = sys.stdin.buffer.read()
+    letter = folder / "brev.txt"
+    letter.write_bytes(data)
+    return letter
+
+
+def _rule_options(select: str | None, ignore: str | None, config_file: Path | None) -> dict:
+    """``--select``, ``--ignore`` and ``--config`` checked before any letter is read: a name
+    that names no rule or a broken file is one line and exit 2."""
+    from lettercheck.engine.config import ConfigError, load_config_file, parse_selectors
+
+    try:
+        return {
+            "select": parse_selectors(select, "--select") if select is not None else None,
+            "ignore": parse_selectors(ignore, "--ignore") if ignore else (),
+            "configured": load_config_file(config_file) if config_file is not None else None,
+        }
+    except ConfigError as error:
+        click.echo(f"lettercheck: {error}", err=True)
+        sys.exit(2)
 
 
 @main.command("rules")
@@ -470,7 +608,7 @@ def explain_command(rule: str) -> None:
     if found is None:
         import difflib
 
-        known = [r.name for r in ruleset] + [r.code for r in ruleset]
+        known = [r.name for r in ruleset] + [r.danish for r in ruleset] + [r.code for r in ruleset]
         close = difflib.get_close_matches(rule, known, n=1, cutoff=0.6)
         hint = f" Mente du '{close[0]}'?" if close else ""
         raise click.UsageError(
@@ -699,9 +837,20 @@ class _Progress:
         self.close()
 
 
-def _report(results, fmt: str, output: Path | None, fail_on, *, colour: bool) -> int:
+def _report(
+    results,
+    fmt: str,
+    output: Path | None,
+    fail_on,
+    *,
+    colour: bool,
+    quiet: bool = False,
+    hidden=None,
+) -> int:
     """Write the report and return the exit code. Text streams letter by letter; the other formats
-    need the whole run, so only those keep every result."""
+    need the whole run, so only those keep every result. ``quiet``: the text report has only
+    the letters with findings or errors and no summary. ``hidden``: how many findings the
+    baseline hid, asked for once the results are read (the text summary says it)."""
     from lettercheck.reporters.summary import Summary
 
     summary = Summary(fail_on=fail_on)
@@ -713,10 +862,16 @@ def _report(results, fmt: str, output: Path | None, fail_on, *, colour: bool) ->
         with _open_output(output) as out:
             for result in results:
                 summary.add(result)
-                out.write(text.render_file(result, colour=colour))
+                if not quiet or result.findings or result.error:
+                    out.write(text.render_file(result, colour=colour))
                 if result.readability is None and len(unreadable) < 1000:
                     unreadable.append(result.path)
-            out.write(text.render_summary(summary))
+            if quiet:
+                return summary.exit_code
+            rendered = text.render_summary(summary)
+            if hidden is not None:
+                rendered = rendered.rstrip("\n") + f" · {hidden()} skjult af baselinen\n"
+            out.write(rendered)
             if unreadable and summary.files > 1:
                 out.write(text.render_unreadable(unreadable))
         return summary.exit_code

@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lettercheck.model.document import Document, LetterError, os_reason, out_of_space
-from lettercheck.model.findings import FileResult
+from lettercheck.model.findings import FileResult, Severity
 
 #: File types lettercheck reads. ``.doc`` is listed so that a folder of old letters tells the user
 #: what to do with them instead of passing over them in silence.
 WORD_SUFFIXES = frozenset({".docx", ".dotx", ".docm", ".dotm"})
-TEXT_SUFFIXES = frozenset({".txt", ".md"})
+# The reader's text suffixes (word.reader.TEXT_SUFFIXES): a file named on the command line and one
+# found in a folder are checked or skipped alike.
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 SUPPORTED_SUFFIXES = WORD_SUFFIXES | TEXT_SUFFIXES | {".doc", ".dot"}
 #: Most characters of text a letter may have. A long letter is ~20,000; a million-character
 #: paragraph is checked in seconds, but a crafted file of tens of millions would cost minutes and
@@ -38,6 +40,13 @@ class Job:
     annotate_to: Path | None = None
     suggest: bool = False
     force: bool = False
+    #: the least severity written into the annotated copy (``--annotate-level``); the summary
+    #: comment counts the rest
+    level: Severity = Severity.INFO
+    #: ``--config FILE``, ``--select`` and ``--ignore`` (issue 13 §5)
+    config_file: Path | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -135,7 +144,7 @@ def run_job(job: Job) -> FileResult:
         # Test hook (tests/test_hostile_fs.py): die the way a segfault in a C extension or the OOM
         # killer ends a worker, without a Python exception, to test that only this file fails.
         os._exit(70)
-    checked = check_file(job.path)
+    checked = check_file(job.path, _job_config(job))
     if job.annotate_to is None or checked.document is None:
         return checked.result
     from lettercheck.annotate.write import WORD_FORMATS, annotate_file
@@ -169,6 +178,7 @@ def run_job(job: Job) -> FileResult:
                 checked.result.findings,
                 checked.result.readability,
                 suggest=job.suggest,
+                level=job.level,
             )
     except LetterError as error:
         checked.result.error = str(error)
@@ -221,6 +231,20 @@ def _deliver(signum: int, handler) -> None:
         if signum == signal.SIGINT:
             raise KeyboardInterrupt
         os.kill(os.getpid(), signum)  # the default action: end the process
+
+
+def _job_config(job: Job):  # type: ignore[no-untyped-def]
+    """The configuration for the job's letter: ``--config FILE`` or the one found beside it, with
+    the command line's ``--select``/``--ignore``; None (found per letter) when neither is given."""
+    if job.config_file is None and job.select is None and not job.ignore:
+        return None
+    from lettercheck.engine.config import ConfigError, load_config, load_config_file, with_rules
+
+    try:
+        base = load_config_file(job.config_file) if job.config_file else load_config(job.path)
+    except ConfigError:
+        return None  # the CLI checked it before any letter; check_file reports it per letter
+    return with_rules(base, job.select, job.ignore)
 
 
 def job_error(job: Job, message: str) -> FileResult:

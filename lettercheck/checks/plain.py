@@ -121,6 +121,8 @@ def _s_passive_infinitive(token: Token, options: Mapping[str, Any]) -> str | Non
         return None  # the s-passive adds -s to an infinitive, and Danish infinitives end in a vowel
     if _lemma(word) not in (stem, _lemma(stem)) or not is_verb(stem):
         return None
+    if token.text[:1].isupper() and not _sentence_start(token):
+        return None  # a name's genitive ("Dansk Folkepartis byrådsgruppe"), not a passive
     previous = token.nbor(-1).lower_ if token.i > 0 else ""
     if previous in options.get("genitive-before", ()):
         return None  # "en ydelses størrelse": a noun's genitive after an article
@@ -159,6 +161,45 @@ def _to_us(doc: Doc, i: int, options: Mapping[str, Any]) -> bool:
                 after = doc[k + 2].lower_  # "til din sagsbehandler"
             return sender(after)
     return False
+
+
+def _agent(doc: Doc, i: int, options: Mapping[str, Any]) -> str | None:
+    """Who acts in a passive, when the sentence names them with "af" right after it: "bestilles
+    af skolen" -> "skolen", "blive kontaktet af din sagsbehandler" -> "din sagsbehandler". Not
+    "af hensyn til", "af og til"; at most four words, up to punctuation or a clause word."""
+    k = i + 1
+    if k < len(doc) and doc[k].lower_ in options.get("between", ()):
+        k += 1
+    if k >= len(doc) - 1 or doc[k].lower_ != "af":
+        return None
+    words: list[str] = []
+    for token in doc[k + 1 : k + 5]:
+        if not token.is_alpha or token.lower_ in options.get("agent-stops", ()):
+            break
+        words.append(token.text)
+    if not words or words[0].lower() in options.get("not-agents", ()):
+        return None
+    return " ".join(words)
+
+
+def _reader_acts(doc: Doc, i: int, infinitive: str, options: Mapping[str, Any]) -> str | None:
+    """The active of a passive that tells the reader what to do: a modal before it and a verb
+    the citizen does ("Afbud skal gives" -> "du skal give afbud", "Der skal søges om" -> "du
+    skal søge"), naming the sentence's subject when it opens the sentence. None otherwise."""
+    if i == 0 or doc[i - 1].lower_ not in options.get("instruction-modals", ()):
+        return None
+    if infinitive not in options.get("citizen-verbs", ()):
+        return None
+    active = f"du {doc[i - 1].lower_} {infinitive}"
+    if i >= 2:
+        subject = doc[i - 2]
+        if (
+            subject.is_alpha
+            and _sentence_start(subject)
+            and subject.lower_ not in options.get("not-subjects", ())
+        ):
+            active += f" {subject.lower_}"
+    return active
 
 
 def _participle(token: Token, options: Mapping[str, Any]) -> bool:
@@ -203,10 +244,18 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
             if infinitive is not None:
                 start = token.idx
                 suggestion = None
-                # "Spørgsmål kan rettes til undertegnede": the citizen acts, not we.
+                # Who acts: the one named with "af"; the reader, when the sentence tells them
+                # what to do ("Spørgsmål kan rettes til undertegnede", "Afbud skal gives");
+                # else we, the authority.
+                agent = _agent(doc, token.i, options)
+                reader = _reader_acts(doc, token.i, infinitive, options)
                 active = f"vi {present(infinitive)}"
-                if _to_us(doc, token.i, options):
+                if agent is not None:
+                    active = f"{agent} {present(infinitive)}"
+                elif _to_us(doc, token.i, options):
                     active = f"du {doc[token.i - 1].lower_} {infinitive}"  # "du kan rette"
+                elif reader is not None:
+                    active = reader
                 previous = token.nbor(-1) if token.i > 0 else None
                 if (
                     previous is not None
@@ -214,8 +263,10 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                     and _clause_start(previous)
                 ):
                     start = previous.idx
-                    suggestion = active
-                    if previous.text[:1].isupper():
+                    # A drop-in replacement only when we act: an agent or the reader must be
+                    # moved into the sentence, which is a rewrite (advice in the message).
+                    suggestion = active if active.startswith("vi ") else None
+                    if suggestion is not None and previous.text[:1].isupper():
                         suggestion = suggestion.capitalize()
                 end = token.idx + len(token.text)
                 yield Hit(
@@ -232,11 +283,12 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                 if _participle(follower, options):
                     # "blive indkaldt" -> "vi indkalder", when the lemma table knows the verb
                     verb = follower.lemma_
+                    who = _agent(doc, follower.i, options) or "vi"
                     if token.lower_ in ("blev", "blevet"):
                         # "blev bevilget", "er blevet godkendt": done, so "vi har bevilget"
-                        active = f"vi har {follower.lower_}"
+                        active = f"{who} har {follower.lower_}"
                     else:
-                        active = f"vi {present(verb)}" if verb.endswith("e") else "vi har …"
+                        active = f"{who} {present(verb)}" if verb.endswith("e") else f"{who} har …"
                     yield Hit(
                         block.index,
                         token.idx,
@@ -281,6 +333,7 @@ def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
     fillers = set(options.get("fillers", ()))
     objects = set(options.get("objects", ()))
     drop_after = set(options.get("drop-after", ()))
+    advice_after = set(options.get("advice-after", ()))
     suffixes = tuple(options.get("suffixes", ()))
     for block, doc in _main_blocks(analysis):
         for token in doc:
@@ -304,6 +357,10 @@ def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
                         # as advice and nothing replaces the words.
                         in_present = token.lower_.endswith("r") and " " not in verb
                         form = present(verb) if in_present else None
+                    if end_token is not follower and end_token.lower_ in advice_after:
+                        # "træffe afgørelse om ophør" -> "afgøre ophør" is not Danish: without
+                        # its preposition the object needs a rewrite ("afgøre, om …"): advice.
+                        form = None
                     if form is not None and token.text[:1].isupper():
                         form = form[:1].upper() + form[1:]
                     advice = " ".join([form or verb, *kept])

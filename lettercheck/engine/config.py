@@ -5,7 +5,8 @@ letter's folder, so a folder of old templates can carry its own rules next to th
 about. In one folder ``.lettercheck.toml`` wins over pyproject.toml (a pyproject.toml without a
 ``[tool.lettercheck]`` table does not count). Keys (``.lettercheck.toml`` has them at top level)::
 
-    select = ["LC1", "officialese"]        # only these rules (code, name or code prefix)
+    select = ["LC1", "officialese"]        # only these rules (code, name, Danish name such as
+                                           # "kancellisprog", or code prefix)
     ignore = ["LC3", "long-word"]          # never these
     severity = { passive-voice = "warning" }
     lix-limit = 40                         # lix-too-high fires above this
@@ -133,7 +134,8 @@ class Config:
         best: tuple[int, Severity] | None = None
         for selector, severity in self.severity:
             if _selects(selector, rule):
-                specificity = 99 if selector in (rule.name, rule.code) else len(selector)
+                exact = selector in (rule.name, rule.code) or _selects_by_name(selector, rule)
+                specificity = 99 if exact else len(selector)
                 if best is None or specificity > best[0]:
                     best = (specificity, severity)
         return best[1] if best else rule.severity
@@ -150,12 +152,21 @@ class Config:
 
 
 def _selects(selector: str, rule: Rule) -> bool:
-    """A selector names a rule by name, code, or code prefix ("LC3")."""
+    """A selector names a rule by name, Danish name ("kancellisprog", also without æøå), code,
+    or code prefix ("LC3")."""
+    from lettercheck.engine.ruleset import fold
+
     selector = selector.strip()
-    if selector == rule.name:
+    if selector == rule.name or fold(selector) == fold(rule.danish):
         return True
     upper = selector.upper()
     return upper.startswith("LC") and rule.code.startswith(upper)
+
+
+def _selects_by_name(selector: str, rule: Rule) -> bool:
+    from lettercheck.engine.ruleset import fold
+
+    return fold(selector) == fold(rule.danish)
 
 
 def _path_matches(relative: str, pattern: str) -> bool:
@@ -191,6 +202,47 @@ def load_config(path: Path | str | None = None) -> Config:
     config = _find_config(folder)
     _CONFIG_CACHE[folder] = config
     return config
+
+
+def load_config_file(path: Path | str) -> Config:
+    """The configuration in ``path`` (``--config FILE``): a ``pyproject.toml`` (its
+    ``[tool.lettercheck]`` table) or any other TOML file with the keys at top level."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: findes ikke. Tjek stien til --config.")
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("lettercheck", {})
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: [tool.lettercheck] skal være en tabel")
+    return parse_config(data, path)
+
+
+def with_rules(
+    config: Config, select: tuple[str, ...] | None = None, ignore: tuple[str, ...] = ()
+) -> Config:
+    """``config`` with the command line's ``--select`` (replacing the file's) and ``--ignore``
+    (added to the file's), as ruff combines them."""
+    import dataclasses
+
+    if select is None and not ignore:
+        return config
+    return dataclasses.replace(
+        config,
+        select=select if select is not None else config.select,
+        ignore=(*config.ignore, *ignore),
+        _cache={},
+    )
+
+
+def parse_selectors(text: str, option: str) -> tuple[str, ...]:
+    """``--select LC3,de-form`` as a tuple of selectors, each naming at least one rule."""
+    rules = _ruleset()
+    selectors = tuple(s.strip() for s in text.split(",") if s.strip())
+    for selector in selectors:
+        if rules is not None and not rules.matching(selector):
+            raise ConfigError(f"{option}: ingen regel hedder eller har koden '{selector}'")
+    return selectors
 
 
 def _find_config(folder: Path) -> Config:

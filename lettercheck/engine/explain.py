@@ -43,16 +43,21 @@ def _example(text: str) -> str:
 
 
 def rules_table(ruleset: RuleSet | None = None) -> str:
-    """One line per rule: code, name, Danish title, severity and the message's first words."""
+    """One line per rule: code, Danish name, English name, Danish title, severity and the
+    message's first words. Either name (or the code) selects the rule."""
     ruleset = ruleset or load_rules()
     width = max(len(r.name) for r in ruleset)
+    danish_width = max(len(r.danish) for r in ruleset)
     title_width = max(len(r.title) for r in ruleset)
-    lines = [f"{'kode':<6} {'navn':<{width}} {'titel':<{title_width}} {'alvor':<8} besked"]
+    lines = [
+        f"{'kode':<6} {'dansk navn':<{danish_width}} {'engelsk navn':<{width}} "
+        f"{'titel':<{title_width}} {'alvor':<8} besked"
+    ]
     for rule in sorted(ruleset, key=lambda r: r.code):
-        message = _one_line(rule.format_message("…", "…"), 60)
+        message = _one_line(rule.format_message("…", "…"), 50)
         lines.append(
-            f"{rule.code:<6} {rule.name:<{width}} {rule.title:<{title_width}} "
-            f"{_severity(rule):<8} {message}"
+            f"{rule.code:<6} {rule.danish:<{danish_width}} {rule.name:<{width}} "
+            f"{rule.title:<{title_width}} {_severity(rule):<8} {message}"
         )
     return "\n".join(lines)
 
@@ -89,7 +94,8 @@ _WHERE_DA = {
 def explain_text(rule: Rule) -> str:
     """What a rule checks, why (with its source), a bad and a better example, and its options."""
     lines = [
-        f"{rule.code} {rule.name}: {rule.title} ({_severity(rule)})",
+        f"{rule.code} {rule.danish}: {rule.title} ({_severity(rule)})",
+        f"Navne: {rule.code}, {rule.danish} eller {rule.name}",
         "",
         f"Hvad: {rule.format_message('…', '…')}",
         f"Hvorfor: {' '.join(rule.why.split())}",
@@ -142,7 +148,7 @@ def explain_text(rule: Rule) -> str:
         lines.append(
             "Viger for: " + ", ".join(rule.gives_way_to) + " (ingen bemærkning på de samme ord)"
         )
-    lines.append(f"Slå fra i et brev: kommentar »lettercheck: ignore {rule.name} <grund>«")
+    lines.append(f"Slå fra i et brev: kommentar »lettercheck: ignore {rule.danish} <grund>«")
     lines.append(f"Defineret i: {rule.source}")
     return "\n".join(lines)
 

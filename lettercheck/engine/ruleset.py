@@ -17,6 +17,10 @@ line):
 ``code``      stable code, unique: LC1xx structure, LC2xx contact, LC3xx plain language, LC4xx
               readability, LC9xx suppression comments
 ``name``      kebab-case name, unique; part of the JSON contract
+``danish-name`` (every shipped rule has one) the rule's Danish kebab-case name
+              (``kancellisprog``, ``de-form``, ``lang-sætning``), unique; accepted wherever a
+              rule is named (``explain``, config, suppression comments, ``--select``/``--ignore``)
+              beside the code and ``name``, also spelled without æøå (``lang-saetning``)
 ``title``     Danish short name as the reports show it (``De-form``, ``Mangler e-mail``): the
               name is the stable English handle for config and comments, the title is for
               readers (charts, tables, ``explain``); at most 40 characters
@@ -117,6 +121,7 @@ _KEYS = frozenset(
     {
         "code",
         "name",
+        "danish-name",
         "title",
         "severity",
         "message",
@@ -134,9 +139,28 @@ _KEYS = frozenset(
         *KINDS,
     }
 )
-_REQUIRED = ("code", "name", "title", "severity", "message", "why", "example", "better")
+_REQUIRED = (
+    "code",
+    "name",
+    "title",
+    "severity",
+    "message",
+    "why",
+    "example",
+    "better",
+)
 _CODE = re.compile(r"^LC\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_DANISH_NAME = re.compile(r"^[a-zæøå][a-zæøå0-9]*(-[a-zæøå0-9]+)*$")
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def fold(name: str) -> str:
+    """A rule name as looked up: lower case, æøå spelled ae/oe/aa (``lang-sætning`` and
+    ``lang-saetning`` name the same rule, for keyboards and files without æøå)."""
+    return name.strip().lower().translate(_FOLD)
+
+
 _SCOPE_KEYS = frozenset({"kinds", "parts", "exclude-parts"})
 _ENGINE_KINDS = frozenset({"suppression"})
 _REQUIRE_KEYS = (
@@ -225,6 +249,7 @@ class Rule:
 
     code: str
     name: str
+    danish: str  # Danish kebab-case name ("kancellisprog"), accepted wherever ``name`` is
     title: str  # Danish short name for readers ("De-form"); ``name`` is the stable handle
     severity: Severity
     message: str
@@ -264,7 +289,11 @@ class RuleSet:
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
-        self._by_key = {r.name: r for r in self.rules} | {r.code.upper(): r for r in self.rules}
+        self._by_key = (
+            {r.name: r for r in self.rules}
+            | {fold(r.danish): r for r in self.rules}
+            | {r.code.upper(): r for r in self.rules}
+        )
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
@@ -273,9 +302,10 @@ class RuleSet:
         return len(self.rules)
 
     def get(self, name_or_code: str) -> Rule | None:
-        """The rule named ``name_or_code`` (``officialese``) or with that code (``LC302``)."""
+        """The rule named ``name_or_code`` (``officialese``, ``kancellisprog``) or with that code
+        (``LC302``)."""
         key = name_or_code.strip()
-        return self._by_key.get(key) or self._by_key.get(key.upper())
+        return self._by_key.get(key) or self._by_key.get(key.upper()) or self._by_key.get(fold(key))
 
     def matching(self, selector: str) -> list[Rule]:
         """Rules a selector names: a name, a code, or a code prefix ("LC3", "LC30")."""
@@ -294,7 +324,7 @@ class RuleSet:
 
 def _rules_files() -> list[tuple[str, str]]:
     """(display name, text) of every shipped rules/*.yaml, sorted by name."""
-    root = resources.files("lettercheck.rules_data")
+    root = _rules_root()
     files = sorted(
         (
             entry
@@ -307,7 +337,20 @@ def _rules_files() -> list[tuple[str, str]]:
 
 
 def _read_data_file(name: str) -> str:
-    return resources.files("lettercheck.rules_data").joinpath(name).read_text(encoding="utf-8")
+    return _rules_root().joinpath(name).read_text(encoding="utf-8")
+
+
+def _rules_root() -> Any:
+    """Where the rule files are: the rules/ folder beside the package when lettercheck runs from
+    a checkout (``python -m lettercheck`` there imports the checkout's lettercheck/, which has no
+    ``rules_data`` even after ``pip install .``, and an editable install maps it there anyway),
+    else the installed package's ``lettercheck.rules_data`` (setuptools maps rules/ there)."""
+    from pathlib import Path
+
+    beside = Path(__file__).resolve().parents[2] / "rules"
+    if (beside / "plain.yaml").is_file() and (beside / "__init__.py").is_file():
+        return beside
+    return resources.files("lettercheck.rules_data")
 
 
 def import_checks() -> None:
@@ -331,6 +374,7 @@ def parse_rules(files: Iterable[tuple[str, str]]) -> RuleSet:
     rules: list[Rule] = []
     seen_codes: dict[str, str] = {}
     seen_names: dict[str, str] = {}
+    seen_danish: dict[str, str] = {}
     gives_way: list[tuple[Rule, str]] = []  # rules with gives-way-to, and where that key stands
     for filename, text in files:
         for rule, node in _parse_file(filename, text):
@@ -344,8 +388,13 @@ def parse_rules(files: Iterable[tuple[str, str]]) -> RuleSet:
                 raise RuleError(
                     f"{where}: navnet {rule.name} bruges også i {seen_names[rule.name]}"
                 )
+            danish = fold(rule.danish)
+            if danish in seen_danish or (danish in seen_names and danish != rule.name):
+                other = seen_danish.get(danish) or seen_names[danish]
+                raise RuleError(f"{where}: det danske navn {rule.danish} bruges også i {other}")
             seen_codes[rule.code] = where
             seen_names[rule.name] = where
+            seen_danish[danish] = where
             rules.append(rule)
     for rule, where in gives_way:
         for other in rule.gives_way_to:
@@ -444,6 +493,14 @@ def _parse_rule(filename: str, node: Any) -> Rule:
         raise RuleError(
             f"{_where(filename, fields['name'][1])}: navnet '{name}' skal være kebab-case"
         )
+    # Every shipped rule has one (tests/engine/test_rule_examples.py); a rule file of one's own
+    # may leave it out, and the English name serves.
+    danish = text("danish-name") if "danish-name" in fields else name
+    if not _DANISH_NAME.match(danish):
+        raise RuleError(
+            f"{_where(filename, fields['danish-name'][1])}: det danske navn '{danish}' skal være "
+            "kebab-case (små bogstaver og bindestreger)"
+        )
     title = text("title")
     if not title.strip() or len(title) > 40:
         raise RuleError(
@@ -537,6 +594,7 @@ def _parse_rule(filename: str, node: Any) -> Rule:
     return Rule(
         code=code,
         name=name,
+        danish=danish,
         title=title,
         severity=severity,
         message=message,

@@ -68,6 +68,46 @@ def letter_type_of(document: Document, config: Config) -> LetterType:
 # Running
 
 
+#: Words that agree with the noun after them: as an alternative they are advice, never in place.
+_AGREEING = frozenset({"dette", "denne", "disse", "det", "den", "de"})
+#: A phrase table's alternative that means "delete the phrase" (rules/officialese.tsv).
+DELETE = "(slet)"
+
+
+def _deletion(block: Block, start: int, end: int) -> tuple[int, int, str] | None:
+    """The span to delete for a ``(slet)`` phrase at ``[start, end)`` of ``block.text`` and what
+    goes in its place, so spacing and capitals come out right (rules/officialese.tsv's
+    convention), or None when deleting would leave a verb first in a statement ("Hermed er
+    sagen afsluttet"): then it is advice.
+
+    * opening the sentence: the phrase, the space after it and the next word's first letter,
+      replaced by that letter in capitals ("Det bemærkes, at fristen" -> "Fristen");
+    * a clause after a comma at the sentence's end: from the comma ("…, hvilket herved
+      meddeles." -> "….");
+    * otherwise the phrase and the space before it ("Vi meddeler herved, at" -> "Vi meddeler,
+      at")."""
+    from lettercheck.checks.plain import is_verb
+    from lettercheck.language.danish import lemma
+
+    text = block.text
+    before = text[:start].rstrip()
+    after_space = len(text[end:]) - len(text[end:].lstrip(" "))
+    following = text[end + after_space :]
+    if not before or before[-1] in ".!?:":
+        word = following.split(" ", 1)[0].strip(",.;:!?")
+        if not word or not word[0].isalpha():
+            return None
+        if is_verb(lemma(word.lower())) and word.lower() not in ("du", "vi"):
+            return None  # "Hermed er sagen afsluttet": the verb would open the statement
+        new_end = end + after_space + 1
+        return start, new_end, text[new_end - 1].upper()
+    if before.endswith(",") and following[:1] in (".", "!", "?"):
+        return len(before) - 1, end, ""
+    if start > 0 and text[start - 1] == " ":
+        return start - 1, end, ""
+    return None
+
+
 def _in_place(alternative: str, phrase: Phrase, matched: str, lemma: str) -> str | None:
     """The alternative in the form that can replace ``matched`` as it stands, or None.
 
@@ -81,6 +121,8 @@ def _in_place(alternative: str, phrase: Phrase, matched: str, lemma: str) -> str
     """
     if " eller " in alternative or "…" in alternative:
         return None
+    if alternative.lower() in _AGREEING:
+        return None  # "nærværende" -> "dette" must agree with the noun after it ("denne skrivelse")
     from lettercheck.language.danish import lemma as lookup
     from lettercheck.language.danish import present
 
@@ -99,6 +141,10 @@ def _in_place(alternative: str, phrase: Phrase, matched: str, lemma: str) -> str
         ):
             # The present tense of the table's infinitive: the alternative's too.
             result = " ".join(filter(None, [present(alt_first), alt_rest]))
+        elif lower.endswith("s") and not base.endswith("s"):
+            # An s-passive ("påbegyndes"): the alternative's passive ("begyndes") is still
+            # passive and often not Danish; the sentence needs a rewrite around who acts.
+            result = None
         elif " " not in base and " " not in alternative and lemma == base:
             stem = lemma[:-1] if lemma.endswith("e") else lemma
             alt_stem = alternative[:-1] if alternative.endswith("e") else alternative
@@ -155,6 +201,9 @@ def _add_item_hit(
 ) -> None:
     text = block.text[start:end]
     suggestion = item.suggestion or rule.suggestion
+    if suggestion and text[:1].isupper() and suggestion[:1].islower():
+        # "Vedr.:" -> "Om": the report shows what the tracked change writes
+        suggestion = suggestion[:1].upper() + suggestion[1:]
     message = rule.format_message(text, suggestion, item.message)
     hits = rule_hits.setdefault(rule.name, [])
     if any(h.block == block.index and h.start < end and start < h.end for h in hits):
@@ -183,6 +232,17 @@ def _phrase_hits(
         start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
         text = block.text[start:end]
         suggestion = advice = None
+        if phrase.alternative == DELETE:
+            # Delete the words: the finding covers what goes (with a space, a comma or the next
+            # word's first letter), so --suggest's tracked change leaves the sentence right.
+            deletion = _deletion(block, start, end)
+            message = f"»{text}« er {rule.title.lower()}; slet ordene."
+            if deletion is not None:
+                start, end, suggestion = deletion
+            rule_hits.setdefault(rule.name, []).append(
+                Hit(block.index, start, end, message, suggestion)
+            )
+            continue
         if phrase.alternative:
             advice = phrase.alternative
             suggestion = _in_place(advice, phrase, text, doc[first].lemma_.lower())
@@ -361,4 +421,5 @@ def _finding(rule: Rule, hit: Hit, document: Document, config: Config) -> Findin
         suggestion=hit.suggestion,
         why=rule.why,
         paragraph=paragraph,
+        title=rule.title,
     )

@@ -204,4 +204,5 @@ def _about_comment(
         suggestion=None,
         why=rule.why,
         paragraph=paragraph,
+        title=rule.title,
     )

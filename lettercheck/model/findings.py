@@ -45,6 +45,9 @@ class Finding:
     #: block's own story, where ``block`` counts every story in reading order. Not in the JSON,
     #: whose ``block`` is the contract.
     paragraph: int | None = None
+    #: the rule's Danish title ("Kancellisprog") for readers: Word comments, the text, CSV and
+    #: HTML reports. Not in the JSON, which keeps ``rule`` and ``code``.
+    title: str = ""
 
     @property
     def located(self) -> bool:

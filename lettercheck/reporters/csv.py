@@ -9,11 +9,10 @@ comma (``31,2``) and lines end with CRLF. Quoting follows RFC 4180 (``"`` around
 Columns: ``fil; brevtype; lix; niveau; ord; sætninger; lange ord (over 6 bogstaver)`` (the
 letter's type, then the LIX counts; the last is LIX's long words, not the long-word rule),
 ``fund; fejl; advarsler; råd`` (the letter's findings, in all and by severity, so Excel can sort
-the worst letters first), then one column per
-rule with how many times it fired, named ``LC301 formal-address``: the code and kebab-case name are
-both stable handles (the Danish title may be reworded), and the code sorts and matches the HTML
-report's "LC301 De-form". Last, ``kunne ikke læses``: why the file could not be read, empty
-otherwise. ``brevtype`` holds the stable values of the JSON report (``afgoerelse``,
+the worst letters first), then one column per rule with how many times it fired, named as the
+HTML report and the Word comments name it (``LC301 De-form``: the code, the stable handle that
+sorts, and the Danish title for readers). Last, ``kunne ikke læses``: why the file could not be
+read, empty otherwise. ``brevtype`` holds the stable values of the JSON report (``afgoerelse``,
 ``indkaldelse``, …). Rule columns come from the engine's catalog so every file of an audit has
 the same columns, plus any rule that fired but is not in it.
 """
@@ -80,7 +79,7 @@ def render(
     rule_names = [r.name for r in catalog]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n")
-    writer.writerow([*FIXED_COLUMNS, *(f"{r.code} {r.name}" for r in catalog), ERROR_COLUMN])
+    writer.writerow([*FIXED_COLUMNS, *(r.label for r in catalog), ERROR_COLUMN])
     for result in results:
         findings = result.findings or ()
         counts = Counter(f.rule for f in findings)

@@ -65,7 +65,7 @@ def _finding_line(finding: Finding, colour: bool) -> str:
     severity = SEVERITY_DA[finding.severity]
     line = (
         f"{where}: {_style(severity, colour, fg=_COLOURS[finding.severity])} "
-        f"{finding.code} {finding.rule}: {finding.message}"
+        f"{finding.code} {finding.title or finding.rule}: {finding.message}"
     )
     words = quoted_words(finding)
     if words is not None:

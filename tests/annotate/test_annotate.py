@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import time
 import zipfile
 from datetime import UTC, datetime
@@ -60,8 +61,10 @@ def _annotate(
     document = read_document(source)
     findings = findings_for(document, sample)
     target = folder / "out" / sample.name
+    # gather=False: one comment per finding, so every finding's anchor can be checked; the
+    # gathering itself is tested on the corpus and in test_gathering_* below.
     result = annotate_file(
-        source, target, document, findings, READABILITY, suggest=suggest, date=DATE
+        source, target, document, findings, READABILITY, suggest=suggest, date=DATE, gather=False
     )
     return source, target, findings, result
 
@@ -91,25 +94,25 @@ def home_text(document: Document) -> str:
 
 
 def assert_reasons_once(anchors: list[Anchor]) -> None:
-    """In document order, the first comment (or summary line) of each rule gives its reason in
-    full; every later one points back to it by the rule's code instead."""
-    seen: set[str] = set()
-    for anchor in sorted(anchors, key=lambda a: a.position):
-        if anchor.paragraphs[0].startswith(SUMMARY):
-            items = [(p[p.rindex(" (") + 1 :], [p]) for p in anchor.paragraphs[1:]]
-        else:
-            items = [(anchor.paragraphs[-1], anchor.paragraphs)]
-        for label, texts in items:
-            assert label.startswith("(LC") and label.endswith(")"), label
-            full = any(t.startswith("Hvorfor: ") or " Hvorfor: " in t for t in texts)
-            pointer = [t for t in texts if POINTER in t]
-            if label in seen:
-                assert not full, (label, texts)
-                code = label[1:].split()[0]
-                assert len(pointer) == 1 and f"{POINTER}{code}.)" in pointer[0], texts
-            elif full:
-                assert not pointer, texts
-                seen.add(label)
+    """A rule's reason ("Hvorfor") stands once, in the summary, for every rule with a comment;
+    no other comment gives it or points to it."""
+    summaries = [a for a in anchors if a.paragraphs[0].startswith(SUMMARY)]
+    assert len(summaries) <= 1
+    for anchor in anchors:
+        if anchor in summaries:
+            continue
+        assert not any("Hvorfor" in p for p in anchor.paragraphs), anchor.paragraphs
+    if not summaries:
+        return
+    reasons = [p for p in summaries[0].paragraphs if p.startswith("Hvorfor ")]
+    codes = [p.split("(", 1)[1].split(")", 1)[0] for p in reasons]
+    assert len(codes) == len(set(codes)), reasons
+    for anchor in anchors:
+        if anchor not in summaries and anchor.paragraphs[-1].startswith("(LC"):
+            code = anchor.paragraphs[-1][1:].split()[0]
+            if code.startswith("LC99"):  # the samples' rules without a reason
+                continue
+            assert code in codes, (code, reasons)
 
 
 def test_a_copy_is_stamped_and_the_stamp_notices_any_change(tmp_path: Path) -> None:
@@ -160,7 +163,7 @@ def test_every_comment_is_anchored_on_its_words(
     assert result.unanchored == []
     widened = {f.message for f in result.widened}
     assert widened >= {m.message for m in sample.marks if m.expect}
-    assert result.comments == len(anchors) == len(sample.marks) + len(sample.relocated) + 1
+    assert result.comments == len(anchors) == len(sample.marks) + 1
     for anchor in anchors:
         assert anchor.started and anchor.ended and anchor.referenced, anchor
         assert anchor.initials == INITIALS
@@ -171,8 +174,7 @@ def test_every_comment_is_anchored_on_its_words(
         # The reason in full or a pointer to it; the words named when the comment covers a
         # whole content control (unless they are all of it).
         assert anchor.paragraphs in [
-            comment_text(finding, reason=reason, words=words)
-            for reason in (True, False)
+            comment_text(finding, words=words)
             for words in (None, mark.words if mark.expect else None)
         ], anchor.paragraphs
         if suggest and is_replaceable(finding) and not mark.kept:
@@ -188,23 +190,20 @@ def test_every_comment_is_anchored_on_its_words(
     assert result.suggestions == suggested
 
     assert_reasons_once(anchors)
-    # findings in headers, footers and text boxes: on the first paragraph, saying where
+    # the summary: LIX with band, counts, one line per whole-letter finding and per finding in
+    # a header, footer or text box (saying where), on the first paragraph outside controls
     heading = home_text(read_document(source))
-    relocated = [a for a in anchors if "(»" in a.paragraphs[0]]
-    assert len(relocated) == len(sample.relocated) == result.relocated
-    for mark in sample.relocated:
-        (anchor,) = [a for a in relocated if a.paragraphs[0].endswith(mark.message)]
-        assert f"»{mark.words}«" in anchor.paragraphs[0]
-        assert not any(p.startswith("Gælder ordene") for p in anchor.paragraphs)
-        assert anchor.text == heading
-    # the summary: LIX with band, counts, one line per whole-letter finding, on the first
-    # paragraph outside content controls
     (summary,) = [a for a in anchors if a.paragraphs[0].startswith(SUMMARY)]
     assert summary.paragraphs[0].startswith(f"{SUMMARY} LIX 42,3 (middel). ")
     assert f"{len(findings)} bemærkning" in summary.paragraphs[0]
-    assert [p.split(" Hvorfor:")[0] for p in summary.paragraphs[1:]] == [
+    lines = summary.paragraphs[1:]
+    assert [p.split(" (LC")[0] for p in lines[: len(sample.whole)]] == [
         f"Advarsel: {message}" for message in sample.whole
     ]
+    moved = lines[len(sample.whole) : len(sample.whole) + len(sample.relocated)]
+    assert len(moved) == len(sample.relocated) == result.relocated
+    for mark, line in zip(sample.relocated, moved, strict=True):
+        assert f"(»{mark.words}«): {mark.message}" in line
     assert summary.text == heading
     assert result.summary
 
@@ -217,7 +216,9 @@ def test_copy_opens_and_input_is_untouched(sample: Sample, tmp_path: Path) -> No
     document = read_document(source)
     findings = findings_for(document, sample)
     target = tmp_path / "out" / sample.name
-    annotate_file(source, target, document, findings, READABILITY, suggest=True, date=DATE)
+    annotate_file(
+        source, target, document, findings, READABILITY, suggest=True, date=DATE, gather=False
+    )
     assert _sha(source) == before
 
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target) as zout:
@@ -245,7 +246,7 @@ def test_copy_opens_and_input_is_untouched(sample: Sample, tmp_path: Path) -> No
         # python-docx opens it (it refuses a .dotx's content type) and sees our comments
         opened = docx.Document(str(target))
         ours = [c for c in opened.comments if c.author == AUTHOR]
-        assert len(ours) == len(findings) - len(sample.whole) + 1
+        assert len(ours) == len(findings) - len(sample.whole) - len(sample.relocated) + 1
         assert all(c.initials == INITIALS for c in ours)
 
 
@@ -339,7 +340,7 @@ def test_existing_comments_and_revisions_are_kept_and_ids_do_not_clash(tmp_path:
     second = annotate_file(target, again, document, findings_for(document, sample), None)
     twice = comment_anchors(again)
     assert len(twice) == len(anchors) + second.comments
-    assert second.summary is False  # no readability and no whole-letter findings: no summary
+    assert second.summary is True  # no readability, but the summary gives the rules' reasons
 
 
 def sample_png() -> bytes:
@@ -498,53 +499,84 @@ def test_speed_at_least_twenty_letters_per_second(tmp_path: Path) -> None:
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
-def match_findings(findings: list[dict], anchors: list) -> list[str]:
-    """Pair every finding (JSON shape) with one of lettercheck's comments; return what is wrong.
+_QUOTED = re.compile(r"»[^«]*«(?! \(»)")
+_MORE = re.compile(r"(\d+) gange? mere")
 
-    A located finding needs a comment with its message whose text before lettercheck's own
-    revisions is exactly the finding's words (or, when the span had to be widened to a whole
-    merge field or content control, contains them), or a comment on the first paragraph that
-    names it (findings in headers, footers and text boxes). What is left must be the summary.
+
+def listed_count(line: str) -> int:
+    """How many findings an "Også …" sentence stands for: each quoted word (not the quoted
+    alternative after it) and "N gange mere"."""
+    more = line[line.index("Også ") :]
+    words = [m for m in re.finditer(r"»[^«]*«", more) if not more[: m.start()].endswith("(")]
+    extra = _MORE.search(more)
+    return len(words) + (int(extra.group(1)) if extra else 0)
+
+
+def match_findings(findings: list[dict], anchors: list) -> list[str]:
+    """Pair every finding (JSON shape) with lettercheck's comments; return what is wrong.
+
+    A located finding has a comment of its own with its message whose text before lettercheck's
+    own revisions is exactly its words (or, when the span had to be widened to a whole merge
+    field or content control, contains them); or it is a line of the summary (findings in
+    headers, footers and text boxes); or it is gathered: named in an "Også …" sentence of a
+    comment of its rule ("Også »Dem« og 3 gange mere i dette afsnit") or in a "Her også:" line
+    of a wider comment holding its words. The gathered ones are counted per rule against those
+    sentences. What is left must be the summary, with a line per whole-letter finding.
     """
     problems = []
     left = list(anchors)
-    for finding in sorted(findings, key=lambda f: f["block"] is None):
+    summaries = [a for a in left if a.paragraphs[0].startswith(SUMMARY)]
+    if len(summaries) != 1:
+        return [f"expected one summary comment, got {len(summaries)}"]
+    summary = summaries[0]
+    left.remove(summary)
+    gathered: dict[str, int] = {}
+    for finding in findings:
         if finding["block"] is None:
             continue
         severity = SEVERITY_WORDS[Severity(finding["severity"])]
         message, text = f"{severity}: {finding['message']}", finding["text"]
         relocated = f"(»{text}«): {finding['message']}"
-        for way in ("exact", "relocated", "widened"):
-            found = next(
-                (
-                    a
-                    for a in left
-                    if (way == "exact" and a.paragraphs[0] == message and a.original == text)
-                    or (way == "relocated" and a.paragraphs[0].endswith(relocated))
-                    or (way == "widened" and a.paragraphs[0] == message and text in a.original)
-                ),
-                None,
-            )
-            if found is not None:
-                left.remove(found)
-                break
+        found = next(
+            (a for a in left if a.paragraphs[0] == message and a.original == text), None
+        ) or next((a for a in left if a.paragraphs[0] == message and text in a.original), None)
+        if found is not None:
+            left.remove(found)
+            if not found.paragraphs[-1].startswith(f"({finding['code']} "):
+                problems.append(
+                    f"no rule at the end of the comment on {text!r}: {found.paragraphs}"
+                )
+        elif any(relocated in line for line in summary.paragraphs):
+            pass
         else:
-            problems.append(f"no comment on {text!r}: {message}")
-        if found is not None and found.paragraphs[-1] != f"({finding['code']} {finding['rule']})":
-            problems.append(f"no rule at the end of the comment on {text!r}: {found.paragraphs}")
+            gathered[finding["code"]] = gathered.get(finding["code"], 0) + 1
+    listed: dict[str, int] = {}
+    for anchor in anchors:
+        if anchor is summary:
+            continue
+        code = anchor.paragraphs[-1][1:].split()[0]
+        for line in anchor.paragraphs[1:-1]:
+            if line.startswith("Her også: "):
+                inner = line[line.rindex("(") + 1 :].split()[0]
+                listed[inner] = listed.get(inner, 0) + 1
+                if "Også " in line[len("Her også: ") :]:
+                    listed[inner] += listed_count(line[len("Her også: ") :])
+            elif line.startswith("Også "):
+                listed[code] = listed.get(code, 0) + listed_count(line)
+    if gathered != listed:
+        problems.append(f"gathered findings per rule {gathered} but comments name {listed}")
+    if left and any(not a.paragraphs[-1].startswith("(LC") for a in left):
+        problems.append(f"comments without a rule: {[a.paragraphs for a in left]}")
     whole = [
-        (f"{SEVERITY_WORDS[Severity(f['severity'])]}: {f['message']}", f"({f['code']} {f['rule']})")
+        f"{SEVERITY_WORDS[Severity(f['severity'])]}: {f['message']} ({f['code']} "
         for f in findings
         if f["block"] is None
     ]
-    summaries = [a for a in left if a.paragraphs[0].startswith(SUMMARY)]
-    if len(summaries) != 1 or len(left) != 1:
-        problems.append(f"expected one summary comment, left: {[a.paragraphs for a in left]}")
-    elif len(summaries[0].paragraphs) != len(whole) + 1 or not all(
-        line.startswith(start) and line.endswith(end)
-        for line, (start, end) in zip(summaries[0].paragraphs[1:], whole, strict=False)
+    lines = summary.paragraphs[1 : 1 + len(whole)]
+    if len(lines) != len(whole) or not all(
+        line.startswith(start) for line, start in zip(lines, whole, strict=True)
     ):
-        problems.append(f"summary lines differ: {summaries[0].paragraphs}")
+        problems.append(f"summary lines differ: {summary.paragraphs}")
     return problems
 
 
@@ -561,7 +593,8 @@ def corpus_copies(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[
     before = {p.name: _sha(p) for p in letters}
     folder = tmp_path_factory.mktemp("corpus-copies")
     out, report = folder / "out", folder / "report.json"
-    args = ["--annotate", str(out), "--suggest", "--format", "json", "--output", str(report)]
+    args = ["--annotate", str(out), "--suggest", "--annotate-level", "raad"]
+    args += ["--format", "json", "--output", str(report)]
     result = CliRunner().invoke(main, [*args, str(CORPUS)])
     assert result.exit_code in (0, 1), result.output
     assert {p.name: _sha(p) for p in letters} == before
@@ -650,7 +683,7 @@ def test_any_spans_anchor_on_exactly_their_characters(
             )
         )  # fmt: skip
     target = folder / f"out-{os.getpid()}-{time.perf_counter_ns()}{source.suffix}"
-    result = annotate_file(source, target, document, findings, None, suggest=suggest)
+    result = annotate_file(source, target, document, findings, None, suggest=suggest, gather=False)
     assert result.unanchored == []
     anchors = {
         message_of(a.paragraphs[0]): a
@@ -843,36 +876,32 @@ def _ours(target: Path) -> list[Anchor]:
 
 def test_a_comment_starts_with_its_severity_and_ends_with_its_rule(tmp_path: Path) -> None:
     """Word shows every comment alike, so the text says how serious it is (in the words staff
-    use: info is "Råd") and which rule it is, the name a suppression comment needs."""
+    use: info is "Råd") and which rule it is (code and Danish title)."""
     sample = next(s for s in SAMPLES if s.name == "body.docx")
     _source, target, _findings, _result = _annotate(sample, tmp_path)
     by_first = {a.paragraphs[0]: a for a in _ours(target)}
     error = by_first["Fejl: Skriv det enklere: påbegyndelsen"]
     assert error.paragraphs[-1] == "(LC991 long-sentence)"
     info = by_first["Råd: Skriv holder"]
-    assert info.paragraphs == [
-        "Råd: Skriv holder",
-        "Hvorfor: Papirord skaber afstand.",
-        "(LC992 officialese)",
-    ]
+    assert info.paragraphs == ["Råd: Skriv holder", "(LC992 officialese)"]
     assert "Advarsel: Overlap midt i ord" in by_first
 
 
-def test_a_rules_reason_is_given_on_its_first_comment_only(tmp_path: Path) -> None:
+def test_a_rules_reason_is_given_once_in_the_summary(tmp_path: Path) -> None:
     """The same long reason on every finding of a rule was most of a busy letter's comments:
-    the first comment of a rule (in the order Word lists them) has it, later ones point back."""
+    the summary gives each rule's reason once, and the comments none."""
     sample = next(s for s in SAMPLES if s.name == "body.docx")
     _source, target, _findings, _result = _annotate(sample, tmp_path)
-    long_sentence = [a for a in _ours(target) if a.paragraphs[-1] == "(LC991 long-sentence)"]
-    assert len(long_sentence) == 5
-    reasons = [a.paragraphs[1] for a in long_sentence]
+    ours = _ours(target)
+    (summary,) = [a for a in ours if a.paragraphs[0].startswith(SUMMARY)]
+    reasons = [p for p in summary.paragraphs if p.startswith("Hvorfor")]
     assert (
-        reasons
-        == ["Hvorfor: Fredericia-analysen anbefaler korte sætninger."]
-        + ["(Hvorfor: se den første kommentar med LC991.)"] * 4
+        reasons.count(
+            "Hvorfor long-sentence (LC991): Fredericia-analysen anbefaler korte sætninger."
+        )
+        == 1
     )
-    # The first in document order: on the heading, above the other paragraphs' comments.
-    assert long_sentence[0].text == "Indkaldelse til samtale om dit forløb"
+    assert not any("Hvorfor" in p for a in ours if a is not summary for p in a.paragraphs)
 
 
 def _summary(tmp_path: Path, findings: list[Finding]) -> list[str]:
@@ -903,8 +932,10 @@ def test_the_summary_says_it_is_about_the_letter_and_counts_the_findings(tmp_pat
     ]
     assert _summary(tmp_path, findings) == [
         "Samlet om brevet: LIX 42,3 (middel). 4 bemærkninger (1 fejl, 1 advarsel, 2 råd).",
-        "Fejl: Intet mål. Hvorfor: Borgerne savner et mål. (LC103 missing-goal)",
-        "Advarsel: Ingen e-mail. Hvorfor: Borgerne savner et mål. (LC103 missing-caseworker-email)",
+        "Fejl: Intet mål. (LC103 missing-goal)",
+        "Advarsel: Ingen e-mail. (LC103 missing-caseworker-email)",
+        "Hvorfor missing-goal (LC103): Borgerne savner et mål.",
+        "Hvorfor missing-caseworker-email (LC103): Borgerne savner et mål.",
     ]
     one = [_whole(Severity.INFO, "Ingen sms.")]
     assert (
@@ -944,3 +975,101 @@ def test_the_summary_leaves_out_the_lix_only_when_a_finding_states_it(
     readability = Readability(lix=41.3, band="middel", words=100, sentences=10, long_words=20)
     finding = Finding("lix-too-high", "LC401", Severity.WARNING, message)
     assert _lix_stated(readability, [finding]) is stated
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 13 §1: a copy a person can work through
+
+
+def _found(block: int, text: str, words: str, rule: str, severity: Severity, **kw) -> Finding:
+    start = text.index(words, kw.pop("after", 0))
+    codes = {"formal-address": "LC301", "officialese": "LC302", "long-sentence": "LC402"}
+    return Finding(
+        rule, codes[rule], severity, f"»{words}« – {rule}", block=block, start=start,
+        end=start + len(words), text=words, why=f"Grund til {rule}.", title=rule.title(), **kw,
+    )  # fmt: skip
+
+
+def test_one_comment_per_rule_per_paragraph_and_none_inside_a_wider_one(tmp_path: Path) -> None:
+    """Six "De" in a paragraph are one comment naming the others; an officialese phrase inside a
+    long sentence is a line of the sentence's comment; every replacement keeps its tracked
+    change; an error inside a warning keeps a comment of its own."""
+    first = "De bedes sende Dem og Deres papirer, og De skal huske det, og De må ringe. De kan."
+    second = "Vi fremsender brevet og fremsender også en kopi til dig senere i denne uge i dag."
+    source = tmp_path / "brev.docx"
+    write_docx(source, paragraph("Indkaldelse") + paragraph(first) + paragraph(second))
+    document = read_document(source)
+    W = Severity.WARNING
+    findings = [_found(1, first, w, "formal-address", W) for w in ("De", "Dem", "Deres")]
+    later = [m.start() for m in re.finditer(r"\bDe\b", first)][1:]
+    findings += [_found(1, first, "De", "formal-address", W, after=n) for n in later]
+    findings.append(_found(2, second, second[:-1], "long-sentence", W))
+    findings.append(_found(2, second, "fremsender", "officialese", W, suggestion="sender"))
+    findings.append(
+        _found(2, second, "fremsender", "officialese", W, suggestion="sender", after=20)
+    )
+    findings.append(_found(2, second, "i dag", "formal-address", Severity.ERROR))
+    target = tmp_path / "out.docx"
+    result = annotate_file(source, target, document, findings, READABILITY, suggest=True)
+    ours = _ours(target)
+    by_first = {a.paragraphs[0]: a for a in ours}
+    assert len(ours) == result.comments == 4  # De-form, long sentence, the error, the summary
+    de = by_first["Advarsel: »De« – formal-address"]
+    assert de.paragraphs[1] == "Også »Dem«, »Deres« og 3 gange mere i dette afsnit."
+    long = by_first[f"Advarsel: »{second[:-1]}« – long-sentence"]
+    assert long.paragraphs[1:] == [
+        "Her også: Advarsel: »fremsender« – officialese Også 1 gang mere her. (LC302 Officialese)",
+        "(LC402 Long-Sentence)",
+    ]
+    assert "Fejl: »i dag« – formal-address" in by_first
+    assert result.suggestions == 2  # both "fremsender", each a tracked change
+    assert_reasons_once(ours)
+
+
+def test_advice_is_left_out_below_the_level_and_the_summary_says_so(tmp_path: Path) -> None:
+    text = "Vi fremsender brevet."
+    source = tmp_path / "brev.docx"
+    write_docx(source, paragraph("Indkaldelse") + paragraph(text))
+    document = read_document(source)
+    advice = _found(1, text, "fremsender", "officialese", Severity.INFO, suggestion="sender")
+    target = tmp_path / "out.docx"
+    result = annotate_file(
+        source, target, document, [advice], READABILITY, suggest=True, level=Severity.WARNING
+    )
+    (summary,) = _ours(target)
+    assert result.suggestions == 0
+    assert summary.paragraphs == [
+        "Samlet om brevet: LIX 42,3 (middel). 1 bemærkning (1 råd).",
+        "1 råd er ikke skrevet i kopien. Se dem med --annotate-level raad, eller i rapporten "
+        "(lettercheck uden --annotate).",
+    ]
+
+
+def test_the_summary_stands_on_the_subject_never_on_the_address(
+    corpus_copies: tuple[Path, dict[str, dict]],
+) -> None:
+    """In 110 of 132 copies the summary sat on the citizen's name. It goes on the subject
+    line, or on the first line of the body when there is none."""
+    from lettercheck.app.pipeline import check_file
+
+    out, files = corpus_copies
+    wrong = []
+    for letter in sorted(files):
+        document = check_file(CORPUS / letter).document
+        assert document is not None
+        (summary,) = [
+            a
+            for a in comment_anchors(out / letter).values()
+            if a.author == AUTHOR and a.paragraphs[0].startswith(SUMMARY)
+        ]
+        homes = [
+            b.text.strip()
+            for part in ("subject", "body")
+            for b in document.blocks
+            if b.part == part and b.text.strip() and b.kind in MAIN_TEXT_KINDS
+        ]
+        address = {b.text.strip() for b in document.blocks if b.part == "address"}
+        text = summary.original.strip()  # before --suggest's tracked changes
+        if text in address or (homes and text not in homes):
+            wrong.append(f"{letter}: on {text!r}")
+    assert not wrong, "\n".join(wrong)

@@ -232,7 +232,7 @@ def test_patterns_kind_through_a_custom_ruleset(monkeypatch: pytest.MonkeyPatch)
     rules = parse_rules([("rules/test.yaml", text)])
     monkeypatch.setattr("lettercheck.engine.run.load_rules", lambda: rules)
     findings = check_text("Du bedes sende papirerne.")
-    assert [(f.rule, f.text, f.suggestion) for f in findings] == [("test-rule", "Du bedes", "send")]
+    assert [(f.rule, f.text, f.suggestion) for f in findings] == [("test-rule", "Du bedes", "Send")]
 
 
 def test_example_markup() -> None:

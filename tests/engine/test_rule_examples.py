@@ -247,7 +247,7 @@ def test_abbreviations_that_are_fine(text: str) -> None:
         ("jf.", "se"),
         ("iht.", "efter"),
         ("ift.", "i forhold til"),
-        ("evt.", "eventuelt"),
+        ("evt.", "eventuelt eller eventuelle"),  # the form follows the noun: advice
         ("pga.", "på grund af"),
         ("p.t.", "lige nu"),
         ("d.d.", "i dag"),
@@ -314,3 +314,13 @@ def test_formal_address_at_a_sentence_start_in_a_formal_letter(
     text: str, expected: list[tuple[str, str | None]]
 ) -> None:
     assert _hits(text, "formal-address") == expected
+
+
+def test_every_shipped_rule_has_a_danish_name() -> None:
+    """Issue 13 §4: a Danish kebab-case name beside the code and the English name."""
+    from lettercheck.engine.ruleset import load_rules
+
+    rules = load_rules()
+    assert all(r.danish != r.name for r in rules), [r.name for r in rules if r.danish == r.name]
+    assert rules.get("kancellisprog").code == "LC302"
+    assert rules.get("lang-saetning") is rules.get("lang-sætning") is rules.get("LC402")

@@ -126,9 +126,10 @@ def test_csv_is_utf8_with_bom_semicolon_crlf_and_decimal_comma(tmp_path: Path) -
         "advarsler",
         "råd",
     ]
-    # One column per rule, "code name" (both stable), in code order; then why a file failed.
+    # One column per rule, "code title" as the HTML report and Word comments name it (the name
+    # when a rule has no title), in code order; then why a file failed.
     assert header[11:] == [
-        "LC101 legal-reference-early",
+        "LC101 Lovhenvisning for tidligt",
         "LC111 missing-caseworker-phone",
         "LC112 missing-caseworker-email",
         "LC120 missing-purpose",
@@ -142,7 +143,7 @@ def test_csv_is_utf8_with_bom_semicolon_crlf_and_decimal_comma(tmp_path: Path) -
     assert bad["lange ord (over 6 bogstaver)"] == "60"
     # Counts by severity, so Excel can sort the worst letters first.
     assert (bad["fund"], bad["fejl"], bad["advarsler"], bad["råd"]) == ("4", "3", "0", "1")
-    assert (bad["LC101 legal-reference-early"], bad["LC112 missing-caseworker-email"]) == (
+    assert (bad["LC101 Lovhenvisning for tidligt"], bad["LC112 missing-caseworker-email"]) == (
         "2",
         "0",
     )
@@ -431,8 +432,8 @@ def test_audit_command_writes_both_reports_in_parallel(
     ]
     header = rows[0]
     slem = dict(zip(header, rows[4], strict=True))
-    assert slem["LC101 legal-reference-early"] == "1"
-    assert slem["LC202 missing-caseworker-phone"] == "1"
+    assert slem["LC101 Lovhenvisning for tidligt"] == "1"
+    assert slem["LC202 Mangler telefonnummer"] == "1"
     assert int(slem["fejl"]) >= 2
     assert header[-1] == "kunne ikke læses" and rows[7][-1] != ""  # the broken file's error
     report = (tmp_path / "ud" / "rapport.html").read_text("utf-8")
