@@ -165,7 +165,7 @@ def test_audit_returns_the_html_and_csv_reports(client, tmp_path) -> None:
     ]
     csv = client.post("/api/audit?format=csv", files=files)
     assert csv.status_code == 200
-    assert csv.text.startswith("\ufefffil;lix;")
+    assert csv.text.startswith("\ufefffil;brevtype;lix;")
     rows = csv.text.strip().split("\r\n")
     assert len(rows) == 4 and rows[1].startswith(BAD.name)
     html = client.post("/api/audit?format=html", files=files)

@@ -20,9 +20,9 @@ from lettercheck.app.pipeline import check_file
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
-REAL = ROOT.parent / "shared" / "real-letters"
+REAL = CORPUS / "real"  # the real letters from public sources
 LIST = ROOT / "tests" / "data" / "replacements.txt"
-SUFFIXES = {".docx", ".dotx", ".docm", ".txt", ".md"}
+SUFFIXES = {".docx", ".dotx", ".docm"}  # the letters; the notes beside them (*.md) are not
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9»\"])")
 
 
