@@ -86,7 +86,9 @@ def _heading_like(block: Block) -> bool:
 
 def section_blocks(document: Document, headings: Sequence[re.Pattern[str]]) -> list[Block]:
     """The paragraphs under a heading that matches ``headings`` (to the next heading), and a
-    paragraph that itself matches one ("Hvis du vil klage, skal du …") with the one after it."""
+    paragraph that itself matches one ("Hvis du vil klage, skal du …") with the one after it.
+    The closing ends a section; a section after it (a complaints guidance printed after the
+    signature, as Udbetaling Danmark and many templates do) is read like one before it."""
     out: list[Block] = []
     inside = False
     take_next = False
@@ -94,7 +96,10 @@ def section_blocks(document: Document, headings: Sequence[re.Pattern[str]]) -> l
         text = block.text.strip()
         if not text:
             continue
-        if block.part in (LetterPart.CLOSING, LetterPart.SIGNATURE):
+        if block.part == LetterPart.CLOSING:
+            inside = take_next = False
+            continue
+        if block.part == LetterPart.SIGNATURE and not (inside or _heading_like(block)):
             continue
         if _heading_like(block):
             inside = any(h.search(text) for h in headings)
@@ -168,6 +173,8 @@ def evaluate(document: Document, requirement: Requirement) -> Outcome:
     missing = []
     for needed in requirement.needed:
         if needed.when and not any(r.search(whole) for r in needed.when):
+            continue
+        if needed.unless and any(r.search(whole) for r in needed.unless):
             continue
         if not _present(needed, place, requirement.ignore):
             missing.append(needed.name)

@@ -87,8 +87,10 @@ and exactly one kind:
                             before ``patterns`` are searched
               ``each``      instead of ``patterns``/``fields``: several things that must all be
                             there, each a mapping ``{name: "…", patterns: […], fields: […],
-                            when: […]}``; the message's ``{missing}`` names the missing ones
-                            ("hvor og hvordan")
+                            when: […], unless: […]}`` (``when``/``unless`` limit that one
+                            thing to letters where one of those regexes occurs, or none: hours
+                            for a praktik, not for a mentor); the message's ``{missing}`` names
+                            the missing ones ("hvor og hvordan")
 
 The ``pass:``/``fail:`` example markup is described in ``lettercheck.testing.examples``.
 """
@@ -174,7 +176,7 @@ _REQUIRE_KEYS = (
     "ignore",
     "each",
 )
-_EACH_KEYS = ("name", "patterns", "fields", "when")
+_EACH_KEYS = ("name", "patterns", "fields", "when", "unless")
 WHERE = ("first-lines", "body", "letter", "legal", "section")
 #: Rule files that are not rule lists: the letter types' vocabulary.
 NOT_RULE_FILES = frozenset({"types.yaml"})
@@ -227,6 +229,7 @@ class Needed:
     patterns: tuple[re.Pattern[str], ...] = ()
     fields: tuple[str, ...] = ()
     when: tuple[re.Pattern[str], ...] = ()
+    unless: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -961,6 +964,9 @@ def _parse_requirement(filename: str, node: Any) -> Requirement:
                     else (),
                     fields=_field_words(filename, item["fields"]) if "fields" in item else (),
                     when=parse_regex_list(filename, item["when"], "when") if "when" in item else (),
+                    unless=parse_regex_list(filename, item["unless"], "unless")
+                    if "unless" in item
+                    else (),
                 )
             )
     else:

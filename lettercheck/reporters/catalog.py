@@ -27,6 +27,8 @@ class RuleInfo:
     message: str = ""
     why: str = ""
     title: str = ""  # Danish short name for readers ("De-form"); empty when unknown
+    #: the letter types the rule applies to (issue 12); empty: every letter
+    types: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -78,6 +80,7 @@ def rule_catalog(rules: Iterable[Any] | None = None) -> list[RuleInfo]:
             message=_PLACEHOLDER.sub("…", str(_get(rule, "message", "title", "summary") or "")),
             why=str(_get(rule, "why", "description") or ""),
             title=str(_get(rule, "title") or ""),
+            types=tuple(str(t) for t in (_get(rule, "types") or ())),
         )
     return sorted(out.values(), key=lambda r: (r.code, r.name))
 

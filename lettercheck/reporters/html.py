@@ -11,7 +11,9 @@ and never builds markup from data.
 
 Contents, in Danish: totals; the share of letters that meet each recommendation the rules check
 (Fredericia: legal references last, the caseworker's name, phone and e-mail; Herlev/Rødovre:
-purpose and goal); a LIX histogram with the five bands marked; the rules ranked by severity and by
+purpose and goal); the letter types (how many of each, and per type the share of letters that
+contain what that type must contain, counting only the letters each rule applied to); a LIX
+histogram with the five bands marked; the rules ranked by severity and by
 how many letters have them; the files that could not be read; a sortable table of letters per
 folder, worst first, each with a full-width row listing its findings.
 
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from lettercheck.model.findings import FileResult, Finding, Severity
-from lettercheck.model.words import PLURAL_DA, SEVERITY_DA
+from lettercheck.model.words import LETTER_TYPE_DA, LETTER_TYPES, PLURAL_DA, SEVERITY_DA
 from lettercheck.reporters.catalog import (
     RuleInfo,
     block_label,
@@ -143,7 +145,10 @@ tbody.letter{border-bottom:1px solid var(--line)}
 tr.findings td{padding-top:0;background:#fafbfc}
 tr.findings ul{margin:2px 0 6px;padding-left:20px}
 tr.findings li{margin:2px 0}
-tr[hidden]{display:none!important}
+tr[hidden],tbody[hidden],section[hidden]{display:none!important}
+.filter{margin:0 0 8px}.filter select{font:inherit}
+table.types th,table.requirements th{white-space:normal}
+.kind{display:block;font-size:13px;color:var(--muted)}
 .meter{width:120px;max-width:30vw;height:12px;background:#eceff3;border-radius:3px;overflow:hidden;
 display:inline-block;vertical-align:middle}.meter span{display:block;height:100%;
 background:var(--accent)}
@@ -171,6 +176,14 @@ table.recommendations tr{display:block;border-bottom:1px solid var(--line);paddi
 table.recommendations td{display:inline-block;border:0;padding:0 10px 0 0;text-align:left}
 table.recommendations td:first-child{display:block;font-weight:600}
 table.recommendations td:nth-child(2)::before{content:"Kilde: ";color:var(--muted)}
+table.types thead,table.requirements thead{display:none}
+table.types tr,table.requirements tr{display:block;border-bottom:1px solid var(--line);
+padding:6px 0}
+table.types td,table.requirements td{display:inline-block;border:0;padding:0 10px 0 0;
+text-align:left}
+table.types td:first-child,table.requirements td:first-child{display:block;font-weight:600}
+table.types td:last-child::before{content:"angivet af forfatteren: ";color:var(--muted)}
+table.requirements td:nth-child(2)::before{content:"uden fundet: ";color:var(--muted)}
 table.letters,table.letters thead,table.letters tbody,table.letters tr,table.letters td{
 display:block}
 table.letters thead tr{display:flex;flex-wrap:wrap;gap:4px 12px;background:#f3f5f8;padding:4px 8px}
@@ -248,6 +261,36 @@ _JS = r"""
       all.setAttribute('aria-pressed', open ? 'true' : 'false');
       all.textContent = open ? 'Skjul alle fund' : 'Vis alle fund';
     });
+  }
+  // The letter type filter: show only the letters of one type (and the folders that have one).
+  var filter = document.getElementById('type-filter');
+  if (filter) {
+    filter.parentNode.hidden = false;
+    var apply = function () {
+      var wanted = filter.value;
+      var sections = document.querySelectorAll('section.folder');
+      Array.prototype.forEach.call(sections, function (section) {
+        var shown = 0;
+        Array.prototype.forEach.call(section.querySelectorAll('tbody.letter'), function (l) {
+          var hide = wanted !== '' && l.getAttribute('data-type') !== wanted;
+          l.hidden = hide;
+          if (!hide) shown += 1;
+        });
+        section.hidden = shown === 0;
+      });
+    };
+    filter.addEventListener('change', apply);
+    var fromHash = function () {
+      var typed = /^#type=([a-z]+)$/.exec(window.location.hash);
+      if (!typed) return false;
+      filter.value = typed[1];
+      apply();
+      return true;
+    };
+    window.addEventListener('hashchange', function () {
+      if (fromHash()) document.getElementById('breve').scrollIntoView();
+    });
+    if (!fromHash()) apply();
   }
   // A link such as report.html#sort=1 opens the report sorted by that column (#sort=1-asc).
   var wanted = /^#sort=(\d+)(-asc)?$/.exec(window.location.hash);
@@ -471,6 +514,99 @@ def start_here(rows: list[tuple[RuleInfo, int, int]], checked: int) -> str:
 # ---------------------------------------------------------------- sections
 
 
+def _type_of(result: FileResult) -> str:
+    return result.letter_type.type if result.letter_type is not None else "andet"
+
+
+def _applies(result: FileResult, rule: RuleInfo) -> bool:
+    """Did ``rule`` apply to the letter? From ``rules_applied``; for an older result without
+    it, from the rule's types and the letter's type."""
+    if result.rules_applied is not None:
+        return rule.name in result.rules_applied
+    return not rule.types or _type_of(result) in rule.types
+
+
+def type_counts(readable: list[FileResult]) -> Counter[str]:
+    """How many of the checked letters are of each type."""
+    return Counter(_type_of(r) for r in readable)
+
+
+def letter_types_section(readable: list[FileResult], catalog: list[RuleInfo]) -> str:
+    """The letter types: how many letters of each type (with how many the author stated), then a
+    table per type with the share of its letters that contain what the type must contain. A
+    share counts only the letters the rule applied to (an invitation about no benefit is not
+    asked for the consequence of not coming)."""
+    counts = type_counts(readable)
+    stated = Counter(
+        _type_of(r) for r in readable if r.letter_type is not None and r.letter_type.stated
+    )
+    n = len(readable)
+    out = [
+        "<h2 id=brevtyper>Brevtyper</h2><p class=muted>Hvor mange af de kontrollerede breve der "
+        "er af hver type. Typen læses af emnet, begyndelsen og ordene; forfatteren kan angive "
+        "den (en kommentar »lettercheck: type …« eller konfigurationen).</p>",
+        "<div class=scroll><table class=types><thead><tr><th>Brevtype</th><th class=num>Breve"
+        "</th><th>Andel</th><th class=num>Angivet af forfatteren</th></tr></thead><tbody>",
+    ]
+    for letter_type in LETTER_TYPES:
+        if not counts[letter_type]:
+            continue
+        count = counts[letter_type]
+        out.append(
+            f'<tr data-type="{letter_type}"><td><a href="#type={letter_type}" '
+            f"class=type-link>{escape(LETTER_TYPE_DA[letter_type])}</a></td>"
+            f"<td class=num>{count}</td><td><span class=meter><span "
+            f'style="width:{100 * count / n if n else 0:.0f}%"></span></span> {_pct(count, n)}'
+            f"</td><td class=num>{stated[letter_type]}</td></tr>"
+        )
+    out.append("</tbody></table></div>")
+    for letter_type in LETTER_TYPES:
+        rules = [r for r in catalog if letter_type in r.types]
+        letters = [r for r in readable if _type_of(r) == letter_type]
+        if not rules or not letters:
+            continue
+        out.append(
+            f'<section class=type-section data-type="{letter_type}">'
+            f"<h3 id=type-{letter_type}>{escape(LETTER_TYPE_DA[letter_type].capitalize())} "
+            f"<span class=muted>({_letters(len(letters))})</span></h3>"
+            "<div class=scroll><table class=requirements><thead><tr><th>Regel</th>"
+            "<th class=num>Breve uden fundet</th><th>Andel der opfylder kravet</th></tr></thead>"
+            "<tbody>"
+        )
+        for rule in rules:
+            applied = [r for r in letters if _applies(r, rule)]
+            ok = sum(1 for r in applied if not any(f.rule == rule.name for f in r.findings or ()))
+            whole = len(applied)
+            note = (
+                f"<span class=note>kun breve, reglen gælder for ({whole} af {len(letters)})</span>"
+                if whole < len(letters)
+                else ""
+            )
+            share = ok / whole if whole else 0.0
+            out.append(
+                f'<tr data-rule="{escape(rule.name)}"><td>{escape(rule.label)}</td>'
+                f"<td class=num>{ok} af {whole}{note}</td><td><span class=meter><span "
+                f'style="width:{100 * share:.0f}%"></span></span> {_pct(ok, whole)}</td></tr>'
+            )
+        out.append("</tbody></table></div></section>")
+    return "".join(out)
+
+
+def type_filter(readable: list[FileResult]) -> str:
+    """The letters table's type filter (shown by the script; without it every letter shows)."""
+    counts = type_counts(readable)
+    options = "".join(
+        f'<option value="{t}">{escape(LETTER_TYPE_DA[t])} ({counts[t]})</option>'
+        for t in LETTER_TYPES
+        if counts[t]
+    )
+    return (
+        "<p class=filter hidden><label for=type-filter>Vis brevtype:</label> "
+        f'<select id=type-filter><option value="">alle ({sum(counts.values())})</option>'
+        f"{options}</select></p>"
+    )
+
+
 def _finding_item(finding: Finding, labels: dict[str, str]) -> str:
     """One finding as the text report writes it: where first, then severity, rule, message,
     the exact words and the suggestion in Danish quotation marks."""
@@ -504,9 +640,15 @@ def _letter(result: FileResult, shown_path: Path, row_id: str, labels: dict[str,
         )
     else:
         letter = f"{name} <span class=muted>– ingen fund</span>"
+    letter_type = result.letter_type.type if result.letter_type is not None else ""
+    kind = (
+        f"<span class=kind>{escape(LETTER_TYPE_DA.get(letter_type, letter_type))}</span>"
+        if letter_type
+        else ""
+    )
     row = (
-        f'<tbody class=letter><tr class=main><td class=name data-sort="'
-        f'{escape(shown_path.name.casefold())}">{letter}</td>'
+        f'<tbody class=letter data-type="{escape(letter_type)}"><tr class=main>'
+        f'<td class=name data-sort="{escape(shown_path.name.casefold())}">{letter}{kind}</td>'
         f'<td class="num lix" data-sort="{r.lix:.1f}">{_fmt(r.lix)}</td>'
         f'<td class=level data-sort="{_BAND_RANK.get(r.band, 9)}"><span class=band '
         f'style="background:{_band_colour(r.band)}">{escape(r.band)}</span></td>'
@@ -585,6 +727,7 @@ def iter_render(
         unreadable_card = "<div class=card><div class=n>0</div>kunne ikke læses</div>"
     toc = [
         ("anbefalinger", "Anbefalinger"),
+        ("brevtyper", "Brevtyper"),
         ("lix", "LIX-fordeling"),
         ("regler", "Fund pr. regel"),
         *(
@@ -641,6 +784,8 @@ def iter_render(
         )
     yield "</tbody></table></div>"
 
+    yield letter_types_section(readable, catalog)
+
     yield (
         "<h2 id=lix>LIX-fordeling</h2><p class=muted>Antal breve pr. LIX-interval; farverne viser "
         "niveauerne.</p>"
@@ -680,6 +825,7 @@ def iter_render(
         "se fundene. Niveauet afgøres af LIX afrundet til et helt tal.</p>"
         "<button type=button id=toggle-all aria-pressed=false hidden>Vis alle fund</button>"
     )
+    yield type_filter(readable)
     by_folder: dict[str, list[tuple[FileResult, Path]]] = defaultdict(list)
     for result in readable:
         rel = _relative(result.path, base)

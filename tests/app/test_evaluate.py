@@ -130,3 +130,64 @@ def test_corpus_meets_the_accuracy_bar_on_both_splits() -> None:
     # rules were tuned) are reported in the table as they are, not asserted.
     failing = [k for k, s in result.scores.items() if k[0] in SPLITS_WITH_BAR and not s.passes]
     assert not failing, "\n" + table
+
+
+TYPES_HEADER = (
+    "file,letter_type," + ",".join(rule.replace("-", "_") for rule in evaluate.TYPE_RULES) + "\n"
+)
+
+
+def _types_row(name: str, letter_type: str, **flags: int) -> str:
+    cells = [str(flags.get(rule.replace("-", "_"), 0)) for rule in evaluate.TYPE_RULES]
+    return f"{name},{letter_type},{','.join(cells)}\n"
+
+
+def test_letter_type_and_type_rules_are_scored_from_types_csv(tmp_path: Path) -> None:
+    """types.csv gives each letter its type and the twelve rules' labels: the type is scored as
+    a share right per split (the misses named), and a type rule is scored only where it is the
+    labelled type's (invitation-missing-place on the invitation; nothing from it elsewhere)."""
+    corpus = _corpus(
+        tmp_path,
+        [
+            "letters/good.md,tune,invitation,20,0,0,0,0,0,0,0\n",
+            "letters/bad.md,tune,invitation,40,1,1,1,1,1,1,1\n",
+        ],
+    )
+    (corpus / "types.csv").write_text(
+        TYPES_HEADER
+        # good.md has no time or place: the rules must fire, and the labels say so
+        + _types_row(
+            "letters/good.md",
+            "indkaldelse",
+            invitation_missing_time=1,
+            invitation_missing_place=1,
+            invitation_missing_change=1,
+        )
+        # bad.md is labelled a decision (it is an invitation): the type is a miss, and the
+        # invitation rules that fire there predict nothing
+        + _types_row("letters/bad.md", "afgoerelse", missing_complaint_guidance=1),
+        encoding="utf-8",
+    )
+    result = evaluate.evaluate(corpus)
+    assert result.types["tune"] == (1, 2)
+    (miss,) = result.type_misses["tune"]
+    assert miss[:3] == ("letters/bad.md", "afgoerelse", "indkaldelse")
+    assert result.scores[("tune", "invitation-missing-place")].tp == 1
+    assert result.scores[("tune", "invitation-missing-place")].fp == 0
+    guidance = result.scores[("tune", "missing-complaint-guidance")]
+    assert (guidance.tp, guidance.fn) == (0, 1)  # a rule of another type predicts nothing
+    table = evaluate.format_table(result, details=True)
+    assert "type tune" in table and "right   1/2" in table and "UNDER 0.95" in table
+    assert "letters/bad.md: afgoerelse ≠ indkaldelse" in table
+    assert not result.passes
+
+
+def test_unknown_letter_type_in_types_csv_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = _corpus(tmp_path, ["letters/good.md,tune,invitation,20,0,0,0,0,0,0,0\n"])
+    (corpus / "types.csv").write_text(
+        TYPES_HEADER + _types_row("letters/good.md", "afgorelse"), encoding="utf-8"
+    )
+    assert evaluate.main([str(corpus)]) == 2
+    assert "types.csv:2: ukendt brevtype 'afgorelse'" in capsys.readouterr().err

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from lettercheck.model.findings import FileResult, Finding, Readability, Severity
+from lettercheck.model.findings import FileResult, Finding, LetterType, Readability, Severity
 from lettercheck.reporters import html
 
 pytestmark = pytest.mark.slow
@@ -32,7 +32,17 @@ RULES = [
         "message": "Lov.",
     },
     {"name": "missing-caseworker-phone", "code": "LC202", "severity": "warning", "message": "Tlf."},
+    {
+        "name": "missing-complaint-guidance",
+        "code": "LC503",
+        "title": "Mangler klagevejledning",
+        "severity": "error",
+        "message": "Klage.",
+        "types": ["afgoerelse"],
+    },
 ]
+#: Letters 0, 3 and 6 are decisions (the complaints rule applies to them), the rest invitations.
+DECISIONS = (0, 3, 6)
 #: A template name as long as real ones get, with no space to break at.
 LONG_NAME = "afgoerelse_sygedagpenge_forlaengelse_efter_revurdering_version_3_endelig_udgave.docx"
 
@@ -68,7 +78,21 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 def _letter(i: int, lix: float, findings: int) -> FileResult:
     band = [name for name, low, _ in html.BANDS if lix >= low][-1]
     name = LONG_NAME if i == 3 else f"brev{i:02}.docx"
+    decision = i in DECISIONS
+    applied = ("legal-reference-early", "missing-caseworker-phone")
+    extra = []
+    if i == 3:  # a decision without complaints guidance (it has other findings too)
+        extra.append(
+            Finding(
+                rule="missing-complaint-guidance",
+                code="LC503",
+                severity=Severity.ERROR,
+                message="Afgørelsen har ingen klagevejledning.",
+            )
+        )
     return FileResult(
+        letter_type=LetterType("afgoerelse" if decision else "indkaldelse", "emnet nævner …"),
+        rules_applied=applied + (("missing-complaint-guidance",) if decision else ()),
         path=Path("/skabeloner") / ("ydelser" if i % 2 else "beskæftigelse") / name,
         readability=Readability(lix=lix, band=band, words=100, sentences=8, long_words=30),
         findings=[
@@ -84,7 +108,8 @@ def _letter(i: int, lix: float, findings: int) -> FileResult:
                 text=f"§ {i}, stk. 2 <b>",
             )
             for _ in range(findings)
-        ],
+        ]
+        + extra,
     )
 
 
@@ -118,13 +143,33 @@ def test_table_and_charts_are_in_the_rendered_page(report: Path, tmp_path: Path)
     assert rows == 8
     assert len(re.findall(r'<svg class="chart histogram"', dom)) == 1
     assert len(re.findall(r'<rect class="bar"', dom)) == 7  # 7 LIX bins
-    assert re.findall(r'<li data-rule="([^"]+)"', dom) == ["legal-reference-early"]
+    assert re.findall(r'<li data-rule="([^"]+)"', dom) == [
+        "missing-complaint-guidance",
+        "legal-reference-early",
+    ]
     assert "stk. 2 &lt;b&gt;" in dom and "stk. 2 <b>" not in dom
     # The script folds each letter's findings row away; the letter's name opens it.
     findings_rows = re.findall(r'<tr class="findings" id="(fund-\d+)"( hidden="")?>', dom)
     assert len(findings_rows) == 5 and all(hidden for _, hidden in findings_rows)
     assert dom.count('aria-expanded="false"') == 5 and 'aria-expanded="true"' not in dom
     assert re.search(r'<button type="button" id="toggle-all" aria-pressed="false">', dom)
+
+
+def test_letter_types_and_their_filter(report: Path, tmp_path: Path) -> None:
+    """The breakdown by type, a section per type with the share that meets each requirement
+    (only the letters the rule applies to), and the filter that shows one type's letters."""
+    dom = _dom(report, tmp_path)
+    assert re.search(r'<p class="filter">', dom), "the script did not show the type filter"
+    types = dom.split('<table class="types">')[1].split("</table>")[0]
+    assert re.findall(r'<tr data-type="([a-z]+)">', types) == ["indkaldelse", "afgoerelse"]
+    decisions = dom.split('<section class="type-section" data-type="afgoerelse">')[1]
+    decisions = decisions.split("</section>")[0]
+    assert "2 af 3" in decisions and "67 %" in decisions
+    shown = _dom(report, tmp_path, "#type=afgoerelse")
+    letters = re.findall(r'<tbody class="letter" data-type="([a-z]+)"( hidden="")?>', shown)
+    assert len(letters) == 8
+    assert all(bool(hidden) == (kind != "afgoerelse") for kind, hidden in letters)
+    assert sum(1 for kind, hidden in letters if not hidden) == len(DECISIONS)
 
 
 def test_sorting_runs_in_the_browser(report: Path, tmp_path: Path) -> None:

@@ -343,7 +343,7 @@ def test_html_groups_by_folder_worst_first_with_details(report: str) -> None:
     section_a = report.split('data-folder="a"')[1].split("</section>")[0]
     assert section_a.index("slem, brev%.docx") < section_a.index("god.docx")
     # The letter's findings are a row of their own, spanning every column, opened by its name.
-    letter = section_a.split("<tbody class=letter>")[1].split("</tbody>")[0]
+    letter = section_a.split("<tbody class=letter")[1].split("</tbody>")[0]
     assert 'aria-controls="fund-1">slem, brev%.docx</button>' in letter
     assert '<tr class=findings id="fund-1"><td colspan=7><ul>' in letter
     # Each finding: where first (as the text report), severity, code and title, message, the
@@ -463,3 +463,74 @@ def test_histogram_bins_each_letter_by_the_lix_its_band_is_judged_on() -> None:
         ("LIX 40–44", "1", "brev"),
         ("LIX 45–49", "1", "brev"),
     ]
+
+
+def _typed(
+    tmp_path: Path, name: str, letter_type: str, applied: tuple[str, ...], fired: tuple[str, ...]
+):
+    from lettercheck.model.findings import LetterType
+
+    return FileResult(
+        path=tmp_path / name,
+        readability=Readability(lix=30.0, band="let", words=100, sentences=8, long_words=20),
+        findings=[
+            Finding(rule=rule, code="LC5xx", severity=Severity.WARNING, message="Mangler.")
+            for rule in fired
+        ],
+        letter_type=LetterType(letter_type, "emnet nævner …", stated=name.startswith("angivet")),
+        rules_applied=applied,
+    )
+
+
+TYPE_RULES = [
+    {
+        "name": "invitation-missing-time",
+        "code": "LC505",
+        "title": "Mangler tidspunkt",
+        "severity": "error",
+        "message": "Tid.",
+        "types": ["indkaldelse"],
+    },
+    {
+        "name": "invitation-missing-consequence",
+        "code": "LC508",
+        "title": "Mangler følger",
+        "severity": "warning",
+        "message": "Følger.",
+        "types": ["indkaldelse"],
+    },
+]
+
+
+def test_html_letter_types_breakdown_and_shares_count_only_applied_letters(tmp_path: Path) -> None:
+    time, consequence = "invitation-missing-time", "invitation-missing-consequence"
+    results = [
+        # consequence applies only to the two letters about a benefit; one of them lacks it
+        _typed(tmp_path, "a.docx", "indkaldelse", (time, consequence), (consequence,)),
+        _typed(tmp_path, "b.docx", "indkaldelse", (time, consequence), ()),
+        _typed(tmp_path, "c.docx", "indkaldelse", (time,), (time,)),
+        _typed(tmp_path, "angivet.docx", "afgoerelse", (), ()),
+    ]
+    report = html.render(results, rules=TYPE_RULES, base=tmp_path)
+    assert '<a href="#brevtyper">Brevtyper</a>' in report
+    breakdown = report.split("<table class=types>")[1].split("</table>")[0]
+    rows = re.findall(
+        r'<tr data-type="([a-z]+)">.*?<td class=num>(\d+)</td>.*?'
+        r"<td class=num>(\d+)</td></tr>",
+        breakdown,
+    )
+    assert rows == [("indkaldelse", "3", "0"), ("afgoerelse", "1", "1")]
+    section = report.split('<section class=type-section data-type="indkaldelse">')[1]
+    section = section.split("</section>")[0]
+    shares = dict(re.findall(r'<tr data-rule="([^"]+)">.*?<td class=num>(\d+ af \d+)', section))
+    assert shares == {time: "2 af 3", consequence: "1 af 2"}
+    assert "kun breve, reglen gælder for (2 af 3)" in section
+    # no section for a type without rules; every letter row carries its type for the filter
+    assert (
+        'data-type="afgoerelse">'
+        not in report.split("<table class=types>")[1]
+        .split("<h2 id=lix>")[0]
+        .split("</table>", 1)[1]
+    )
+    assert report.count('<tbody class=letter data-type="indkaldelse">') == 3
+    assert '<option value="afgoerelse">afgørelse (1)</option>' in report
