@@ -95,7 +95,9 @@ def _tag_flow(flow: list[Block]) -> None:
     subject = _first(
         i
         for i, b in enumerate(flow)
-        if (salutation is None or i < salutation) and (i in headings or _is_subject_line(b))
+        if (salutation is None or i < salutation)
+        and not b.table
+        and (i in headings or _is_subject_line(b))
     )
     closing = _last(i for i, t in enumerate(texts) if CLOSING.match(t) and len(t) < 40)
 
@@ -130,6 +132,8 @@ def _tag_flow(flow: list[Block]) -> None:
         elif (
             part is LetterPart.LEGAL
             and i in headings
+            and _set_apart(block)
+            and not _legal_subheading(flow, headings, i)
             and not _is_legal_title(text)
             and not _CONTACT_TITLE.match(text)
         ):
@@ -140,7 +144,13 @@ def _tag_flow(flow: list[Block]) -> None:
 
 
 def _final_legal_heading(flow: list[Block], headings: list[int], after: int) -> int | None:
-    """The first legal heading after the last message heading of the body."""
+    """The first legal heading after the last message heading of the body.
+
+    A heading whose section cites the law is a sub-heading of the legal section it follows, not a
+    message heading: a real decision's "Regler" goes on under "Betingelser og størrelsen af din
+    Suila-tapit" ("Af § 38 b, stk. 1 fremgår …") before its "Klagevejledning". A lead-in line
+    ("Eventuelle klager sendes … til:") is no heading that ends it either.
+    """
     candidate: int | None = None
     for i in headings:
         if i <= after:
@@ -149,11 +159,30 @@ def _final_legal_heading(flow: list[Block], headings: list[int], after: int) -> 
         if _is_legal_title(text):
             if candidate is None:
                 candidate = i
-        elif _ATTACHMENTS.match(text) or _CONTACT_TITLE.match(text) or CLOSING.match(text):
+        elif (
+            _ATTACHMENTS.match(text)
+            or _CONTACT_TITLE.match(text)
+            or CLOSING.match(text)
+            or not _set_apart(flow[i])
+            or (candidate is not None and _legal_subheading(flow, headings, i))
+        ):
             continue
         else:
             candidate = None  # a message heading after it: that legal section was not the last
     return candidate
+
+
+#: A legal reference, as the letter parts need it: a paragraph sign, "stk.", a law's name.
+_CITES_LAW = re.compile(
+    r"§|\bstk\.\s*\d|\b[a-zæøå]{3,}lovens?\b|\blov(?:bekendtgørelse)?\s+(?:om|nr)\b",
+    re.IGNORECASE,
+)
+
+
+def _legal_subheading(flow: list[Block], headings: list[int], i: int) -> bool:
+    """Does the section under heading ``i`` (up to the next heading) cite the law?"""
+    end = next((h for h in headings if h > i), len(flow))
+    return any(_CITES_LAW.search(b.text) for b in flow[i + 1 : end])
 
 
 def _ends_signature(text: str) -> LetterPart | None:
@@ -181,6 +210,11 @@ def _is_heading(block: Block) -> bool:
         or bool(_ATTACHMENTS.match(text))
         or (text[-1] in ":?" and not _is_salutation(text))
     )
+
+
+def _set_apart(block: Block) -> bool:
+    """A heading by style or bold, not only a short line ending in ":" or "?"."""
+    return block.kind is BlockKind.HEADING or block.bold
 
 
 def _is_subject_line(block: Block) -> bool:
