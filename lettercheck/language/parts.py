@@ -92,26 +92,38 @@ def _tag_flow(flow: list[Block]) -> None:
     texts = [b.text.strip() for b in flow]
     salutation = _first(i for i, t in enumerate(texts) if _is_salutation(t))
     headings = [i for i, b in enumerate(flow) if _is_heading(b)]
+    # Without a salutation, the first sentence to the citizen ends the letterhead and address:
+    # "Din anmodning om flytning til nedenstående adresse er blevet godkendt." is the message,
+    # and a "Flyttedato:" label after it is no subject.
+    prose = None
+    if salutation is None:
+        prose = _first(i for i, b in enumerate(flow) if not b.table and _to_the_citizen(texts[i]))
+    before = salutation if salutation is not None else prose
     subject = _first(
         i
         for i, b in enumerate(flow)
-        if (salutation is None or i < salutation)
-        and not b.table
-        and (i in headings or _is_subject_line(b))
+        if (before is None or i < before) and not b.table and (i in headings or _is_subject_line(b))
     )
     closing = _last(i for i, t in enumerate(texts) if CLOSING.match(t) and len(t) < 40)
 
-    start = _first(x for x in (subject, salutation) if x is not None)
+    start = _first(x for x in (subject, salutation, prose) if x is not None)
     if start is None:
         start = _first(i for i, t in enumerate(texts) if t) or 0
 
     legal_start = _final_legal_heading(flow, headings, after=start)
 
-    # A letter with neither subject nor salutation starts its message at once.
-    part = LetterPart.ADDRESS if subject is not None or salutation is not None else LetterPart.BODY
+    # A letter with neither subject nor salutation (nor an address before its first sentence)
+    # starts its message at once.
+    part = (
+        LetterPart.ADDRESS
+        if subject is not None or salutation is not None or (prose is not None and prose > 0)
+        else LetterPart.BODY
+    )
     for i, block in enumerate(flow):
         text = texts[i]
-        if i == start and subject is not None and i == subject:
+        if i == prose and subject is None:
+            part = LetterPart.BODY
+        elif i == start and subject is not None and i == subject:
             part = LetterPart.SUBJECT
         elif i == salutation:
             part = LetterPart.SALUTATION
@@ -209,6 +221,20 @@ def _is_heading(block: Block) -> bool:
         _is_legal_title(text)
         or bool(_ATTACHMENTS.match(text))
         or (text[-1] in ":?" and not _is_salutation(text))
+    )
+
+
+#: A sentence to the citizen: it ends like a sentence and says du/dig/din (or the formal De).
+_TO_THE_CITIZEN = re.compile(r"\b(?:du|dig|din|dit|dine|(?-i:De|Dem|Deres))\b", re.IGNORECASE)
+_SENTENCE_WORDS = 6
+
+
+def _to_the_citizen(text: str) -> bool:
+    """Is ``text`` a sentence addressed to the citizen (no letterhead or address line is)?"""
+    return (
+        len(text.split()) >= _SENTENCE_WORDS
+        and text[-1:] in (".", "!")
+        and bool(_TO_THE_CITIZEN.search(text))
     )
 
 

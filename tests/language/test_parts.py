@@ -248,3 +248,32 @@ def test_a_bold_cell_of_the_letterhead_table_is_not_the_subject():
     doc.blocks[0].bold = True
     doc.blocks[1].table = (0, 1, 0)
     assert parts(doc) == [A, A, S, B]
+
+
+def test_without_a_salutation_the_first_sentence_to_the_citizen_starts_the_message():
+    # corpus/real/gh_aarhus_folkeregister_flytning_godkendt: no salutation, no heading; the
+    # message sentence was taken for address because the "Flyttedato:" label after it looked
+    # like the subject.
+    doc = letter(
+        "{name}",
+        "{address}",
+        "[textbox] Telefon 8940 2000",
+        "Din anmodning om flytning til nedenstående adresse er blevet godkendt.",
+        "{address}",
+        "Flyttedato:",
+        "{move_date}",
+        "Med venlig hilsen",
+        "Aarhus Folkeregister",
+    )
+    assert parts(doc) == [A, A, A, B, B, B, B, C, SIG]
+
+
+def test_a_sentence_in_the_letterhead_does_not_start_the_message_when_there_is_a_salutation():
+    doc = letter(
+        "Jobcenter Ulvsted",
+        "Du kan ringe til os på hverdage kl. 9-15.",
+        "# Samtale",
+        "Kære Ida",
+        "Vi ses.",
+    )
+    assert parts(doc) == [A, A, S, G, B]
