@@ -224,17 +224,20 @@ def _is_heading(block: Block) -> bool:
     )
 
 
-#: A sentence to the citizen: it ends like a sentence and says du/dig/din (or the formal De).
-_TO_THE_CITIZEN = re.compile(r"\b(?:du|dig|din|dit|dine|(?-i:De|Dem|Deres))\b", re.IGNORECASE)
+#: A sentence of the message: it says du/dig/din (or the formal De) or has a finite "er"/"har"
+#: ("Afgiftsanmeldelse {{ id }} er blevet afvist, med denne begrundelse:").
+_MESSAGE_WORDS = re.compile(
+    r"\b(?:du|dig|din|dit|dine|er|har|blev|bliver|(?-i:De|Dem|Deres))\b", re.IGNORECASE
+)
 _SENTENCE_WORDS = 6
 
 
 def _to_the_citizen(text: str) -> bool:
-    """Is ``text`` a sentence addressed to the citizen (no letterhead or address line is)?"""
+    """Is ``text`` a sentence of the message (no letterhead or address line is one)?"""
     return (
         len(text.split()) >= _SENTENCE_WORDS
-        and text[-1:] in (".", "!")
-        and bool(_TO_THE_CITIZEN.search(text))
+        and text[-1:] in (".", "!", ":")
+        and bool(_MESSAGE_WORDS.search(text))
     )
 
 
