@@ -78,6 +78,18 @@ def _citizen_zone(blocks: Sequence[Block], options: Mapping[str, Any]) -> set[in
             key = "paragraphs"
         groups.setdefault(key, []).append(block)
         previous = block
+    # A letterhead written as label | value rows ("Sagsbehandler | Rasmus Holt", "Direkte telefon
+    # | 45 67 89 01", "E-mail | raho@ravnkilde.dk"): the value column has no marker of its own,
+    # but a value whose label cell is the sender's or a contact label is the sender's.
+    contact_label = compile_any([*option(options, "phone-labels"), r"\be-?mail\b"])
+    cells = {(b.story, *b.table): b.text for b in top if b.table}
+
+    def labelled_as_sender(block: Block) -> bool:
+        if not block.table or block.table[2] == 0:
+            return False
+        left = cells.get((block.story, block.table[0], block.table[1], block.table[2] - 1), "")
+        return len(left.split()) <= 4 and bool(sender.search(left) or contact_label.search(left))
+
     for key, members in groups.items():
         if key == "paragraphs":
             for b in members:
@@ -85,7 +97,7 @@ def _citizen_zone(blocks: Sequence[Block], options: Mapping[str, Any]) -> set[in
                     break
                 zone.add(b.index)
         elif not any(sender.search(b.text) for b in members):
-            zone.update(b.index for b in members)
+            zone.update(b.index for b in members if not labelled_as_sender(b))
     return zone
 
 
@@ -517,6 +529,36 @@ class ContactDetail:
     because: str
 
 
+#: A line of an address written over several lines: short, and not a sentence.
+_ADDRESS_LINE_WORDS = 6
+
+
+def _address_line(block: Block) -> bool:
+    text = block.text.strip()
+    return bool(text) and len(text.split()) <= _ADDRESS_LINE_WORDS and text[-1] not in ".!?"
+
+
+def _address_groups(blocks: Sequence[Block]) -> dict[int, list[Block]]:
+    """For each block that is a line of an address written over several lines, the other lines
+    of that address: the run of neighbouring short lines (same story, no sentence) around it.
+    "Eventuelle klager sendes … til: / oed@nanoq.gl eller / Skatterådet / Postboks 1037" names
+    the owner of the e-mail on the line after it."""
+    groups: dict[int, list[Block]] = {}
+    run: list[Block] = []
+    for block in [*blocks, None]:
+        if (
+            block is not None
+            and _address_line(block)
+            and (not run or (run[-1].story == block.story and block.index == run[-1].index + 1))
+        ):
+            run.append(block)
+            continue
+        for member in run:
+            groups[member.index] = [b for b in run if b is not member]
+        run = [block] if block is not None and _address_line(block) else []
+    return groups
+
+
 def _owner(
     block: Block,
     start: int,
@@ -524,8 +566,10 @@ def _owner(
     options: Mapping[str, Any],
     row_label: str,
     zone: set[int],
+    group: Sequence[Block] = (),
 ) -> tuple[str, str]:
-    """(owner, why) of a phone number or e-mail address at ``[start, end)`` of ``block``."""
+    """(owner, why) of a phone number or e-mail address at ``[start, end)`` of ``block``; ``group``
+    is the rest of the address it stands in, when it is written over several short lines."""
     text = block.text
     if block.index in zone:
         return "citizen", "i borgerens adresse øverst i brevet"
@@ -537,6 +581,12 @@ def _owner(
         return "citizen", "sætningen eller cellen til venstre siger, at det er borgerens"
     if _third_party(text, start, options) or (in_cell and _third_party(label, len(label), options)):
         return "third_party", "sætningen eller cellen til venstre nævner en anden (fx mentor)"
+    if group and _address_line(block):
+        third = compile_any(option(options, "third-party-labels"))
+        sender = compile_any(option(options, "sender-markers"))
+        lines = [b.text for b in group]
+        if any(third.search(t) for t in lines) and not any(sender.search(t) for t in lines):
+            return "third_party", "adressen, den står i, er en andens (fx klageinstansen)"
     unit_label = compile_any(option(options, "sender-unit-labels"))
     before = _item_before(text, start, 50) + (" " + row_label if in_cell else "")
     detail = text[start:end]
@@ -594,6 +644,7 @@ def _find_contact_details(analysis: Analysis, options: Mapping[str, Any]) -> lis
     cells = _table_cells(analysis)
     details = _field_details(blocks, options)
     offer = compile_any(option(options, "sms-offer-patterns"))
+    groups = _address_groups(blocks)
     for block in blocks:
         row_label = _label_to_the_left(block, cells, zone)
         for kind, spans in (
@@ -601,7 +652,9 @@ def _find_contact_details(analysis: Analysis, options: Mapping[str, Any]) -> lis
             ("email", _email_candidates(block, options)),
         ):
             for start, end in spans:
-                owner, because = _owner(block, start, end, options, row_label, zone)
+                owner, because = _owner(
+                    block, start, end, options, row_label, zone, groups.get(block.index, ())
+                )
                 details.append(
                     ContactDetail(
                         kind, block.text[start:end], block.index, (start, end), owner, because

@@ -105,7 +105,12 @@ def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Ite
     for block in blocks:
         if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
             continue
-        if block.part not in MESSAGE_PARTS:
+        if block.part not in MESSAGE_PARTS and not (
+            # What follows the signature but precedes the final legal section (a decision's
+            # "Begrundelse" or a note placed after "Med venlig hilsen") is read before the rules
+            # too: "databeskyttelsesloven" there is early (corpus/real/SOURCES_ud.md).
+            has_legal and block.part == LetterPart.SIGNATURE
+        ):
             continue
         if has_legal and block.index >= legal_start:
             continue

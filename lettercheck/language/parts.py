@@ -92,24 +92,38 @@ def _tag_flow(flow: list[Block]) -> None:
     texts = [b.text.strip() for b in flow]
     salutation = _first(i for i, t in enumerate(texts) if _is_salutation(t))
     headings = [i for i, b in enumerate(flow) if _is_heading(b)]
+    # Without a salutation, the first sentence to the citizen ends the letterhead and address:
+    # "Din anmodning om flytning til nedenstående adresse er blevet godkendt." is the message,
+    # and a "Flyttedato:" label after it is no subject.
+    prose = None
+    if salutation is None:
+        prose = _first(i for i, b in enumerate(flow) if not b.table and _to_the_citizen(texts[i]))
+    before = salutation if salutation is not None else prose
     subject = _first(
         i
         for i, b in enumerate(flow)
-        if (salutation is None or i < salutation) and (i in headings or _is_subject_line(b))
+        if (before is None or i < before) and not b.table and (i in headings or _is_subject_line(b))
     )
     closing = _last(i for i, t in enumerate(texts) if CLOSING.match(t) and len(t) < 40)
 
-    start = _first(x for x in (subject, salutation) if x is not None)
+    start = _first(x for x in (subject, salutation, prose) if x is not None)
     if start is None:
         start = _first(i for i, t in enumerate(texts) if t) or 0
 
     legal_start = _final_legal_heading(flow, headings, after=start)
 
-    # A letter with neither subject nor salutation starts its message at once.
-    part = LetterPart.ADDRESS if subject is not None or salutation is not None else LetterPart.BODY
+    # A letter with neither subject nor salutation (nor an address before its first sentence)
+    # starts its message at once.
+    part = (
+        LetterPart.ADDRESS
+        if subject is not None or salutation is not None or (prose is not None and prose > 0)
+        else LetterPart.BODY
+    )
     for i, block in enumerate(flow):
         text = texts[i]
-        if i == start and subject is not None and i == subject:
+        if i == prose and subject is None:
+            part = LetterPart.BODY
+        elif i == start and subject is not None and i == subject:
             part = LetterPart.SUBJECT
         elif i == salutation:
             part = LetterPart.SALUTATION
@@ -130,6 +144,8 @@ def _tag_flow(flow: list[Block]) -> None:
         elif (
             part is LetterPart.LEGAL
             and i in headings
+            and _set_apart(block)
+            and not _legal_subheading(flow, headings, i)
             and not _is_legal_title(text)
             and not _CONTACT_TITLE.match(text)
         ):
@@ -140,7 +156,13 @@ def _tag_flow(flow: list[Block]) -> None:
 
 
 def _final_legal_heading(flow: list[Block], headings: list[int], after: int) -> int | None:
-    """The first legal heading after the last message heading of the body."""
+    """The first legal heading after the last message heading of the body.
+
+    A heading whose section cites the law is a sub-heading of the legal section it follows, not a
+    message heading: a real decision's "Regler" goes on under "Betingelser og størrelsen af din
+    Suila-tapit" ("Af § 38 b, stk. 1 fremgår …") before its "Klagevejledning". A lead-in line
+    ("Eventuelle klager sendes … til:") is no heading that ends it either.
+    """
     candidate: int | None = None
     for i in headings:
         if i <= after:
@@ -149,11 +171,30 @@ def _final_legal_heading(flow: list[Block], headings: list[int], after: int) -> 
         if _is_legal_title(text):
             if candidate is None:
                 candidate = i
-        elif _ATTACHMENTS.match(text) or _CONTACT_TITLE.match(text) or CLOSING.match(text):
+        elif (
+            _ATTACHMENTS.match(text)
+            or _CONTACT_TITLE.match(text)
+            or CLOSING.match(text)
+            or not _set_apart(flow[i])
+            or (candidate is not None and _legal_subheading(flow, headings, i))
+        ):
             continue
         else:
             candidate = None  # a message heading after it: that legal section was not the last
     return candidate
+
+
+#: A legal reference, as the letter parts need it: a paragraph sign, "stk.", a law's name.
+_CITES_LAW = re.compile(
+    r"§|\bstk\.\s*\d|\b[a-zæøå]{3,}lovens?\b|\blov(?:bekendtgørelse)?\s+(?:om|nr)\b",
+    re.IGNORECASE,
+)
+
+
+def _legal_subheading(flow: list[Block], headings: list[int], i: int) -> bool:
+    """Does the section under heading ``i`` (up to the next heading) cite the law?"""
+    end = next((h for h in headings if h > i), len(flow))
+    return any(_CITES_LAW.search(b.text) for b in flow[i + 1 : end])
 
 
 def _ends_signature(text: str) -> LetterPart | None:
@@ -181,6 +222,28 @@ def _is_heading(block: Block) -> bool:
         or bool(_ATTACHMENTS.match(text))
         or (text[-1] in ":?" and not _is_salutation(text))
     )
+
+
+#: A sentence of the message: it says du/dig/din (or the formal De) or has a finite "er"/"har"
+#: ("Afgiftsanmeldelse {{ id }} er blevet afvist, med denne begrundelse:").
+_MESSAGE_WORDS = re.compile(
+    r"\b(?:du|dig|din|dit|dine|er|har|blev|bliver|(?-i:De|Dem|Deres))\b", re.IGNORECASE
+)
+_SENTENCE_WORDS = 6
+
+
+def _to_the_citizen(text: str) -> bool:
+    """Is ``text`` a sentence of the message (no letterhead or address line is one)?"""
+    return (
+        len(text.split()) >= _SENTENCE_WORDS
+        and text[-1:] in (".", "!", ":")
+        and bool(_MESSAGE_WORDS.search(text))
+    )
+
+
+def _set_apart(block: Block) -> bool:
+    """A heading by style or bold, not only a short line ending in ":" or "?"."""
+    return block.kind is BlockKind.HEADING or block.bold
 
 
 def _is_subject_line(block: Block) -> bool:

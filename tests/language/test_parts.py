@@ -216,3 +216,64 @@ def test_signature_lines_stay_signature():
         "mha@ulvsted.dk",
     )
     assert parts(doc)[4:] == [SIG, SIG, SIG, SIG]
+
+
+def test_sections_under_a_legal_heading_that_cite_the_law_stay_in_the_legal_section():
+    # A real decision (corpus/real/gh_gl_suila_aarsopgoerelse): "Regler" goes on under two
+    # sub-headings that quote the law, and a lead-in line ends with ":" before the address.
+    doc = letter(
+        "# Årsopgørelse",
+        "Du skal hverken modtage eller betale penge.",
+        "# Regler",
+        "Afgørelsen er truffet efter lovbekendtgørelse nr. 62.",
+        "# Betingelser og størrelsen af din ydelse",
+        "Af § 38 b, stk. 1 fremgår, at …",
+        "# Klagevejledning",
+        "Eventuelle klager sendes skriftligt til:",
+        "Skatterådet",
+    )
+    assert parts(doc) == [S, B, L, L, L, L, L, L, L]
+
+
+def test_a_bold_cell_of_the_letterhead_table_is_not_the_subject():
+    # corpus/real/ud_aarhus_befordring_bevilling: the letterhead table opens with the bold unit
+    # name "Børn og Unge"; the subject is the heading after the table.
+    doc = letter(
+        "Børn og Unge",
+        "Telefon: 89 40 40 04",
+        "# Afgørelse om bevilling af kørsel",
+        "Børn og Unge har truffet afgørelse om kørsel.",
+    )
+    doc.blocks[0].table = (0, 0, 0)
+    doc.blocks[0].bold = True
+    doc.blocks[1].table = (0, 1, 0)
+    assert parts(doc) == [A, A, S, B]
+
+
+def test_without_a_salutation_the_first_sentence_to_the_citizen_starts_the_message():
+    # corpus/real/gh_aarhus_folkeregister_flytning_godkendt: no salutation, no heading; the
+    # message sentence was taken for address because the "Flyttedato:" label after it looked
+    # like the subject.
+    doc = letter(
+        "{name}",
+        "{address}",
+        "[textbox] Telefon 8940 2000",
+        "Din anmodning om flytning til nedenstående adresse er blevet godkendt.",
+        "{address}",
+        "Flyttedato:",
+        "{move_date}",
+        "Med venlig hilsen",
+        "Aarhus Folkeregister",
+    )
+    assert parts(doc) == [A, A, A, B, B, B, B, C, SIG]
+
+
+def test_a_sentence_in_the_letterhead_does_not_start_the_message_when_there_is_a_salutation():
+    doc = letter(
+        "Jobcenter Ulvsted",
+        "Du kan ringe til os på hverdage kl. 9-15.",
+        "# Samtale",
+        "Kære Ida",
+        "Vi ses.",
+    )
+    assert parts(doc) == [A, A, S, G, B]
