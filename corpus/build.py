@@ -548,6 +548,10 @@ _LEGAL_AFTER_SIGNATURE = re.compile(
 _ATTACHMENTS_START = re.compile(
     r"^\s*(?:bilag|vedlagt\s*:|vedhæftet\s*:|vedlagte\s+bilag)", re.IGNORECASE
 )
+#: Words that make a line a sentence of the message rather than a letterhead or address line.
+_MESSAGE_WORD = re.compile(
+    r"\b(?:du|dig|din|dit|dine|er|har|blev|bliver|(?-i:De|Dem|Deres))\b", re.IGNORECASE
+)
 #: A phone number or e-mail address: a table with one in at least half its rows is a table of
 #: contact details.
 _PHONE_OR_MAIL = re.compile(r"(?<![\d+])(?:\+45\s?)?(?:\d\s?){7}\d(?!\d)|\S+@\S+\.\w+")
@@ -603,25 +607,39 @@ def main_text_units(letter: Letter) -> list[str]:
         (i for i, t in enumerate(texts) if _SALUTATION.match(t) and len(t.split()) <= 8), None
     )
 
+    # Without a salutation, the first sentence of the message (six words or more, ending in
+    # . ! or :, with a verb or a "du") ends the letterhead and address: no label after it
+    # ("Flyttedato:") is the subject.
+    prose = None
+    if salutation is None:
+        prose = next(
+            (
+                i
+                for i, u in enumerate(units)
+                if u.table is None
+                and len(texts[i].split()) >= 6
+                and texts[i][-1:] in ".!:"
+                and _MESSAGE_WORD.search(texts[i])
+            ),
+            None,
+        )
+    before = salutation if salutation is not None else prose
+
     def heading_like(i: int) -> bool:
         words = len(texts[i].split())
-        if not words:
+        if not words or units[i].table is not None:  # a table cell is never a heading
             return False
         if units[i].heading:
             return words <= 25
         return words <= 8 and texts[i][-1] in ":?"
 
     subject = next(
-        (
-            i
-            for i in range(len(units))
-            if (salutation is None or i < salutation) and heading_like(i)
-        ),
+        (i for i in range(len(units)) if (before is None or i < before) and heading_like(i)),
         None,
     )
     closings = [i for i, t in enumerate(texts) if _CLOSING.match(t) and len(t) < 40]
     closing = closings[-1] if closings else None
-    starts = [i for i in (subject, salutation) if i is not None]
+    starts = [i for i in (subject, salutation, prose) if i is not None]
     start = min(starts) if starts else 0
     contact = {n for n, b in enumerate(letter.blocks) if isinstance(b, Table) and _contact_table(b)}
     counted: list[str] = []
