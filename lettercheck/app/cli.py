@@ -309,6 +309,7 @@ def check_command(
             raise click.UsageError(
                 f"{option} {target} er et Word-dokument; skriv {what} i en anden fil."
             )
+    _check_outputs(paths, [("--output", output), ("--write-baseline", write_baseline)])
     found = []
     for one in find_letters(
         paths,
@@ -335,6 +336,7 @@ def check_command(
             annotate_to=_annotation_target(annotate_dir, f.path, f.root) if annotate_dir else None,
             suggest=suggest,
             force=force,
+            annotate_root=annotate_dir,
         )
         for f in found
     ]
@@ -417,10 +419,15 @@ def _check_and_exit(results, fmt, output, severity, baseline, write_baseline, ba
 def _finish(results, fmt, output, severity, baseline, write_baseline, bar) -> None:
     """Report the results (or write the baseline) and exit with the report's exit code."""
     if write_baseline is not None:
+        from lettercheck.app import safewrite
         from lettercheck.reporters import baseline as baseline_module
 
         results = list(results)
-        baseline_module.write(write_baseline, results)
+        baseline_module.write(
+            write_baseline,
+            results,
+            opener=functools.partial(safewrite.output, option="--write-baseline"),
+        )
         click.echo(f"Baseline skrevet: {write_baseline} ({_letters(len(results))})", err=True)
         sys.exit(2 if any(r.error for r in results) else 0)
     if baseline is not None:
@@ -535,6 +542,7 @@ def audit_command(
             raise click.UsageError(
                 f"{option} {target} er et Word-dokument; skriv rapporten i en anden fil."
             )
+    _check_outputs(paths, [("--html", html_path), ("--csv", csv_path)])
     show = progress if progress is not None else _progress_wanted()
     # Ctrl-C is noted and taken between letters (see interrupt.StopSignals), from the search
     # for letters until the summary is printed: once the reports are in place it is too late.
@@ -665,37 +673,82 @@ def _report(results, fmt: str, output: Path | None, fail_on, *, colour: bool) ->
     return summary.exit_code
 
 
-class _open_output:
-    """stdout, or a file written beside its target and renamed into place when complete."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-
-    def __enter__(self):
+@contextlib.contextmanager
+def _open_output(path: Path | None):
+    """stdout, or the --output file, written safely (see safewrite): never through a link or
+    over a device or pipe, in place only when complete."""
+    if path is None:
         # A file name that is not valid UTF-8 (Latin-1 bytes from an old share) is a lone
         # surrogate in Python; write it as a \udcXX escape instead of failing the whole report.
-        if self.path is None:
-            stream = sys.stdout
-            with contextlib.suppress(AttributeError, ValueError):
-                stream.reconfigure(errors="backslashreplace")
-            return stream
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        self.file = open(self.tmp, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
-        return self.file
+        stream = sys.stdout
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")
+        yield stream
+        return
+    from lettercheck.app import safewrite
 
-    def __exit__(self, kind, value, traceback) -> None:
-        if self.path is None:
-            return
-        try:
-            self.file.close()  # may fail too: the last buffer is written here (disk full)
-            if kind is None:
-                os.replace(self.tmp, self.path)
-        except BaseException:
-            self.tmp.unlink(missing_ok=True)
-            raise
-        if kind is not None:
-            self.tmp.unlink(missing_ok=True)
+    with safewrite.output(path, option="--output") as out:
+        yield out
+
+
+def _check_outputs(paths: Sequence[Path], targets: Sequence[tuple[str, Path | None]]) -> None:
+    """Refuse, before any letter is checked, an output path that is a link or a folder, two
+    outputs in one file, and an existing letter among the inputs (only lettercheck's own earlier
+    report or baseline may be replaced there)."""
+    from lettercheck.app import safewrite
+
+    given = [(option, target) for option, target in targets if target is not None]
+    for n, (option, target) in enumerate(given):
+        problem = safewrite.refusal(target, option)
+        if problem is not None:
+            raise click.UsageError(problem)
+        for other_option, other in given[n + 1 :]:
+            if safewrite.same_file(target, other):
+                raise click.UsageError(
+                    f"{option} og {other_option} er den samme fil ({target}). "
+                    "Angiv to forskellige filer."
+                )
+        if _is_a_letter_among(target, paths):
+            raise click.UsageError(
+                f"{option} {target} er et af brevene, der skal kontrolleres, og ville blive "
+                "overskrevet. Vælg en anden fil."
+            )
+
+
+def _is_a_letter_among(target: Path, paths: Sequence[Path]) -> bool:
+    """Is ``target`` an existing file with a letter's name inside (or among) the paths checked,
+    that is not a report or baseline lettercheck wrote earlier?"""
+    from lettercheck.app.pipeline import SUPPORTED_SUFFIXES
+
+    if target.suffix.lower() not in SUPPORTED_SUFFIXES or not target.is_file():
+        return False
+    real = _real(target)
+    if not any(real == _real(p) or _inside(real, p) for p in paths):
+        return False
+    return not _written_by_lettercheck(target)
+
+
+_SUMMARY_LINE = re.compile(r"\d+ breve? kontrolleret · \d+ fund")
+
+
+def _written_by_lettercheck(path: Path) -> bool:
+    """A report or baseline of ours: the text report's summary line near its end, the JSON or
+    SARIF report's or the baseline's opening, or GitHub workflow commands."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+            handle.seek(max(0, os.fstat(handle.fileno()).st_size - 300_000))
+            tail = handle.read().decode("utf-8", "replace")
+    except OSError:
+        return False
+    start = head.lstrip()
+    if start.startswith("{") and ('"lettercheck-baseline"' in head or '"version"' in head):
+        return True
+    if start.startswith("{") and '"$schema"' in head and "sarif" in head:
+        return True
+    if start.startswith("::") or start == "":
+        return start.startswith("::")
+    return bool(_SUMMARY_LINE.search(tail))
 
 
 def _annotation_target(outdir: Path, path: Path, root: Path | None) -> Path:

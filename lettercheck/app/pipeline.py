@@ -38,6 +38,8 @@ class Job:
     annotate_to: Path | None = None
     suggest: bool = False
     force: bool = False
+    #: The --annotate folder: no link between it and ``annotate_to`` is followed.
+    annotate_root: Path | None = None
 
 
 @dataclass(slots=True)
@@ -137,6 +139,16 @@ def run_job(job: Job) -> FileResult:
 
     if checked.document.format not in WORD_FORMATS:
         return checked.result  # a plain text letter has nowhere to hold Word comments
+    linked = _link_on_the_way(job.annotate_to, job.annotate_root)
+    if linked is not None:
+        # A link planted in the output folder would send the copy (and with --force, over
+        # whatever it points at) somewhere else: never followed, never replaced.
+        checked.result.error = (
+            f"Den kommenterede kopi blev ikke skrevet: {linked} er et symbolsk link, og "
+            "lettercheck skriver ikke gennem links. Fjern linket, eller vælg en anden mappe med "
+            "--annotate."
+        )
+        return checked.result
     if job.annotate_to.exists() and not job.force:
         # lettercheck's own copy, untouched since it was written, is simply replaced (the loop of
         # checking, mending the letter and checking again); anything else may hold someone's work,
@@ -178,6 +190,19 @@ def run_job(job: Job) -> FileResult:
             raise
         checked.result.error = internal_error(error)
     return checked.result
+
+
+def _link_on_the_way(target: Path, root: Path | None) -> Path | None:
+    """The first symbolic link among ``target`` and its folders below ``root``, or None."""
+    path = target
+    while True:
+        if path.is_symlink():
+            return path
+        if root is None or path.parent == path or path.parent == root:
+            return None
+        if not path.parent.is_relative_to(root):
+            return None
+        path = path.parent
 
 
 @contextlib.contextmanager

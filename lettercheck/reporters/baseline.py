@@ -21,13 +21,16 @@ The file is JSON, sorted and indented, with paths relative to the baseline file'
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from lettercheck.model.findings import FileResult, Finding
 
@@ -57,13 +60,36 @@ def _counts(findings: Iterable[Finding]) -> Counter[tuple[str, str | None]]:
     return Counter((f.rule, _words(f)) for f in findings)
 
 
-def write(path: Path, results: Iterable[FileResult]) -> int:
+def write(path: Path, results: Iterable[FileResult], opener: Any = None) -> int:
     """Write the baseline of ``results`` to ``path``; returns how many findings it holds.
 
     Files that could not be read are left out: their findings are unknown, so nothing is accepted
-    for them. The file is written to a temporary name and renamed, so an interrupted run never
-    leaves half a baseline.
+    for them. ``opener(path)`` is a context manager giving the stream to write (the CLI's safe
+    writer: a temporary file with an unpredictable name, renamed when complete); without one the
+    file is written the same way here.
     """
+    path = Path(path)
+    text, total = render(path, results)
+    with (opener or _replaced_when_complete)(path) as out:
+        out.write(text)
+    return total
+
+
+@contextlib.contextmanager
+def _replaced_when_complete(path: Path) -> Iterator[Any]:
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as out:
+            yield out
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def render(path: Path, results: Iterable[FileResult]) -> tuple[str, int]:
+    """The baseline file's text for ``path`` (keys relative to its folder) and its finding count."""
     path = Path(path)
     root = path.parent
     files: dict[str, list[dict]] = {}
@@ -86,10 +112,7 @@ def write(path: Path, results: Iterable[FileResult]) -> int:
             )
         ]
     data = {_KEY: FORMAT_VERSION, "files": dict(sorted(files.items()))}
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return total
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n", total
 
 
 @dataclass
