@@ -9,6 +9,7 @@ interned in the parent. Results stream back in input order through ``lettercheck
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -19,11 +20,11 @@ from lettercheck.app.safewrite import Staged, commit_together
 from lettercheck.model.findings import FileResult, Finding
 
 
-def audit_one(path: Path) -> FileResult:
+def audit_one(path: Path, timeout: float | None = None) -> FileResult:
     """Check one letter in a worker and return its slim result (no document, no ``why``)."""
-    from lettercheck.app.pipeline import check_file
+    from lettercheck.app.pipeline import timed_check
 
-    result = check_file(path).result
+    result = timed_check(path, timeout).result
     if result.findings:
         result.findings = [replace(f, why="") for f in result.findings]
     return result
@@ -64,6 +65,7 @@ def run_audit(
     on_done: Callable[[object, int, int], None] | None = None,
     base: Path | None = None,
     ctrl_c: StopSignals | None = None,
+    timeout: float | None = None,
 ) -> AuditOutcome:
     """Check ``paths`` and write the reports. Both reports are written to temporary files first
     and renamed into place together at the end, so a failed or interrupted run leaves neither
@@ -81,7 +83,8 @@ def run_audit(
             if on_done is not None:
                 on_done(path, count, total)
 
-        results = list(collect(run(paths, jobs, audit_one, on_done=done)))
+        work = functools.partial(audit_one, timeout=timeout)
+        results = list(collect(run(paths, jobs, work, on_done=done)))
         held.check()
         rules = rule_catalog()
         base = html_reporter.common_base(results) if base is None else base

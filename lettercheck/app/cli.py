@@ -261,6 +261,13 @@ def main() -> None:
     metavar="FIL",
     help="Gem dagens fund som baseline i FIL (kode 0; 2 hvis en fil ikke kunne læses).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=None,
+    metavar="SEK",
+    help="Sekunder ét brev højst må tage; derefter er det brevets fejl.  [standard: 60]",
+)
 @click.option("--follow-symlinks", is_flag=True, help="Følg symbolske links i mapper.")
 @click.option(
     "--progress/--no-progress", default=None, help="Statuslinje.  [standard: i en terminal]"
@@ -278,6 +285,7 @@ def check_command(
     baseline: Path | None,
     write_baseline: Path | None,
     follow_symlinks: bool,
+    timeout: float | None,
     progress: bool | None,
     stop: StopSignals,
 ) -> None:
@@ -337,6 +345,7 @@ def check_command(
             suggest=suggest,
             force=force,
             annotate_root=annotate_dir,
+            timeout=timeout,
         )
         for f in found
     ]
@@ -514,6 +523,13 @@ def explain_command(rule: str) -> None:
     metavar="N",
     help="Breve, der gennemgås samtidig.  [standard: antal CPU'er]",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=None,
+    metavar="SEK",
+    help="Sekunder ét brev højst må tage; derefter er det brevets fejl.  [standard: 60]",
+)
 @click.option("--follow-symlinks", is_flag=True, help="Følg symbolske links i mapper.")
 @click.option(
     "--progress/--no-progress", default=None, help="Statuslinje.  [standard: i en terminal]"
@@ -524,6 +540,7 @@ def audit_command(
     csv_path: Path | None,
     jobs: int | None,
     follow_symlinks: bool,
+    timeout: float | None,
     progress: bool | None,
 ) -> None:
     """Gennemgå mange breve: én HTML-rapport og/eller én CSV-række pr. brev."""
@@ -546,7 +563,7 @@ def audit_command(
     show = progress if progress is not None else _progress_wanted()
     # Ctrl-C is noted and taken between letters (see interrupt.StopSignals), from the search
     # for letters until the summary is printed: once the reports are in place it is too late.
-    with StopSignals() as ctrl_c:
+    with StopSignals("Rapporterne er ikke skrevet.") as ctrl_c:
         try:
             found = []
             for one in find_letters(paths, follow_symlinks=follow_symlinks):
@@ -569,6 +586,7 @@ def audit_command(
                         jobs=jobs or default_jobs(),
                         on_done=bar.on_done,
                         ctrl_c=ctrl_c,
+                        timeout=timeout,
                     )
             except OSError as error:  # writing a report: read-only folder, full disk
                 target = next(

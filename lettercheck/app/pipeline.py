@@ -40,6 +40,8 @@ class Job:
     force: bool = False
     #: The --annotate folder: no link between it and ``annotate_to`` is followed.
     annotate_root: Path | None = None
+    #: Seconds one letter's check may take (--timeout); None: the configuration's, else 60.
+    timeout: float | None = None
 
 
 @dataclass(slots=True)
@@ -82,6 +84,60 @@ def check_file(path: Path, config=None) -> CheckedFile:
         if os.environ.get("LETTERCHECK_DEBUG"):
             raise
         return CheckedFile(result=FileResult(path=path, error=internal_error(error)))
+
+
+#: Seconds a letter's check may take unless ``letter-timeout`` or ``--timeout`` says otherwise.
+DEFAULT_TIMEOUT = 60.0
+
+
+def timed_check(path: Path, timeout: float | None = None) -> CheckedFile:
+    """``check_file`` within the per-letter time limit (``timeout``, else the configuration's
+    ``letter-timeout``, else 60 s); a letter that takes longer is reported as that letter's error.
+    Ctrl-C and SIGTERM stop it at once (see interrupt.interruptible)."""
+    from lettercheck.app.interrupt import LetterTimeout, interruptible, time_limit
+
+    if timeout is None:
+        timeout = _configured_timeout(path)
+    try:
+        # spaCy and the rules: not part of any one letter's time, and not interruptible (a
+        # KeyboardInterrupt inside an import is not reliable; a stop then comes within two
+        # seconds through interrupt.StopSignals).
+        _load_once()
+        with interruptible(), time_limit(timeout):
+            if os.environ.get("LETTERCHECK_TEST_SLOW_ON") == path.name:
+                # Test hook (tests/app/test_safety_stop.py): a letter that never finishes, the
+                # way a catastrophic regex does (inside the regex engine, in C).
+                import re
+
+                re.search(r"(x+x+)+y", "x" * 64)
+            return check_file(path)
+    except LetterTimeout as error:
+        return CheckedFile(result=FileResult(path=path, error=str(error)))
+
+
+def _load_once() -> None:
+    try:
+        import lettercheck.engine.config
+        import lettercheck.language.analysis
+        import lettercheck.language.parts
+        import lettercheck.word.reader  # noqa: F401
+        from lettercheck.engine.run import load_rules
+        from lettercheck.language.danish import get_nlp
+
+        get_nlp()
+        load_rules()
+    except Exception:  # reported by the check itself
+        pass
+
+
+def _configured_timeout(path: Path) -> float:
+    try:
+        from lettercheck.engine.config import load_config
+
+        configured = load_config(path).letter_timeout
+    except Exception:  # a broken configuration is reported before any letter is checked
+        configured = None
+    return DEFAULT_TIMEOUT if configured is None else configured
 
 
 def _require_regular_file(path: Path) -> None:
@@ -131,7 +187,7 @@ def run_job(job: Job) -> FileResult:
         # Test hook (tests/test_hostile_fs.py): die the way a segfault in a C extension or the OOM
         # killer ends a worker, without a Python exception, to test that only this file fails.
         os._exit(70)
-    checked = check_file(job.path)
+    checked = timed_check(job.path, job.timeout)
     if job.annotate_to is None or checked.document is None:
         return checked.result
     from lettercheck.annotate.write import WORD_FORMATS, annotate_file
@@ -220,11 +276,14 @@ def _ctrl_c_deferred() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers belong to the main thread; nothing to hold here
         return
+    from lettercheck.app.interrupt import WRITING
+
     noted: list[int] = []
     held = (signal.SIGINT, signal.SIGTERM)
     previous = {signum: signal.signal(signum, lambda s, _f: noted.append(s)) for signum in held}
     try:
-        yield
+        with WRITING:  # a forced stop (interrupt.StopSignals) waits for the copy
+            yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

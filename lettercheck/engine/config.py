@@ -51,6 +51,7 @@ _KEYS = (
     "per-path-ignores",
     "exclude",
     "fail-on",
+    "letter-timeout",
 )
 
 
@@ -69,6 +70,7 @@ class Config:
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()  # globs of files in the folders searched that are not letters
     fail_on: Severity = Severity.ERROR
+    letter_timeout: float | None = None  # seconds one letter may take (None: the default, 60)
     root: Path | None = None  # folder of the configuration file; per-path globs are relative to it
     source: Path | None = None  # the configuration file, for messages
     _cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -279,6 +281,10 @@ def parse_config(table: dict[str, Any], source: Path | None = None) -> Config:
         )
     if "fail-on" in table:
         kwargs["fail_on"] = severity("fail-on", table["fail-on"])
+    if "letter-timeout" in table:
+        kwargs["letter_timeout"] = number(
+            "letter-timeout", table["letter-timeout"], float, 1, 86_400
+        )
     if "extra-officialese" in table:
         kwargs["extra_officialese"] = _extra_officialese(table["extra-officialese"], source, fail)
     if "exclude" in table:
