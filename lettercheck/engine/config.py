@@ -23,6 +23,7 @@ A bad configuration raises ``ConfigError`` (one line naming the file and the key
 from __future__ import annotations
 
 import fnmatch
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from lettercheck.model.document import LetterError, os_reason
 from lettercheck.model.findings import Severity
+from lettercheck.model.smallfile import NotAFile, read_regular
 
 if TYPE_CHECKING:
     from lettercheck.engine.ruleset import Rule, RuleSet
@@ -181,15 +183,25 @@ def load_config(path: Path | str | None = None) -> Config:
     return config
 
 
+#: Largest configuration file or extra-officialese list read (a real one is a few KB).
+MAX_CONFIG_BYTES = 1 << 20
+MAX_LIST_BYTES = 8 << 20
+
+
 def _find_config(folder: Path) -> Config:
     for directory in (folder, *folder.parents):
         dotfile = directory / ".lettercheck.toml"
-        if dotfile.is_file():
+        if os.path.lexists(dotfile):  # also a folder, pipe or dangling link: said, not skipped
             return parse_config(_read_toml(dotfile), dotfile)
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
             data = _read_toml(pyproject)
-            table = data.get("tool", {}).get("lettercheck") if isinstance(data, dict) else None
+            tool = data.get("tool", {})
+            if not isinstance(tool, dict):
+                raise ConfigError(
+                    f"{pyproject}: tool skal være en tabel ([tool.lettercheck] …); ret filen"
+                )
+            table = tool.get("lettercheck")
             if table is not None:
                 if not isinstance(table, dict):
                     raise ConfigError(f"{pyproject}: [tool.lettercheck] skal være en tabel")
@@ -199,8 +211,11 @@ def _find_config(folder: Path) -> Config:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_regular(path, MAX_CONFIG_BYTES).decode("utf-8"))
+    except NotAFile as error:
+        raise ConfigError(
+            f"{path}: {error}; lettercheck læser kun en almindelig fil. Ret eller fjern den."
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: ugyldig TOML: {error}") from None
     except UnicodeDecodeError:
@@ -328,7 +343,9 @@ def _extra_officialese(
         if not path.is_absolute() and source is not None:
             path = source.parent / path
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_regular(path, MAX_LIST_BYTES).decode("utf-8")
+        except NotAFile as error:
+            raise fail(key, f"filen {path} {error}; angiv en almindelig UTF-8-fil") from None
         except (OSError, UnicodeDecodeError):
             raise fail(key, f"filen {path} kan ikke læses (findes den, og er den UTF-8?)") from None
         pairs = []
