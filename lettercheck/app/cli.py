@@ -319,14 +319,17 @@ def check_command(
             )
     _check_outputs(paths, [("--output", output), ("--write-baseline", write_baseline)])
     found = []
+    skipped: list[Path] = []
     for one in find_letters(
         paths,
         # Our own outputs are not letters, also when they sit inside the input folder.
         exclude=[p for p in (annotate_dir, output, write_baseline) if p is not None],
         follow_symlinks=follow_symlinks,
+        skipped=skipped,
     ):
         stop.check()
         found.append(one)
+    _name_skipped(skipped)
     configured = _load_configs(paths[0], [f.path for f in found])
     found, left_out = _not_excluded(found, paths)
     _require_letters(found, paths, left_out)
@@ -439,6 +442,7 @@ def _finish(results, fmt, output, severity, baseline, write_baseline, bar) -> No
         )
         click.echo(f"Baseline skrevet: {write_baseline} ({_letters(len(results))})", err=True)
         sys.exit(2 if any(r.error for r in results) else 0)
+    known = None
     if baseline is not None:
         from lettercheck.reporters import baseline as baseline_module
 
@@ -454,6 +458,9 @@ def _finish(results, fmt, output, severity, baseline, write_baseline, bar) -> No
         results = list(results)
         bar.close()
     exit_code = _report(results, fmt, output, severity, colour=_colour(output))
+    warning = known.unmatched_warning() if known is not None else None
+    if warning is not None:
+        click.echo(f"lettercheck: advarsel: {warning}", err=True)
     sys.exit(exit_code)
 
 
@@ -566,9 +573,11 @@ def audit_command(
     with StopSignals("Rapporterne er ikke skrevet.") as ctrl_c:
         try:
             found = []
-            for one in find_letters(paths, follow_symlinks=follow_symlinks):
+            skipped: list[Path] = []
+            for one in find_letters(paths, follow_symlinks=follow_symlinks, skipped=skipped):
                 ctrl_c.check()
                 found.append(one)
+            _name_skipped(skipped)
             _load_configs(paths[0], [f.path for f in found])
             kept, left_out = _not_excluded(found, paths)
             letters = [f.path for f in kept]
@@ -797,10 +806,10 @@ def _letter_in(folder: Path) -> Path | None:
     """A letter in an existing --annotate folder that is not one of lettercheck's (no marker), by
     the search's own rules (no hidden files, no README), or None: such a folder may be marked
     and filled with copies."""
-    from lettercheck.app.files import ANNOTATED_MARKER, find_letters
+    from lettercheck.app.files import find_letters, is_annotation_folder
 
     try:
-        if not folder.is_dir() or (folder / ANNOTATED_MARKER).exists():
+        if not folder.is_dir() or is_annotation_folder(folder):
             return None
     except OSError:
         return None
@@ -808,6 +817,21 @@ def _letter_in(folder: Path) -> Path | None:
         if one.path.is_file():
             return one.path
     return None
+
+
+def _name_skipped(skipped: Sequence[Path]) -> None:
+    """Say which folders were passed over as lettercheck's annotated copies (never in silence)."""
+    from lettercheck.app.files import ANNOTATED_MARKER
+    from lettercheck.reporters.text import printable
+
+    for folder in skipped[:20]:
+        click.echo(
+            f"lettercheck: {printable(str(folder))}: sprunget over, mappen har kommenterede kopier "
+            f"fra lettercheck --annotate ({ANNOTATED_MARKER}).",
+            err=True,
+        )
+    if len(skipped) > 20:
+        click.echo(f"lettercheck: og {len(skipped) - 20} mapper mere sprunget over.", err=True)
 
 
 def _not_excluded(found: list, paths: Sequence[Path]) -> tuple[list, list]:
@@ -866,12 +890,13 @@ def _inside(folder: Path, parent: Path) -> bool:
 def _mark_annotation_folder(folder: Path) -> None:
     """Mark an output folder that lies inside an input folder, so the next check of the input
     folder passes over the copies (see ``files.ANNOTATED_MARKER``)."""
-    from lettercheck.app.files import ANNOTATED_MARKER, ANNOTATED_MARKER_TEXT
+    from lettercheck.app.files import ANNOTATED_MARKER, ANNOTATED_MARKER_TEXT, is_annotation_folder
 
     marker = folder / ANNOTATED_MARKER
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if not marker.exists():
+        plain = not os.path.lexists(marker) or (marker.is_file() and not marker.is_symlink())
+        if plain and not is_annotation_folder(folder):  # never into a pipe or through a link
             marker.write_text(ANNOTATED_MARKER_TEXT, encoding="utf-8")
     except OSError:
         pass  # an unwritable folder is reported per letter when its copy cannot be written
