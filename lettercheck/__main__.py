@@ -1,4 +1,4 @@
-from lettercheck.app.cli import main
+from lettercheck.app.entry import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -9,20 +9,22 @@ interned in the parent. Results stream back in input order through ``lettercheck
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lettercheck.app.interrupt import StopSignals
+from lettercheck.app.safewrite import Staged, commit_together
 from lettercheck.model.findings import FileResult, Finding
 
 
-def audit_one(path: Path) -> FileResult:
+def audit_one(path: Path, timeout: float | None = None) -> FileResult:
     """Check one letter in a worker and return its slim result (no document, no ``why``)."""
-    from lettercheck.app.pipeline import check_file
+    from lettercheck.app.pipeline import timed_check
 
-    result = check_file(path).result
+    result = timed_check(path, timeout).result
     if result.findings:
         result.findings = [replace(f, why="") for f in result.findings]
     return result
@@ -63,6 +65,7 @@ def run_audit(
     on_done: Callable[[object, int, int], None] | None = None,
     base: Path | None = None,
     ctrl_c: StopSignals | None = None,
+    timeout: float | None = None,
 ) -> AuditOutcome:
     """Check ``paths`` and write the reports. Both reports are written to temporary files first
     and renamed into place together at the end, so a failed or interrupted run leaves neither
@@ -80,24 +83,24 @@ def run_audit(
             if on_done is not None:
                 on_done(path, count, total)
 
-        results = list(collect(run(paths, jobs, audit_one, on_done=done)))
+        work = functools.partial(audit_one, timeout=timeout)
+        results = list(collect(run(paths, jobs, work, on_done=done)))
         held.check()
         rules = rule_catalog()
         base = html_reporter.common_base(results) if base is None else base
-        staged: list[tuple[Path, Path]] = []
+        staged: list[Staged] = []
         try:
             if html_path is not None:
                 pieces = html_reporter.iter_render(results, rules=rules, base=base)
-                staged.append((_stage(html_path, "html", pieces, "\n", held.check), html_path))
+                staged.append(_stage(html_path, "--html", pieces, "\n", held.check))
             if csv_path is not None:
                 pieces = [csv_reporter.render(results, rules=rules, base=base)]
-                staged.append((_stage(csv_path, "csv", pieces, "", held.check), csv_path))
+                staged.append(_stage(csv_path, "--csv", pieces, "", held.check))
             held.check()  # the last point where Ctrl-C stops the audit
-            for tmp, path in staged:
-                tmp.replace(path)
+            commit_together(staged)  # both, under a lock against another audit's reports
         except BaseException:
-            for tmp, _path in staged:
-                tmp.unlink(missing_ok=True)  # a full disk or Ctrl-C leaves no report behind
+            for one in staged:
+                one.discard()  # a full disk or Ctrl-C leaves no report behind
             raise
     return AuditOutcome(
         letters=len(results),
@@ -107,21 +110,17 @@ def run_audit(
 
 
 def _stage(
-    path: Path, kind: str, pieces: Iterable[str], newline: str, check: Callable[[], None]
-) -> Path:
-    """Write a report to a temporary file beside ``path`` and return that file's path; it is
-    removed again if writing fails or Ctrl-C (``check``) stops it. ``kind`` keeps the two
-    reports' temporary files apart even when both are given the same name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{kind}.tmp")
+    path: Path, option: str, pieces: Iterable[str], newline: str, check: Callable[[], None]
+) -> Staged:
+    """Write a report to a temporary file beside ``path`` (an unpredictable name, see safewrite)
+    and return it staged; it is removed again if writing fails or Ctrl-C (``check``) stops it."""
+    staged = Staged(path, newline=newline, option=option)
     try:
-        # backslashreplace: a file name that is not UTF-8 (a lone surrogate) must not fail the
-        # whole report; it is shown as a \udcXX escape.
-        with open(tmp, "w", encoding="utf-8", errors="backslashreplace", newline=newline) as out:
-            for piece in pieces:
-                check()
-                out.write(piece)
+        for piece in pieces:
+            check()
+            staged.file.write(piece)
+        staged.close()
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        staged.discard()
         raise
-    return tmp
+    return staged

@@ -264,6 +264,13 @@ def main() -> None:
     metavar="FIL",
     help="Gem dagens fund som baseline i FIL (kode 0; 2 hvis en fil ikke kunne læses).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=None,
+    metavar="SEK",
+    help="Sekunder ét brev højst må tage; derefter er det brevets fejl.  [standard: 60]",
+)
 @click.option("--follow-symlinks", is_flag=True, help="Følg symbolske links i mapper.")
 @click.option(
     "--progress/--no-progress", default=None, help="Statuslinje.  [standard: i en terminal]"
@@ -309,6 +316,7 @@ def check_command(
     baseline: Path | None,
     write_baseline: Path | None,
     follow_symlinks: bool,
+    timeout: float | None,
     progress: bool | None,
     annotate_level: str,
     select_rules: str | None,
@@ -354,15 +362,19 @@ def check_command(
             raise click.UsageError(
                 f"{option} {target} er et Word-dokument; skriv {what} i en anden fil."
             )
+    _check_outputs(paths, [("--output", output), ("--write-baseline", write_baseline)])
     found = []
+    skipped: list[Path] = []
     for one in find_letters(
         paths,
         # Our own outputs are not letters, also when they sit inside the input folder.
         exclude=[p for p in (annotate_dir, output, write_baseline) if p is not None],
         follow_symlinks=follow_symlinks,
+        skipped=skipped,
     ):
         stop.check()
         found.append(one)
+    _name_skipped(skipped)
     configured = _load_configs(paths[0], [f.path for f in found])
     if config_file is not None:
         configured = rule_options["configured"]
@@ -386,6 +398,8 @@ def check_command(
             config_file=config_file,
             select=rule_options["select"],
             ignore=rule_options["ignore"],
+            annotate_root=annotate_dir,
+            timeout=timeout,
         )
         for f in found
     ]
@@ -471,10 +485,15 @@ def _finish(results, fmt, output, severity, baseline, write_baseline, bar, extra
     """Report the results (or write the baseline) and exit with the report's exit code."""
     extras = extras or _Extras()
     if write_baseline is not None:
+        from lettercheck.app import safewrite
         from lettercheck.reporters import baseline as baseline_module
 
         results = list(results)
-        baseline_module.write(write_baseline, results)
+        baseline_module.write(
+            write_baseline,
+            results,
+            opener=functools.partial(safewrite.output, option="--write-baseline"),
+        )
         click.echo(f"Baseline skrevet: {write_baseline} ({_letters(len(results))})", err=True)
         sys.exit(2 if any(r.error for r in results) else 0)
     known = None
@@ -502,6 +521,9 @@ def _finish(results, fmt, output, severity, baseline, write_baseline, bar, extra
         quiet=extras.quiet,
         hidden=(lambda: known.suppressed) if known is not None else None,
     )
+    warning = known.unmatched_warning() if known is not None else None
+    if warning is not None:
+        click.echo(f"lettercheck: advarsel: {warning}", err=True)
     if not extras.quiet:
         extras.say_written(output)
     sys.exit(exit_code)
@@ -662,6 +684,13 @@ def show_command(letter: Path) -> None:
     metavar="N",
     help="Breve, der gennemgås samtidig.  [standard: antal CPU'er]",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=None,
+    metavar="SEK",
+    help="Sekunder ét brev højst må tage; derefter er det brevets fejl.  [standard: 60]",
+)
 @click.option("--follow-symlinks", is_flag=True, help="Følg symbolske links i mapper.")
 @click.option(
     "--progress/--no-progress", default=None, help="Statuslinje.  [standard: i en terminal]"
@@ -672,6 +701,7 @@ def audit_command(
     csv_path: Path | None,
     jobs: int | None,
     follow_symlinks: bool,
+    timeout: float | None,
     progress: bool | None,
 ) -> None:
     """Gennemgå mange breve: én HTML-rapport og/eller én CSV-række pr. brev."""
@@ -690,15 +720,18 @@ def audit_command(
             raise click.UsageError(
                 f"{option} {target} er et Word-dokument; skriv rapporten i en anden fil."
             )
+    _check_outputs(paths, [("--html", html_path), ("--csv", csv_path)])
     show = progress if progress is not None else _progress_wanted()
     # Ctrl-C is noted and taken between letters (see interrupt.StopSignals), from the search
     # for letters until the summary is printed: once the reports are in place it is too late.
-    with StopSignals() as ctrl_c:
+    with StopSignals("Rapporterne er ikke skrevet.") as ctrl_c:
         try:
             found = []
-            for one in find_letters(paths, follow_symlinks=follow_symlinks):
+            skipped: list[Path] = []
+            for one in find_letters(paths, follow_symlinks=follow_symlinks, skipped=skipped):
                 ctrl_c.check()
                 found.append(one)
+            _name_skipped(skipped)
             _load_configs(paths[0], [f.path for f in found])
             kept, left_out = _not_excluded(found, paths)
             letters = [f.path for f in kept]
@@ -716,6 +749,7 @@ def audit_command(
                         jobs=jobs or default_jobs(),
                         on_done=bar.on_done,
                         ctrl_c=ctrl_c,
+                        timeout=timeout,
                     )
             except OSError as error:  # writing a report: read-only folder, full disk
                 target = next(
@@ -892,37 +926,82 @@ def _report(
     return summary.exit_code
 
 
-class _open_output:
-    """stdout, or a file written beside its target and renamed into place when complete."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-
-    def __enter__(self):
+@contextlib.contextmanager
+def _open_output(path: Path | None):
+    """stdout, or the --output file, written safely (see safewrite): never through a link or
+    over a device or pipe, in place only when complete."""
+    if path is None:
         # A file name that is not valid UTF-8 (Latin-1 bytes from an old share) is a lone
         # surrogate in Python; write it as a \udcXX escape instead of failing the whole report.
-        if self.path is None:
-            stream = sys.stdout
-            with contextlib.suppress(AttributeError, ValueError):
-                stream.reconfigure(errors="backslashreplace")
-            return stream
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        self.file = open(self.tmp, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
-        return self.file
+        stream = sys.stdout
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")
+        yield stream
+        return
+    from lettercheck.app import safewrite
 
-    def __exit__(self, kind, value, traceback) -> None:
-        if self.path is None:
-            return
-        try:
-            self.file.close()  # may fail too: the last buffer is written here (disk full)
-            if kind is None:
-                os.replace(self.tmp, self.path)
-        except BaseException:
-            self.tmp.unlink(missing_ok=True)
-            raise
-        if kind is not None:
-            self.tmp.unlink(missing_ok=True)
+    with safewrite.output(path, option="--output") as out:
+        yield out
+
+
+def _check_outputs(paths: Sequence[Path], targets: Sequence[tuple[str, Path | None]]) -> None:
+    """Refuse, before any letter is checked, an output path that is a link or a folder, two
+    outputs in one file, and an existing letter among the inputs (only lettercheck's own earlier
+    report or baseline may be replaced there)."""
+    from lettercheck.app import safewrite
+
+    given = [(option, target) for option, target in targets if target is not None]
+    for n, (option, target) in enumerate(given):
+        problem = safewrite.refusal(target, option)
+        if problem is not None:
+            raise click.UsageError(problem)
+        for other_option, other in given[n + 1 :]:
+            if safewrite.same_file(target, other):
+                raise click.UsageError(
+                    f"{option} og {other_option} er den samme fil ({target}). "
+                    "Angiv to forskellige filer."
+                )
+        if _is_a_letter_among(target, paths):
+            raise click.UsageError(
+                f"{option} {target} er et af brevene, der skal kontrolleres, og ville blive "
+                "overskrevet. Vælg en anden fil."
+            )
+
+
+def _is_a_letter_among(target: Path, paths: Sequence[Path]) -> bool:
+    """Is ``target`` an existing file with a letter's name inside (or among) the paths checked,
+    that is not a report or baseline lettercheck wrote earlier?"""
+    from lettercheck.app.pipeline import SUPPORTED_SUFFIXES
+
+    if target.suffix.lower() not in SUPPORTED_SUFFIXES or not target.is_file():
+        return False
+    real = _real(target)
+    if not any(real == _real(p) or _inside(real, p) for p in paths):
+        return False
+    return not _written_by_lettercheck(target)
+
+
+_SUMMARY_LINE = re.compile(r"\d+ breve? kontrolleret · \d+ fund")
+
+
+def _written_by_lettercheck(path: Path) -> bool:
+    """A report or baseline of ours: the text report's summary line near its end, the JSON or
+    SARIF report's or the baseline's opening, or GitHub workflow commands."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+            handle.seek(max(0, os.fstat(handle.fileno()).st_size - 300_000))
+            tail = handle.read().decode("utf-8", "replace")
+    except OSError:
+        return False
+    start = head.lstrip()
+    if start.startswith("{") and ('"lettercheck-baseline"' in head or '"version"' in head):
+        return True
+    if start.startswith("{") and '"$schema"' in head and "sarif" in head:
+        return True
+    if start.startswith("::") or start == "":
+        return start.startswith("::")
+    return bool(_SUMMARY_LINE.search(tail))
 
 
 def _annotation_target(outdir: Path, path: Path, root: Path | None) -> Path:
@@ -953,10 +1032,10 @@ def _letter_in(folder: Path) -> Path | None:
     """A letter in an existing --annotate folder that is not one of lettercheck's (no marker), by
     the search's own rules (no hidden files, no README), or None: such a folder may be marked
     and filled with copies."""
-    from lettercheck.app.files import ANNOTATED_MARKER, find_letters
+    from lettercheck.app.files import find_letters, is_annotation_folder
 
     try:
-        if not folder.is_dir() or (folder / ANNOTATED_MARKER).exists():
+        if not folder.is_dir() or is_annotation_folder(folder):
             return None
     except OSError:
         return None
@@ -964,6 +1043,21 @@ def _letter_in(folder: Path) -> Path | None:
         if one.path.is_file():
             return one.path
     return None
+
+
+def _name_skipped(skipped: Sequence[Path]) -> None:
+    """Say which folders were passed over as lettercheck's annotated copies (never in silence)."""
+    from lettercheck.app.files import ANNOTATED_MARKER
+    from lettercheck.reporters.text import printable
+
+    for folder in skipped[:20]:
+        click.echo(
+            f"lettercheck: {printable(str(folder))}: sprunget over, mappen har kommenterede kopier "
+            f"fra lettercheck --annotate ({ANNOTATED_MARKER}).",
+            err=True,
+        )
+    if len(skipped) > 20:
+        click.echo(f"lettercheck: og {len(skipped) - 20} mapper mere sprunget over.", err=True)
 
 
 def _not_excluded(found: list, paths: Sequence[Path]) -> tuple[list, list]:
@@ -1022,12 +1116,13 @@ def _inside(folder: Path, parent: Path) -> bool:
 def _mark_annotation_folder(folder: Path) -> None:
     """Mark an output folder that lies inside an input folder, so the next check of the input
     folder passes over the copies (see ``files.ANNOTATED_MARKER``)."""
-    from lettercheck.app.files import ANNOTATED_MARKER, ANNOTATED_MARKER_TEXT
+    from lettercheck.app.files import ANNOTATED_MARKER, ANNOTATED_MARKER_TEXT, is_annotation_folder
 
     marker = folder / ANNOTATED_MARKER
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if not marker.exists():
+        plain = not os.path.lexists(marker) or (marker.is_file() and not marker.is_symlink())
+        if plain and not is_annotation_folder(folder):  # never into a pipe or through a link
             marker.write_text(ANNOTATED_MARKER_TEXT, encoding="utf-8")
     except OSError:
         pass  # an unwritable folder is reported per letter when its copy cannot be written

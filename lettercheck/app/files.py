@@ -44,16 +44,18 @@ def find_letters(
     *,
     exclude: Iterable[Path] = (),
     follow_symlinks: bool = False,
+    skipped: list[Path] | None = None,
 ) -> Iterator[Found]:
     """Yield each letter once. ``exclude`` are folders not to enter (the annotation output) and
     files not to check (the report), so a run's outputs inside its input are not checked again.
     A folder that cannot be listed is yielded itself: checking it gives a clear error line, so its
-    letters are not lost in silence."""
+    letters are not lost in silence. Folders passed over as lettercheck's annotated copies are
+    added to ``skipped``, so the run can name them."""
     excluded = {_real(p) for p in exclude}
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            for file in _walk(path, excluded, follow_symlinks):
+            for file in _walk(path, excluded, follow_symlinks, skipped):
                 real = _real(file)
                 if real not in seen:
                     seen.add(real)
@@ -65,7 +67,9 @@ def find_letters(
                 yield Found(path, None)
 
 
-def _walk(root: Path, excluded: set[Path], follow_symlinks: bool) -> Iterator[Path]:
+def _walk(
+    root: Path, excluded: set[Path], follow_symlinks: bool, skipped: list[Path] | None = None
+) -> Iterator[Path]:
     visited: set[Path] = set()
     stack = [root]
     while stack:
@@ -74,8 +78,11 @@ def _walk(root: Path, excluded: set[Path], follow_symlinks: bool) -> Iterator[Pa
         if real in excluded or real in visited:
             continue
         visited.add(real)
-        if folder != root and _is_annotation_folder(folder):
-            continue  # annotated copies from an earlier --annotate run: not letters to check again
+        if folder != root and is_annotation_folder(folder):
+            # annotated copies from an earlier --annotate run: not letters to check again
+            if skipped is not None:
+                skipped.append(folder)
+            continue
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
@@ -99,11 +106,18 @@ def _walk(root: Path, excluded: set[Path], follow_symlinks: bool) -> Iterator[Pa
         stack.extend(reversed(subfolders))
 
 
-def _is_annotation_folder(folder: Path) -> bool:
+def is_annotation_folder(folder: Path) -> bool:
+    """Does ``folder`` hold the marker lettercheck wrote (its exact text)? An empty or other file
+    of that name, a link or a pipe hides nothing: anyone could place one in a folder of letters."""
+    from lettercheck.model.smallfile import read_regular
+
+    marker = folder / ANNOTATED_MARKER
     try:
-        return (folder / ANNOTATED_MARKER).is_file()
+        if marker.is_symlink():
+            return False
+        return read_regular(marker, 4096) == ANNOTATED_MARKER_TEXT.encode("utf-8")
     except OSError:
-        return False  # an unlistable folder is reported below
+        return False  # no marker; an unlistable folder is reported below
 
 
 def _is_letter_name(name: str) -> bool:

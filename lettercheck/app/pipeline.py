@@ -47,6 +47,10 @@ class Job:
     config_file: Path | None = None
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
+    #: The --annotate folder: no link between it and ``annotate_to`` is followed.
+    annotate_root: Path | None = None
+    #: Seconds one letter's check may take (--timeout); None: the configuration's, else 60.
+    timeout: float | None = None
 
 
 @dataclass(slots=True)
@@ -97,6 +101,61 @@ def check_file(path: Path, config=None) -> CheckedFile:
         return CheckedFile(result=FileResult(path=path, error=internal_error(error)))
 
 
+#: Seconds a letter's check may take unless ``letter-timeout`` or ``--timeout`` says otherwise.
+DEFAULT_TIMEOUT = 60.0
+
+
+def timed_check(path: Path, timeout: float | None = None, config=None) -> CheckedFile:  # type: ignore[no-untyped-def]
+    """``check_file`` within the per-letter time limit (``timeout``, else the configuration's
+    ``letter-timeout``, else 60 s); a letter that takes longer is reported as that letter's error.
+    Ctrl-C and SIGTERM stop it at once (see interrupt.interruptible)."""
+    from lettercheck.app.interrupt import LetterTimeout, interruptible, time_limit
+
+    if timeout is None:
+        configured = getattr(config, "letter_timeout", None)
+        timeout = configured if configured is not None else _configured_timeout(path)
+    try:
+        # spaCy and the rules: not part of any one letter's time, and not interruptible (a
+        # KeyboardInterrupt inside an import is not reliable; a stop then comes within two
+        # seconds through interrupt.StopSignals).
+        _load_once()
+        with interruptible(), time_limit(timeout):
+            if os.environ.get("LETTERCHECK_TEST_SLOW_ON") == path.name:
+                # Test hook (tests/app/test_safety_stop.py): a letter that never finishes, the
+                # way a catastrophic regex does (inside the regex engine, in C).
+                import re
+
+                re.search(r"(x+x+)+y", "x" * 64)
+            return check_file(path, config)
+    except LetterTimeout as error:
+        return CheckedFile(result=FileResult(path=path, error=str(error)))
+
+
+def _load_once() -> None:
+    try:
+        import lettercheck.engine.config
+        import lettercheck.language.analysis
+        import lettercheck.language.parts
+        import lettercheck.word.reader  # noqa: F401
+        from lettercheck.engine.run import load_rules
+        from lettercheck.language.danish import get_nlp
+
+        get_nlp()
+        load_rules()
+    except Exception:  # reported by the check itself
+        pass
+
+
+def _configured_timeout(path: Path) -> float:
+    try:
+        from lettercheck.engine.config import load_config
+
+        configured = load_config(path).letter_timeout
+    except Exception:  # a broken configuration is reported before any letter is checked
+        configured = None
+    return DEFAULT_TIMEOUT if configured is None else configured
+
+
 def _require_regular_file(path: Path) -> None:
     """Refuse anything but a regular file before a reader opens it: opening a named pipe blocks
     until someone writes to it, and a device such as /dev/zero (or a link to one) never ends."""
@@ -144,7 +203,7 @@ def run_job(job: Job) -> FileResult:
         # Test hook (tests/test_hostile_fs.py): die the way a segfault in a C extension or the OOM
         # killer ends a worker, without a Python exception, to test that only this file fails.
         os._exit(70)
-    checked = check_file(job.path, _job_config(job))
+    checked = timed_check(job.path, job.timeout, _job_config(job))
     if job.annotate_to is None or checked.document is None:
         return checked.result
     from lettercheck.annotate.write import WORD_FORMATS, annotate_file
@@ -152,6 +211,16 @@ def run_job(job: Job) -> FileResult:
 
     if checked.document.format not in WORD_FORMATS:
         return checked.result  # a plain text letter has nowhere to hold Word comments
+    linked = _link_on_the_way(job.annotate_to, job.annotate_root)
+    if linked is not None:
+        # A link planted in the output folder would send the copy (and with --force, over
+        # whatever it points at) somewhere else: never followed, never replaced.
+        checked.result.error = (
+            f"Den kommenterede kopi blev ikke skrevet: {linked} er et symbolsk link, og "
+            "lettercheck skriver ikke gennem links. Fjern linket, eller vælg en anden mappe med "
+            "--annotate."
+        )
+        return checked.result
     if job.annotate_to.exists() and not job.force:
         # lettercheck's own copy, untouched since it was written, is simply replaced (the loop of
         # checking, mending the letter and checking again); anything else may hold someone's work,
@@ -196,6 +265,19 @@ def run_job(job: Job) -> FileResult:
     return checked.result
 
 
+def _link_on_the_way(target: Path, root: Path | None) -> Path | None:
+    """The first symbolic link among ``target`` and its folders below ``root``, or None."""
+    path = target
+    while True:
+        if path.is_symlink():
+            return path
+        if root is None or path.parent == path or path.parent == root:
+            return None
+        if not path.parent.is_relative_to(root):
+            return None
+        path = path.parent
+
+
 @contextlib.contextmanager
 def _ctrl_c_deferred() -> Iterator[None]:
     """Hold Ctrl-C (SIGINT) and SIGTERM while an annotated copy is written; they take effect
@@ -211,11 +293,14 @@ def _ctrl_c_deferred() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers belong to the main thread; nothing to hold here
         return
+    from lettercheck.app.interrupt import WRITING
+
     noted: list[int] = []
     held = (signal.SIGINT, signal.SIGTERM)
     previous = {signum: signal.signal(signum, lambda s, _f: noted.append(s)) for signum in held}
     try:
-        yield
+        with WRITING:  # a forced stop (interrupt.StopSignals) waits for the copy
+            yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

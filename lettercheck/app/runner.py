@@ -19,6 +19,7 @@ threads would not scale; a process pool does. Why this module instead of a plain
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import multiprocessing
@@ -31,6 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 
+from lettercheck.app.interrupt import interruptible
 from lettercheck.model.findings import FileResult
 
 X = TypeVar("X")
@@ -268,7 +270,8 @@ def _run_parallel(
                     submitted = 0
                     continue
                 break
-            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            with interruptible():  # Ctrl-C while waiting for the workers: stop now
+                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             broken = False
             for future in finished:
                 chunk = in_flight.pop(future)
@@ -299,9 +302,22 @@ def _run_parallel(
                 )
                 submitted = 0
             yield from drain()
+    except BaseException:
+        # Ctrl-C, SIGTERM or the caller closing the results: the workers stop now, not after
+        # the letter in hand (which may take minutes). They hold SIGTERM while writing an
+        # annotated copy, so a copy is finished or not written at all.
+        _stop_workers(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     yield from drain()
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):  # already gone
+            process.terminate()
 
 
 def _isolate(

@@ -26,6 +26,7 @@ A bad configuration raises ``ConfigError`` (one line naming the file and the key
 from __future__ import annotations
 
 import fnmatch
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from lettercheck.model.document import LetterError, os_reason
 from lettercheck.model.findings import Severity
+from lettercheck.model.smallfile import NotAFile, read_regular
 
 if TYPE_CHECKING:
     from lettercheck.engine.ruleset import Rule, RuleSet
@@ -55,6 +57,7 @@ _KEYS = (
     "exclude",
     "fail-on",
     "letter-types",
+    "letter-timeout",
 )
 
 
@@ -74,6 +77,7 @@ class Config:
     exclude: tuple[str, ...] = ()  # globs of files in the folders searched that are not letters
     fail_on: Severity = Severity.ERROR
     letter_types: tuple[tuple[str, str], ...] = ()  # (glob, type): the stated letter type
+    letter_timeout: float | None = None  # seconds one letter may take (None: the default, 60)
     root: Path | None = None  # folder of the configuration file; per-path globs are relative to it
     source: Path | None = None  # the configuration file, for messages
     _cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -245,15 +249,25 @@ def parse_selectors(text: str, option: str) -> tuple[str, ...]:
     return selectors
 
 
+#: Largest configuration file or extra-officialese list read (a real one is a few KB).
+MAX_CONFIG_BYTES = 1 << 20
+MAX_LIST_BYTES = 8 << 20
+
+
 def _find_config(folder: Path) -> Config:
     for directory in (folder, *folder.parents):
         dotfile = directory / ".lettercheck.toml"
-        if dotfile.is_file():
+        if os.path.lexists(dotfile):  # also a folder, pipe or dangling link: said, not skipped
             return parse_config(_read_toml(dotfile), dotfile)
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
             data = _read_toml(pyproject)
-            table = data.get("tool", {}).get("lettercheck") if isinstance(data, dict) else None
+            tool = data.get("tool", {})
+            if not isinstance(tool, dict):
+                raise ConfigError(
+                    f"{pyproject}: tool skal være en tabel ([tool.lettercheck] …); ret filen"
+                )
+            table = tool.get("lettercheck")
             if table is not None:
                 if not isinstance(table, dict):
                     raise ConfigError(f"{pyproject}: [tool.lettercheck] skal være en tabel")
@@ -263,8 +277,11 @@ def _find_config(folder: Path) -> Config:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_regular(path, MAX_CONFIG_BYTES).decode("utf-8"))
+    except NotAFile as error:
+        raise ConfigError(
+            f"{path}: {error}; lettercheck læser kun en almindelig fil. Ret eller fjern den."
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: ugyldig TOML: {error}") from None
     except UnicodeDecodeError:
@@ -345,6 +362,10 @@ def parse_config(table: dict[str, Any], source: Path | None = None) -> Config:
         )
     if "fail-on" in table:
         kwargs["fail_on"] = severity("fail-on", table["fail-on"])
+    if "letter-timeout" in table:
+        kwargs["letter_timeout"] = number(
+            "letter-timeout", table["letter-timeout"], float, 1, 86_400
+        )
     if "extra-officialese" in table:
         kwargs["extra_officialese"] = _extra_officialese(table["extra-officialese"], source, fail)
     if "exclude" in table:
@@ -368,10 +389,15 @@ def parse_config(table: dict[str, Any], source: Path | None = None) -> Config:
 
 
 def _ruleset() -> RuleSet | None:
-    """The shipped rules, to validate selectors against. Loading them does not import spaCy."""
-    from lettercheck.engine.ruleset import load_rules
+    """The shipped rules, to validate selectors against. Loading them does not import spaCy.
+    None when the rule files themselves are broken: the run then stops on that, with its one
+    line naming the rule file, before any letter is checked."""
+    from lettercheck.engine.ruleset import RuleError, load_rules
 
-    return load_rules()
+    try:
+        return load_rules()
+    except RuleError:
+        return None
 
 
 def _extra_officialese(
@@ -390,7 +416,9 @@ def _extra_officialese(
         if not path.is_absolute() and source is not None:
             path = source.parent / path
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_regular(path, MAX_LIST_BYTES).decode("utf-8")
+        except NotAFile as error:
+            raise fail(key, f"filen {path} {error}; angiv en almindelig UTF-8-fil") from None
         except (OSError, UnicodeDecodeError):
             raise fail(key, f"filen {path} kan ikke læses (findes den, og er den UTF-8?)") from None
         pairs = []

@@ -529,6 +529,7 @@ def _parse_rule(filename: str, node: Any) -> Rule:
 
     message = text("message")
     extra_fields = ("missing",) if kind == "require" else ()
+    _check_option_patterns(filename, fields["options"][1] if "options" in fields else None)
     _check_template(filename, fields["message"][1], message, options, extra_fields)
 
     rule_kwargs: dict[str, Any] = {}
@@ -614,6 +615,22 @@ def _parse_rule(filename: str, node: Any) -> Rule:
         source=_where(filename, node),
         **rule_kwargs,
     )
+
+
+def _check_option_patterns(filename: str, node: Any) -> None:
+    """The regexes in an option whose name ends in ``-patterns`` (``activity-patterns``) are
+    held to the same rule as ``regex``: no unanchored leading repetition."""
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for key_node, value_node in node.value:
+        if not str(key_node.value).endswith("patterns"):
+            continue
+        entries = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for entry in entries:
+            if isinstance(entry, yaml.ScalarNode) and isinstance(entry.value, str):
+                _refuse_unanchored(filename, entry, entry.value)
 
 
 def _close_key(key: str) -> str | None:
@@ -706,17 +723,62 @@ def parse_phrase_table(
     return tuple(phrases)
 
 
+def _refuse_unanchored(filename: str, node: Any, pattern: str) -> None:
+    """Refuse a regex that starts with an unbounded repetition of characters (``\\w*``,
+    ``[a-zæøå]+``, ``.*``) without an anchor before it: searched in a long word, it is tried from
+    every position and takes time by the square of the word's length (a heading of 40,000
+    letters took minutes). Start it with ``\\b`` (or ``^``) instead."""
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - Python before 3.11
+        import sre_parse  # type: ignore[no-redef]
+
+    try:
+        parsed = sre_parse.parse(pattern)
+    except Exception:
+        return
+    if _starts_unbounded(list(parsed), sre_parse):
+        raise RuleError(
+            f"{_where(filename, node)}: det regulære udtryk '{pattern[:60]}' begynder med en "
+            "ubegrænset gentagelse uden anker og tager tid i anden potens på lange ord; "
+            "begynd det med \\b (eller ^)"
+        )
+
+
+def _starts_unbounded(items: list[Any], sre: Any) -> bool:
+    """Does the parsed sequence ``items`` start with an unbounded repetition of a character
+    class (also inside a leading group or in any branch of a leading alternation)?"""
+    consts = sre._constants if hasattr(sre, "_constants") else sre
+    while items:
+        op, arg = items[0]
+        if op in (consts.MAX_REPEAT, consts.MIN_REPEAT, getattr(consts, "POSSESSIVE_REPEAT", None)):
+            _low, high, body = arg
+            return high == consts.MAXREPEAT and all(
+                sub_op in (consts.IN, consts.ANY, consts.NOT_LITERAL, consts.CATEGORY)
+                for sub_op, _ in body
+            )
+        if op == consts.SUBPATTERN:
+            items = list(arg[-1])
+            continue
+        if op == consts.BRANCH:
+            return any(_starts_unbounded(list(branch), sre) for branch in arg[1])
+        return False
+    return False
+
+
 def _parse_regex(filename: str, node: Any) -> tuple[Item, ...]:
     import yaml
 
     def compile_one(pattern_node: Any) -> re.Pattern[str]:
         pattern = _scalar(filename, pattern_node, "regex")
         try:
-            return re.compile(pattern)
+            compiled = re.compile(pattern)
         except re.error as error:
             raise RuleError(
                 f"{_where(filename, pattern_node)}: ugyldigt regulært udtryk: {error}"
             ) from None
+        _refuse_unanchored(filename, pattern_node, pattern)
+        return compiled
 
     if isinstance(node, yaml.ScalarNode):
         return (Item(compile_one(node)),)

@@ -34,6 +34,9 @@ _DIRECTIVE = re.compile(
     r"^\s*lettercheck\s*:\s*(?P<mode>ignore-file|ignore)\b\s*(?P<rules>[^\s]*)\s*(?P<reason>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+#: A comment that starts "lettercheck:" but is no directive ("lettercheck: ingore …"): reported,
+#: never silently ignored.
+_ANY_DIRECTIVE = re.compile(r"^\s*lettercheck\s*:\s*(?P<word>\S*)", re.IGNORECASE)
 #: ", LC301" after the rules: Danish writers put a space after a comma.
 _MORE_RULES = re.compile(r",?\s*(?P<rule>[^\s,]+),?\s*")
 
@@ -53,6 +56,7 @@ class Suppression:
     reason: str
     unknown: tuple[str, ...] = ()  # selectors that name no rule
     used: bool = False
+    misspelt: str | None = None  # "ingore": a directive that is neither ignore nor ignore-file
 
     def covers(self, finding: Finding) -> bool:
         if finding.rule not in self.rules:
@@ -76,6 +80,18 @@ def parse_suppressions(document: Document, ruleset: RuleSet) -> list[Suppression
     for comment in document.comments:
         match = _DIRECTIVE.match(comment.text or "")
         if match is None:
+            other = _ANY_DIRECTIVE.match(comment.text or "")
+            if other is not None:
+                found.append(
+                    Suppression(
+                        comment=comment,
+                        whole_file=False,
+                        selectors=(),
+                        rules=frozenset(),
+                        reason="",
+                        misspelt=other.group("word") or "(intet)",
+                    )
+                )
             continue
         selectors, reason = _more_rules(
             [s for s in match.group("rules").split(",") if s],
@@ -165,8 +181,18 @@ def apply_suppressions(
 
 def _problem(suppression: Suppression, active: Mapping[str, Rule]) -> tuple[str, str] | None:
     words = " ".join(suppression.selectors) or "(ingen regel)"
-    if not suppression.selectors or suppression.unknown:
-        named = ", ".join(suppression.unknown) or "ingen regel"
+    if suppression.misspelt is not None:
+        return UNKNOWN, (
+            f"Kommentaren begynder med »lettercheck:«, men »{suppression.misspelt}« er hverken "
+            "ignore eller ignore-file, så den slår intet fra. Ret stavningen."
+        )
+    if not suppression.selectors:
+        return UNKNOWN, (
+            "Kommentaren skal slå en regel fra, men nævner ingen; skriv reglens navn eller kode "
+            "efter ignore."
+        )
+    if suppression.unknown:
+        named = ", ".join(suppression.unknown)
         return UNKNOWN, f"Kommentaren slår en regel fra, men {named} er ikke en kendt regel."
     if not suppression.reason:
         return WITHOUT_REASON, f"Kommentaren slår {words} fra uden at sige hvorfor; skriv en grund."

@@ -11,6 +11,7 @@ property values (``file``, ``title``) also ``:`` and ``,``.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,16 @@ from lettercheck.reporters.catalog import block_label
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
+#: Control characters besides CR and LF (those are %-encoded), DEL and the C1 controls.
+_CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def escape_data(text: str) -> str:
     """Escape a workflow command's message."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Other control characters (a terminal escape code in a letter or a file name) as \xNN, as
+    # in the text report: a CI log shown in a terminal must not be driven by a letter.
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def escape_property(text: str) -> str:

@@ -38,7 +38,9 @@ def artifact_uri(path: Path, base: Path | None = None) -> str:
         rel = absolute.relative_to(Path(os.path.abspath(base)))
     except ValueError:
         return absolute.as_uri()
-    return quote(rel.as_posix(), safe="/")
+    # The name's bytes, percent-encoded: a name that is not UTF-8 (Latin-1 from an old share)
+    # keeps its own bytes instead of failing the report.
+    return quote(os.fsencode(rel.as_posix()), safe="/")
 
 
 def _message(finding: Finding) -> str:

@@ -434,10 +434,10 @@ def test_a_later_check_skips_annotated_copies_inside_the_folder(tmp_path):
     runner = CliRunner()
     runner.invoke(main, ["--annotate", str(letters / "ud"), "--jobs", "1", str(letters)])
     assert (letters / "ud" / "god.docx").is_file()
-    report = json.loads(runner.invoke(main, ["--format", "json", str(letters)]).output)
+    report = json.loads(runner.invoke(main, ["--format", "json", str(letters)]).stdout)
     assert [Path(f["path"]).name for f in report["files"]] == ["god.docx"]
     assert "ud" not in report["files"][0]["path"].split("/")
-    named = json.loads(runner.invoke(main, ["--format", "json", str(letters / "ud")]).output)
+    named = json.loads(runner.invoke(main, ["--format", "json", str(letters / "ud")]).stdout)
     assert len(named["files"]) == 1, "an output folder named on the command line is checked"
 
 

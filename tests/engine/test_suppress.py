@@ -149,3 +149,21 @@ def test_a_space_after_the_comma_between_rules_is_allowed() -> None:
         assert (parsed.selectors, parsed.reason) == (selectors, reason), text
     document = _document(_comment("lettercheck: ignore formal-address, officialese citat"))
     assert _rules(_run(document)) == [("officialese", 1)]
+
+
+# --- issue 16 §13: honest silence -------------------------------------------------------------
+
+
+def _messages(comment_text: str) -> list[str]:
+    findings = _run(_document(_comment(comment_text)))
+    return [f.message for f in findings if f.rule == "unknown-suppression"]
+
+
+def test_a_misspelt_directive_is_reported() -> None:
+    [message] = _messages("lettercheck: ingore officialese citat fra aftalen")
+    assert "»ingore«" in message
+
+
+def test_an_ignore_without_a_rule_has_no_double_negative() -> None:
+    [message] = _messages("lettercheck: ignore")
+    assert "ingen regel er ikke" not in message and "nævner ingen" in message
