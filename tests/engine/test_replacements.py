@@ -64,7 +64,8 @@ def replacements() -> str:
             after = text[begin : finding.start] + _replacement(finding) + text[finding.end : finish]
             shown.append(f"  {finding.code} {before}\n     → {after}")
         if shown:
-            name = letter.relative_to(ROOT.parent if letter.is_relative_to(REAL) else ROOT)
+            # relative to the checkout, so the list does not depend on its folder's name
+            name = letter.relative_to(ROOT)
             lines.append(f"{name}")
             lines += shown
             lines.append("")
