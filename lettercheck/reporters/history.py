@@ -127,7 +127,7 @@ figure.trend figcaption{overflow-wrap:anywhere}
 figure.trend .now{display:block;font-size:22px;font-weight:600;color:var(--ink)}
 figure.trend svg.chart{max-width:100%}
 table.history th{white-space:normal;overflow-wrap:break-word}
-table.history th.num,table.history td.num{white-space:nowrap}
+table.history th.num{white-space:nowrap}
 table.history td{overflow-wrap:anywhere}
 table.history td:first-child{min-width:7.5em}
 table.history .subject{display:block;font-size:13px;color:var(--muted)}
@@ -315,7 +315,7 @@ def iter_render(
                 text = f"{share} <span class=muted>({counts[0]} af {counts[1]})</span>"
             cells.append(f'<td data-label="{escape(label)}">{text}</td>')
         unreadable = (
-            f" <span class=muted>({point.unreadable} kunne ikke læses)</span>"
+            f"<span class=note>{point.unreadable} kunne ikke læses</span>"
             if point.unreadable
             else ""
         )
