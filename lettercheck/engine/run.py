@@ -308,7 +308,7 @@ def check_letter(analysis: Analysis, config: Config | None = None) -> Checked:
             if not APPLIES[rule.check](analysis, options):
                 applied.discard(rule.name)
     if any(r.kind in ("phrases", "patterns", "regex") for r in active.values()):
-        compiled = compile_rules(ruleset, config.extra_officialese)
+        compiled = compile_rules(ruleset, config.extra_phrases(ruleset))
         _data_hits(rule_hits, analysis, compiled, active)
     for rule in active.values():
         if rule.kind != "check":

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lettercheck.engine import ruleset as engine
-from lettercheck.engine.config import Config
+from lettercheck.engine.config import Config, parse_config
 from lettercheck.engine.ruleset import RuleError, parse_rules
 from lettercheck.engine.run import check
 from lettercheck.language.analysis import analyse
@@ -274,21 +274,24 @@ def test_config_select_ignore_and_severity() -> None:
 def test_config_thresholds_reach_the_rules() -> None:
     sentence = "Du skal komme til et møde hos os på jobcentret i næste uge om din plan og dit job."
     assert not _rule(check_text(sentence), "long-sentence")
-    findings = _rule(check_text(sentence, Config(max_sentence_words=10)), "long-sentence")
+    findings = _rule(
+        check_text(sentence, parse_config({"max-sentence-words": 10})), "long-sentence"
+    )
     assert (
         findings
         and "over 10 ord" not in findings[0].message
         and "højst 10 ord" in findings[0].message
     )
-    assert _rule(check_text(sentence, Config(lix_limit=5)), "lix-too-high")
+    assert _rule(check_text(sentence, parse_config({"lix-limit": 5})), "lix-too-high")
     assert not _rule(check_text(sentence), "lix-too-high")
     assert _rule(
-        check_text("Vi taler om praktikforløbet.", Config(long_word_letters=10)), "long-word"
+        check_text("Vi taler om praktikforløbet.", parse_config({"long-word-letters": 10})),
+        "long-word",
     )
 
 
 def test_extra_officialese_from_config() -> None:
-    config = Config(extra_officialese=(("foretage", "gøre"),))
+    config = parse_config({"extra-officialese": {"foretage": "gøre"}})
     (finding,) = _rule(check_text("Vi foretager et opkald.", config), "officialese")
     # the present tense gets the alternative's present tense, irregular or not ("gør")
     assert (finding.text, finding.suggestion) == ("foretager", "gør")
