@@ -62,7 +62,7 @@ from lettercheck.model.document import (
     LetterPart,
 )
 from lettercheck.model.findings import Finding, Readability, Severity
-from lettercheck.model.words import SEVERITY_DA
+from lettercheck.model.words import PLURAL_DA, SEVERITY_DA
 from lettercheck.word.ooxml import (
     W_AUTHOR,
     W_CEND,
@@ -173,11 +173,7 @@ def _clean(text: str) -> str:
 #: (``model.words.SEVERITY_DA``), capitalised; ``info`` is "Råd", advice to take or leave.
 SEVERITY_WORDS = {s: word.capitalize() for s, word in SEVERITY_DA.items()}
 #: Singular and plural for the summary's counts ("3 fejl, 9 advarsler, 12 råd").
-_COUNT_WORDS = {
-    Severity.ERROR: ("fejl", "fejl"),
-    Severity.WARNING: ("advarsel", "advarsler"),
-    Severity.INFO: ("råd", "råd"),
-}
+_COUNT_WORDS = {s: (SEVERITY_DA[s], PLURAL_DA[s]) for s in SEVERITY_DA}
 _SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from lettercheck.checks import Hit, check
+from lettercheck.checks import Hit, applies, check
 from lettercheck.language.parts import SALUTATION
 from lettercheck.model.document import Block, BlockKind, LetterPart
 
@@ -314,3 +314,10 @@ def missing_goal(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit
     """
     if is_activity_letter(analysis, options) and not goal_present(analysis, options):
         yield Hit()
+
+
+@applies("missing-goal")
+def goal_applies(analysis: Analysis, options: Mapping[str, Any]) -> bool:
+    """missing-goal applies to a letter about an activity (samtale, praktik, forløb, …) only, so
+    the JSON's ``rules_applied`` and the audit's shares count only those letters (issue 12)."""
+    return is_activity_letter(analysis, options)

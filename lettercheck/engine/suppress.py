@@ -41,6 +41,8 @@ _ANY_DIRECTIVE = re.compile(r"^\s*lettercheck\s*:\s*(?P<word>\S*)", re.IGNORECAS
 #: ", LC301" after the rules: Danish writers put a space after a comma.
 _MORE_RULES = re.compile(r",?\s*(?P<rule>[^\s,]+),?\s*")
 
+#: The engine's own rules (``engine: suppression`` in rules/suppression.yaml): this module is their
+#: check, and names them as a ``lettercheck.checks`` module names its own in ``@check``.
 WITHOUT_REASON = "suppression-without-reason"
 UNKNOWN = "unknown-suppression"
 UNUSED = "unused-suppression"
