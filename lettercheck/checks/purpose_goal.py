@@ -155,7 +155,7 @@ def read_purpose(analysis: Analysis, options: Mapping[str, Any]) -> PurposeReadi
     first = ""
     if body:
         block = body[0][0]
-        spans = sentences_of(analysis, block.index, block)
+        spans = sentences_of(analysis, block.index)
         first = block.text[spans[0][0] : spans[0][1]].strip() if spans else block.text.strip()
     procedure = compile_any(option(options, "procedure-patterns"))
     subject = _subject(analysis)
@@ -298,7 +298,7 @@ def goal_present(analysis: Analysis, options: Mapping[str, Any]) -> bool:
             continue
         if strong.search(block.text):
             return True
-        for start, end in sentences_of(analysis, i, block):
+        for start, end in sentences_of(analysis, i):
             sentence = block.text[start:end]
             if weak.search(sentence) and context.search(sentence):
                 return True
