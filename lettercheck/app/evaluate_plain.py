@@ -41,8 +41,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: The rules the marks are for, in table order.
-MARKED_RULES = ("officialese", "passive-voice", "nominalization")
+
+def marked_rules(marks: list[dict[str, str]]) -> tuple[str, ...]:
+    """The rules the marks are for (their ``rule`` column), in the rule files' order."""
+    from lettercheck.engine.ruleset import load_rules
+
+    named = {mark["rule"] for mark in marks}
+    return tuple(rule.name for rule in load_rules() if rule.name in named)
 
 
 def _fold(text: str) -> str:
@@ -110,7 +115,7 @@ def read_adjudication(folder: Path) -> dict[tuple[str, str, str], str] | None:
 
 
 def evaluate_plain(folder: Path) -> dict[str, PlainScore]:
-    """Score every rule of MARKED_RULES against ``folder``/plain_marks.csv (and, when it
+    """Score every rule the marks are for against ``folder``/plain_marks.csv (and, when it
     exists, plain_adjudicated.csv for precision)."""
     from lettercheck.app.pipeline import check_file
     from lettercheck.engine.config import Config
@@ -123,9 +128,10 @@ def evaluate_plain(folder: Path) -> dict[str, PlainScore]:
         row["file"]
         for row in csv.DictReader((folder / "labels.csv").read_text("utf-8").splitlines())
     ]
-    scores = {rule: PlainScore() for rule in MARKED_RULES}
+    rules = marked_rules(marks)
+    scores = {rule: PlainScore() for rule in rules}
     verdicts = read_adjudication(folder)
-    config = Config(select=MARKED_RULES)
+    config = Config(select=rules)
     for name in labelled:
         result = check_file(folder / name, config).result
         findings = [

@@ -64,8 +64,7 @@ def replacements() -> str:
             after = text[begin : finding.start] + _replacement(finding) + text[finding.end : finish]
             shown.append(f"  {finding.code} {before}\n     → {after}")
         if shown:
-            # relative to the checkout, so the list does not depend on its folder's name
-            name = letter.relative_to(ROOT)
+            name = letter.relative_to(ROOT)  # not the checkout's folder name: it differs per clone
             lines.append(f"{name}")
             lines += shown
             lines.append("")
