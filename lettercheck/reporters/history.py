@@ -33,8 +33,15 @@ from lettercheck.reporters.csv import BOM, SEPARATOR, _text
 
 def recommendations() -> tuple[tuple[str, str, str, str], ...]:
     """(label, rule, source, note) of each recommendation, as the audit report reads them (the
-    one place this module learns them, so it follows the audit wherever they are kept)."""
-    return _html.RECOMMENDATIONS
+    one place this module learns them): the rules' ``serves`` entries, in rule-file order."""
+    from lettercheck.reporters.catalog import recommendations as served
+    from lettercheck.reporters.catalog import rule_catalog
+
+    return tuple(
+        (info.serves.label, info.name, info.serves.source, info.serves.note)
+        for info in served(rule_catalog())
+        if info.serves is not None
+    )
 
 
 @dataclass(slots=True)

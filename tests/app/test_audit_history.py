@@ -286,11 +286,19 @@ def test_a_stop_ends_the_history_within_two_seconds(
     temp.mkdir()
     args = ["audit", "--history", repo, "--jobs", "2", "--timeout", "600"]
     proc = subprocess.Popen(
-        h.cli_command(*args, "--html", tmp_path / "r.html", "--csv", tmp_path / "r.csv"),
+        h.misbehaving_cli_command(
+            "slow-on",
+            "sanktion.docx",
+            *args,
+            "--html",
+            tmp_path / "r.html",
+            "--csv",
+            tmp_path / "r.csv",
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=h.cli_env(LETTERCHECK_TEST_SLOW_ON="sanktion.docx", TMPDIR=str(temp)),
+        env=h.cli_env(TMPDIR=str(temp)),
         start_new_session=True,
     )
     time.sleep(8)  # spaCy is loaded and the slow letter is in hand
