@@ -12,6 +12,7 @@ The rule types and their loading live in ``lettercheck.engine.ruleset``; the com
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -81,8 +82,9 @@ def _deletion(block: Block, start: int, end: int) -> tuple[int, int, str] | None
     convention), or None when deleting would leave a verb first in a statement ("Hermed er
     sagen afsluttet"): then it is advice.
 
-    * opening the sentence: the phrase, the space after it and the next word's first letter,
-      replaced by that letter in capitals ("Det bemærkes, at fristen" -> "Fristen");
+    * opening the sentence: the phrase, the space after it and the next word, replaced by that
+      word with a capital ("Det bemærkes, at fristen" -> "Fristen"; whole words, so the finding's
+      words and the tracked change read as Danish);
     * a clause after a comma at the sentence's end: from the comma ("…, hvilket herved
       meddeles." -> "….");
     * otherwise the phrase and the space before it ("Vi meddeler herved, at" -> "Vi meddeler,
@@ -100,13 +102,26 @@ def _deletion(block: Block, start: int, end: int) -> tuple[int, int, str] | None
             return None
         if is_verb(lemma(word.lower())) and word.lower() not in ("du", "vi"):
             return None  # "Hermed er sagen afsluttet": the verb would open the statement
-        new_end = end + after_space + 1
-        return start, new_end, text[new_end - 1].upper()
+        new_end = end + after_space + len(word)
+        return start, new_end, word[0].upper() + word[1:]
     if before.endswith(",") and following[:1] in (".", "!", "?"):
         return len(before) - 1, end, ""
     if start > 0 and text[start - 1] == " ":
         return start - 1, end, ""
     return None
+
+
+_OG_AT = re.compile(r"\bog\s+at\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def _dangling_og_at(text: str, phrase: str, end: int) -> bool:
+    """Does deleting ``phrase`` (ending in "at") leave a coordinated "og at" with nothing to
+    attach to, later in the same sentence?"""
+    if not phrase.rstrip().lower().endswith(" at"):
+        return False
+    rest = _SENTENCE_END.split(text[end:], maxsplit=1)[0]
+    return bool(_OG_AT.search(rest))
 
 
 def _in_place(alternative: str, phrase: Phrase, matched: str, lemma: str) -> str | None:
@@ -245,9 +260,17 @@ def _phrase_hits(
         suggestion = advice = None
         if phrase.alternative == DELETE:
             # Delete the words: the finding covers what goes (with a space, a comma or the next
-            # word's first letter), so --suggest's tracked change leaves the sentence right.
+            # word), so --suggest's tracked change leaves the sentence right.
             deletion = _deletion(block, start, end)
-            message = f"»{text}« er {rule.title.lower()}; slet ordene."
+            what = "ordene" if " " in text.strip() else "ordet"
+            message = f"»{text}« er {rule.title.lower()}; slet {what}."
+            if _dangling_og_at(block.text, text, end):
+                # "Det bemærkes, at A, og at B": without the first "at" the second hangs.
+                deletion = None
+                message = (
+                    f"»{text}« er {rule.title.lower()}; slet {what}, og skriv det, der står "
+                    "efter »og at«, som en ny sætning."
+                )
             if deletion is not None:
                 start, end, suggestion = deletion
             rule_hits.setdefault(rule.name, []).append(

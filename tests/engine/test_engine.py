@@ -494,3 +494,21 @@ def test_paragraph_numbers_count_down_the_body_not_the_header() -> None:
 
     text = render_file(FileResult(Path("brev.docx"), Readability(20.0, "let", 10, 2, 1), findings))
     assert "afsnit 3 (brødtekst)" in text
+
+
+def test_deleting_an_opening_phrase_replaces_whole_words() -> None:
+    """Review item 12: the finding's words and the tracked change are Danish words, never the
+    next word's first letter alone ("»Det bemærkes, at D« → »D«")."""
+    found = [f for f in check_text("Det bemærkes, at fristen er fire uger.") if f.code == "LC302"]
+    assert [(f.text, f.suggestion) for f in found] == [("Det bemærkes, at fristen", "Fristen")]
+
+
+def test_deletion_that_leaves_a_dangling_og_at_is_advice() -> None:
+    """Review item 12: "Det bemærkes, at A, og at B" without "Det bemærkes, at" leaves "og at"
+    hanging, so there is no tracked change, and the message says what to do instead."""
+    text = "Det bemærkes, at du har pligt til at møde op, og at du kan miste hjælpen."
+    found = [f for f in check_text(text) if f.code == "LC302"]
+    assert len(found) == 1
+    assert found[0].suggestion is None
+    assert found[0].text == "Det bemærkes, at"
+    assert "»og at«" in found[0].message
