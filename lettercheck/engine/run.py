@@ -288,6 +288,27 @@ def _phrase_hits(
         )
 
 
+#: Template logic a merge system resolves ("If betingelse Borger enlig … ”din” Else ”jeres”",
+#: "{% if … %}"): a tracked change in such a paragraph can break the template, and its words are
+#: not the letter's yet. Danish letters use neither "if" nor "else". (A plain slot such as
+#: "{{ navn }}" is left alone: the words around it are the letter's.)
+_TEMPLATE_LOGIC = re.compile(r"\bif\b[^.]{0,200}?\belse\b|\bif\s+betingelse\b|\{%", re.IGNORECASE)
+
+
+def _no_edits_in_template_logic(findings: list[Finding], document: Document) -> list[Finding]:
+    """The findings, with no replacement (advice only) in a paragraph holding template logic."""
+    result = []
+    for finding in findings:
+        if (
+            finding.suggestion is not None
+            and finding.block is not None
+            and _TEMPLATE_LOGIC.search(document.blocks[finding.block].text)
+        ):
+            finding = replace(finding, suggestion=None)
+        result.append(finding)
+    return result
+
+
 def _in_scope(rule: Rule, document: Document, hit: Hit) -> bool:
     if hit.block is None or not rule.scope.explicit:
         return True
@@ -349,6 +370,7 @@ def check_letter(analysis: Analysis, config: Config | None = None) -> Checked:
     findings = apply_suppressions(findings, document, ruleset, active, config)
     findings = _giving_way(findings, active)
     findings = sorted(_most_severe_per_words(findings), key=_sort_key)
+    findings = _no_edits_in_template_logic(findings, document)
     rules_applied = tuple(r.name for r in ruleset if r.name in applied)
     return Checked(findings, letter_type, rules_applied)
 

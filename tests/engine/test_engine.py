@@ -512,3 +512,17 @@ def test_deletion_that_leaves_a_dangling_og_at_is_advice() -> None:
     assert found[0].suggestion is None
     assert found[0].text == "Det bemærkes, at"
     assert "»og at«" in found[0].message
+
+
+def test_no_replacement_inside_template_logic() -> None:
+    """Review item 21: a paragraph with a merge system's if/else is not the letter's words yet;
+    its officialese is advice, never a tracked change. The same words elsewhere are replaced."""
+    logic = (
+        "Vi har gjort din If betingelse enlig ”din” Else ”jeres” formue op på baggrund af "
+        "årsopgørelsen."
+    )
+    (found,) = [f for f in check_text(logic) if f.code == "LC302"]
+    assert found.text == "på baggrund af" and found.suggestion is None
+    plain = "Vi har gjort din formue op på baggrund af årsopgørelsen."
+    (found,) = [f for f in check_text(plain) if f.code == "LC302"]
+    assert found.suggestion == "ud fra"
