@@ -505,12 +505,16 @@ def test_legal_references_are_found_as_without_the_literal_check(
 
 def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
     """passive_voice before its inline first test: every token through _s_passive_infinitive,
-    lemma_ compared as a string."""
+    lemma_ compared as a string. Who acts is chosen by the same helpers."""
     from lettercheck.checks import Hit
     from lettercheck.checks.plain import (
+        _actor_unknown,
+        _agent,
         _clause_start,
         _main_blocks,
         _participle,
+        _passive_message,
+        _reader_acts,
         _s_passive_infinitive,
         _to_us,
         present,
@@ -525,9 +529,17 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
             infinitive = _s_passive_infinitive(token, options)
             if infinitive is not None:
                 start, suggestion = token.idx, None
+                agent = _agent(doc, token.i, options)
+                reader = _reader_acts(doc, token.i, infinitive, options)
                 active = f"vi {present(infinitive)}"
-                if _to_us(doc, token.i, options):
+                if agent is not None:
+                    active = f"{agent} {present(infinitive)}"
+                elif _to_us(doc, token.i, options):
                     active = f"du {doc[token.i - 1].lower_} {infinitive}"
+                elif reader is not None:
+                    active = reader
+                elif _actor_unknown(doc, token.i, infinitive, options):
+                    active = None
                 previous = token.nbor(-1) if token.i > 0 else None
                 if (
                     previous is not None
@@ -535,15 +547,15 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
                     and _clause_start(previous)
                 ):
                     start = previous.idx
-                    suggestion = active
-                    if previous.text[:1].isupper():
+                    suggestion = active if active and active.startswith("vi ") else None
+                    if suggestion is not None and previous.text[:1].isupper():
                         suggestion = suggestion.capitalize()
                 end = token.idx + len(token.text)
                 yield Hit(
                     block.index,
                     start,
                     end,
-                    f"»{block.text[start:end]}« er passiv; skriv hvem der gør det, fx »{active}«.",
+                    _passive_message(block.text[start:end], active),
                     suggestion,
                 )
                 continue
@@ -552,16 +564,19 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
             for follower in doc[token.i + 1 : token.i + 4]:
                 if _participle(follower, options):
                     verb = follower.lemma_
+                    agent = _agent(doc, follower.i, options)
+                    who = agent or "vi"
                     if token.lower_ in ("blev", "blevet"):
-                        active = f"vi har {follower.lower_}"
+                        active = f"{who} har {follower.lower_}"
                     else:
-                        active = f"vi {present(verb)}" if verb.endswith("e") else "vi har …"
+                        active = f"{who} {present(verb)}" if verb.endswith("e") else f"{who} har …"
+                    if agent is None and _actor_unknown(doc, follower.i, verb, options):
+                        active = None
                     yield Hit(
                         block.index,
                         token.idx,
                         follower.idx + len(follower.text),
-                        f"»{doc[token.i : follower.i + 1].text}« er passiv; skriv hvem der gør "
-                        f"det, fx »{active}«.",
+                        _passive_message(doc[token.i : follower.i + 1].text, active),
                         None,
                     )
                     taken_until = follower.i

@@ -290,12 +290,23 @@ def _counts(findings: Sequence[Finding]) -> str:
     return f"{total} {noun} ({', '.join(parts)})."
 
 
-#: What the summary says about findings below ``--annotate-level`` (the CLI's option and value).
-LEFT_OUT_HINT = "Se dem med --annotate-level raad, eller i rapporten (lettercheck uden --annotate)."
+#: What the summary says about findings below ``--annotate-level``, in words for the caseworker
+#: who reads the copy; the option's name is for the person who makes the copies.
+LEFT_OUT_HINT = (
+    "Vil du også se dem, så bed om en kopi med alle råd (den, der laver kopierne, bruger "
+    "--annotate-level raad)."
+)
+
+
+def _in_copy(shown: int, comments: int) -> str:
+    """``I kopien står 38 af dem i 29 kommentarer, denne med.``: the findings in the copy are
+    grouped, so the number of comments a caseworker counts in the margin is said too."""
+    noun = "kommentar" if comments == 1 else "kommentarer"
+    return f"I kopien står {shown} af dem i {comments} {noun}, denne med."
 
 
 def _left_out_text(left_out: Sequence[Finding]) -> str:
-    """``5 råd er ikke skrevet i kopien. Se dem med …``: what the copy leaves out, and how to
+    """``5 råd er udeladt i kopien. Vil du også se dem, …``: what the copy leaves out, and how to
     see it."""
     parts = []
     for severity in _SEVERITY_ORDER:
@@ -304,7 +315,7 @@ def _left_out_text(left_out: Sequence[Finding]) -> str:
             one, many = _COUNT_WORDS[severity]
             parts.append(f"{n} {one if n == 1 else many}")
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
-    return f"{listed} er ikke skrevet i kopien. {LEFT_OUT_HINT}"
+    return f"{listed} er udeladt i kopien. {LEFT_OUT_HINT}"
 
 
 def _summary_text(
@@ -314,6 +325,7 @@ def _summary_text(
     moved: Sequence[tuple[Finding, str]],
     shown: Sequence[Finding],
     left_out: Sequence[Finding],
+    comments: int | None = None,
 ) -> list[str]:
     """The summary comment: "Samlet om brevet:" (it is about the letter, not the words it sits
     on), the LIX, how many findings of each severity the letter has; one paragraph per
@@ -323,6 +335,8 @@ def _summary_text(
     if readability is not None and not _lix_stated(readability, whole):
         head.append(_format_lix(readability) + ".")
     head.append(_counts(findings))
+    if comments is not None and shown and comments != len(shown):
+        head.append(_in_copy(len(shown), comments))
     lines = [" ".join(head)]
     for finding in whole:
         lines.append(" ".join(comment_text(finding)))
@@ -810,6 +824,14 @@ class _Editor:
         start (its place in the document orders the comments as Word lists them)."""
         first = span.start_field if span.start_field is not None else self._before(span.pieces[0])
         last = span.end_field if span.end_field is not None else self._after(span.pieces[-1])
+        if span.end_field is None and last.tag == W_DEL:
+            # A deletion only: a comment on the deleted words alone hangs on nothing once they
+            # are gone, so it reaches over the neighbouring run (review item 49).
+            neighbour = last.getnext()
+            while neighbour is not None and neighbour.tag != W_R:
+                neighbour = None if neighbour.tag in _REVISION_TAGS else neighbour.getnext()
+            if neighbour is not None and run_text(neighbour).strip():
+                last = neighbour
         if span.anchor_start is not None:
             first = span.anchor_start
         if span.anchor_end is not None:
@@ -1040,7 +1062,9 @@ def _annotate_package(
     for span, comment_id in zip(commented, comment_ids, strict=True):
         editor.anchor(span, comment_id)
         if span.finding is None:
-            span.lines = _summary_text(readability, whole, findings, moved, shown, left_out)
+            span.lines = _summary_text(
+                readability, whole, findings, moved, shown, left_out, comments=len(commented)
+            )
         else:
             span.lines = comment_text(
                 span.finding, words=span.words, more=span.more, inside=span.inside

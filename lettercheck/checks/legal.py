@@ -94,7 +94,15 @@ def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Ite
     never flagged.
     """
     blocks = blocks_of(analysis)
-    legal_start = next((b.index for b in blocks if b.part == LetterPart.LEGAL), None)
+    # The final legal section is the run of legal blocks that no message block follows; a rules
+    # section in the middle of the body ("Retsgrundlag" before "Hvad sker der nu?") is in its
+    # place too, but what follows it is still read before the final rules.
+    last_message = max((b.index for b in blocks if b.part in _BODY_PARTS), default=-1)
+    legal_start = next(
+        (b.index for b in blocks if b.part == LetterPart.LEGAL and b.index > last_message), None
+    )
+    reasons_and_rules = [compile_pattern(p) for p in option(options, "reasons-and-rules-headings")]
+    section_level: int | None = None  # the level of the reasons-and-rules heading we are under
     closing = closing_index(blocks)
     closing_at = blocks[closing].index if closing is not None else None
     has_legal = legal_start is not None
@@ -104,6 +112,17 @@ def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Ite
         legal_title = title if len(title) <= 40 else "Regler"
     for block in blocks:
         if block.kind in (BlockKind.HEADER, BlockKind.FOOTER):
+            continue
+        if _is_heading(block):
+            # forvaltningsloven § 24: the reasons must name the rules, so a section whose heading
+            # names both ("Begrundelse, herunder reglerne", "Begrundelse og regler") is where the
+            # rules belong, wherever it stands; its sub-headings ("Miljøoplysninger") are in it.
+            level = _heading_level(block)
+            if any(r.search(block.text) for r in reasons_and_rules):
+                section_level = level
+            elif section_level is not None and level <= section_level:
+                section_level = None
+        if section_level is not None:
             continue
         if block.part not in MESSAGE_PARTS and not (
             # What follows the signature but precedes the final legal section (a decision's
@@ -147,6 +166,26 @@ def legal_reference_early(analysis: Analysis, options: Mapping[str, Any]) -> Ite
                     "for borgeren."
                 ),
             )
+
+
+_BODY_PARTS = frozenset({LetterPart.BODY, LetterPart.SUBJECT, LetterPart.SALUTATION})
+_HEADING_WORDS = 8
+
+
+def _is_heading(block) -> bool:
+    """A heading by style or bold, short: the start of a section."""
+    text = block.text.strip()
+    return (
+        bool(text)
+        and len(text.split()) <= _HEADING_WORDS
+        and (block.kind is BlockKind.HEADING or block.bold)
+    )
+
+
+def _heading_level(block) -> int:
+    """ "Heading 2"/"Overskrift 2" → 2; a bold line without a numbered style ranks below them."""
+    digits = "".join(c for c in (block.style or "") if c.isdigit())
+    return int(digits) if digits and block.kind is BlockKind.HEADING else 9
 
 
 def _complaints_only(title: str) -> bool:

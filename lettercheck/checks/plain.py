@@ -186,10 +186,17 @@ def _reader_acts(doc: Doc, i: int, infinitive: str, options: Mapping[str, Any]) 
     """The active of a passive that tells the reader what to do: a modal before it and a verb
     the citizen does ("Afbud skal gives" -> "du skal give afbud", "Der skal søges om" -> "du
     skal søge"), naming the sentence's subject when it opens the sentence. None otherwise."""
-    if i == 0 or doc[i - 1].lower_ not in options.get("instruction-modals", ()):
-        return None
+    if infinitive in options.get("citizen-only-verbs", ()):
+        # "den afgørelse, der klages over", "Klagen skal indgives til Skatterådet": only the
+        # citizen complains, with or without a modal.
+        modal = _clause_modal(doc, i, options)
+        return f"du {modal} {infinitive}" if modal else f"du {present(infinitive)}"
     if infinitive not in options.get("citizen-verbs", ()):
         return None
+    if i == 0 or doc[i - 1].lower_ not in options.get("instruction-modals", ()):
+        # "skal dispensationen eller en kopi af den medbringes": the modal earlier in the clause
+        modal = _clause_modal(doc, i, options)
+        return f"du {modal} {infinitive}" if modal else None
     active = f"du {doc[i - 1].lower_} {infinitive}"
     if i >= 2:
         subject = doc[i - 2]
@@ -200,6 +207,32 @@ def _reader_acts(doc: Doc, i: int, infinitive: str, options: Mapping[str, Any]) 
         ):
             active += f" {subject.lower_}"
     return active
+
+
+_CLAUSE_REACH = 15  # "Klage … skal inden 3 måneder fra modtagelsen af … indgives"
+
+
+def _clause_modal(doc: Doc, i: int, options: Mapping[str, Any]) -> str | None:
+    """The modal ("kan", "skal") earlier in the clause of the passive at ``i``, if any."""
+    modals = options.get("instruction-modals", ())
+    for k in range(i - 1, max(-1, i - 1 - _CLAUSE_REACH), -1):
+        token = doc[k]
+        if token.is_punct or token.is_sent_start:
+            return token.lower_ if token.lower_ in modals else None
+        if token.lower_ in modals:
+            return token.lower_
+    return None
+
+
+def _actor_unknown(doc: Doc, i: int, infinitive: str, options: Mapping[str, Any]) -> bool:
+    """Is the one who acts someone the letter cannot name as "vi"? A verb of law-making ("Det
+    blev vedtaget" about a law: parliament did it) or a passive in what another source says
+    ("speciallægeerklæringen, hvoraf det fremgår, at De vurderes …": the specialist judged)."""
+    if infinitive in options.get("unknown-actor-verbs", ()):
+        return True
+    reported = options.get("reported-words", ())
+    sentence = doc[i].sent
+    return any(t.lower_ in reported for t in doc[sentence.start : i])
 
 
 def _participle(token: Token, options: Mapping[str, Any]) -> bool:
@@ -215,6 +248,13 @@ def _participle(token: Token, options: Mapping[str, Any]) -> bool:
     base = lemma[:-1] if lemma.endswith("e") else lemma
     regular = {base + "t", base + "et", lemma + "t", lemma + "et"}
     return word in regular and is_verb(lemma)
+
+
+def _passive_message(words: str, active: str | None) -> str:
+    """The advice: with an example of who acts when we can tell, else only the question."""
+    if active is None:
+        return f"»{words}« er passiv; skriv, hvem der gør det."
+    return f"»{words}« er passiv; skriv, hvem der gør det, fx »{active}«."
 
 
 @check("passive-voice")
@@ -249,13 +289,15 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                 # else we, the authority.
                 agent = _agent(doc, token.i, options)
                 reader = _reader_acts(doc, token.i, infinitive, options)
-                active = f"vi {present(infinitive)}"
+                active: str | None = f"vi {present(infinitive)}"
                 if agent is not None:
                     active = f"{agent} {present(infinitive)}"
                 elif _to_us(doc, token.i, options):
                     active = f"du {doc[token.i - 1].lower_} {infinitive}"  # "du kan rette"
                 elif reader is not None:
                     active = reader
+                elif _actor_unknown(doc, token.i, infinitive, options):
+                    active = None  # advice without an actor: we cannot tell who it is
                 previous = token.nbor(-1) if token.i > 0 else None
                 if (
                     previous is not None
@@ -265,7 +307,7 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                     start = previous.idx
                     # A drop-in replacement only when we act: an agent or the reader must be
                     # moved into the sentence, which is a rewrite (advice in the message).
-                    suggestion = active if active.startswith("vi ") else None
+                    suggestion = active if active and active.startswith("vi ") else None
                     if suggestion is not None and previous.text[:1].isupper():
                         suggestion = suggestion.capitalize()
                 end = token.idx + len(token.text)
@@ -273,7 +315,7 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                     block.index,
                     start,
                     end,
-                    f"»{block.text[start:end]}« er passiv; skriv hvem der gør det, fx »{active}«.",
+                    _passive_message(block.text[start:end], active),
                     suggestion,
                 )
                 continue
@@ -283,18 +325,20 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                 if _participle(follower, options):
                     # "blive indkaldt" -> "vi indkalder", when the lemma table knows the verb
                     verb = follower.lemma_
-                    who = _agent(doc, follower.i, options) or "vi"
+                    agent = _agent(doc, follower.i, options)
+                    who = agent or "vi"
                     if token.lower_ in ("blev", "blevet"):
                         # "blev bevilget", "er blevet godkendt": done, so "vi har bevilget"
                         active = f"{who} har {follower.lower_}"
                     else:
                         active = f"{who} {present(verb)}" if verb.endswith("e") else f"{who} har …"
+                    if agent is None and _actor_unknown(doc, follower.i, verb, options):
+                        active = None  # "Det blev vedtaget" (a law): not we
                     yield Hit(
                         block.index,
                         token.idx,
                         follower.idx + len(follower.text),
-                        f"»{doc[token.i : follower.i + 1].text}« er passiv; skriv hvem der gør "
-                        f"det, fx »{active}«.",
+                        _passive_message(doc[token.i : follower.i + 1].text, active),
                         None,
                     )
                     taken_until = follower.i

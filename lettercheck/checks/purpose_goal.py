@@ -239,8 +239,8 @@ def purpose_message(reading: PurposeReading) -> str | None:
     what = "er procedure eller lovgrundlag" if reading.first_is_procedure else "er ikke et formål"
     return (
         f"Brevet begynder med »{quote(reading.first)}«, som {what}: de første linjer siger ikke, "
-        "hvad brevet handler om. Begynd med fx »Du får dette brev, fordi …«, afgørelsens resultat "
-        "eller, hvad samtalen handler om."
+        "hvad brevet handler om. Begynd med fx »Du får dette brev, fordi …« eller med det "
+        "vigtigste: en afgørelses resultat, hvad et møde handler om, eller hvad vi beder om."
     )
 
 

@@ -12,6 +12,7 @@ The rule types and their loading live in ``lettercheck.engine.ruleset``; the com
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -82,8 +83,9 @@ def _deletion(block: Block, start: int, end: int) -> tuple[int, int, str] | None
     convention), or None when deleting would leave a verb first in a statement ("Hermed er
     sagen afsluttet"): then it is advice.
 
-    * opening the sentence: the phrase, the space after it and the next word's first letter,
-      replaced by that letter in capitals ("Det bemærkes, at fristen" -> "Fristen");
+    * opening the sentence: the phrase, the space after it and the next word, replaced by that
+      word with a capital ("Det bemærkes, at fristen" -> "Fristen"; whole words, so the finding's
+      words and the tracked change read as Danish);
     * a clause after a comma at the sentence's end: from the comma ("…, hvilket herved
       meddeles." -> "….");
     * otherwise the phrase and the space before it ("Vi meddeler herved, at" -> "Vi meddeler,
@@ -101,13 +103,26 @@ def _deletion(block: Block, start: int, end: int) -> tuple[int, int, str] | None
             return None
         if is_verb(lemma(word.lower())) and word.lower() not in ("du", "vi"):
             return None  # "Hermed er sagen afsluttet": the verb would open the statement
-        new_end = end + after_space + 1
-        return start, new_end, text[new_end - 1].upper()
+        new_end = end + after_space + len(word)
+        return start, new_end, word[0].upper() + word[1:]
     if before.endswith(",") and following[:1] in (".", "!", "?"):
         return len(before) - 1, end, ""
     if start > 0 and text[start - 1] == " ":
         return start - 1, end, ""
     return None
+
+
+_OG_AT = re.compile(r"\bog\s+at\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def _dangling_og_at(text: str, phrase: str, end: int) -> bool:
+    """Does deleting ``phrase`` (ending in "at") leave a coordinated "og at" with nothing to
+    attach to, later in the same sentence?"""
+    if not phrase.rstrip().lower().endswith(" at"):
+        return False
+    rest = _SENTENCE_END.split(text[end:], maxsplit=1)[0]
+    return bool(_OG_AT.search(rest))
 
 
 def _in_place(alternative: str, phrase: Phrase, matched: str, lemma: str) -> str | None:
@@ -246,9 +261,17 @@ def _phrase_hits(
         suggestion = advice = None
         if phrase.alternative == DELETE:
             # Delete the words: the finding covers what goes (with a space, a comma or the next
-            # word's first letter), so --suggest's tracked change leaves the sentence right.
+            # word), so --suggest's tracked change leaves the sentence right.
             deletion = _deletion(block, start, end)
-            message = f"»{text}« er {rule.title.lower()}; slet ordene."
+            what = "ordene" if " " in text.strip() else "ordet"
+            message = f"»{text}« er {rule.title.lower()}; slet {what}."
+            if _dangling_og_at(block.text, text, end):
+                # "Det bemærkes, at A, og at B": without the first "at" the second hangs.
+                deletion = None
+                message = (
+                    f"»{text}« er {rule.title.lower()}; slet {what}, og skriv det, der står "
+                    "efter »og at«, som en ny sætning."
+                )
             if deletion is not None:
                 start, end, suggestion = deletion
             rule_hits.setdefault(rule.name, []).append(
@@ -264,6 +287,27 @@ def _phrase_hits(
         rule_hits.setdefault(rule.name, []).append(
             Hit(block.index, start, end, message, suggestion)
         )
+
+
+#: Template logic a merge system resolves ("If betingelse Borger enlig … ”din” Else ”jeres”",
+#: "{% if … %}"): a tracked change in such a paragraph can break the template, and its words are
+#: not the letter's yet. Danish letters use neither "if" nor "else". (A plain slot such as
+#: "{{ navn }}" is left alone: the words around it are the letter's.)
+_TEMPLATE_LOGIC = re.compile(r"\bif\b[^.]{0,200}?\belse\b|\bif\s+betingelse\b|\{%", re.IGNORECASE)
+
+
+def _no_edits_in_template_logic(findings: list[Finding], document: Document) -> list[Finding]:
+    """The findings, with no replacement (advice only) in a paragraph holding template logic."""
+    result = []
+    for finding in findings:
+        if (
+            finding.suggestion is not None
+            and finding.block is not None
+            and _TEMPLATE_LOGIC.search(document.blocks[finding.block].text)
+        ):
+            finding = replace(finding, suggestion=None)
+        result.append(finding)
+    return result
 
 
 def _in_scope(rule: Rule, document: Document, hit: Hit) -> bool:
@@ -327,6 +371,7 @@ def check_letter(analysis: Analysis, config: Config | None = None) -> Checked:
     findings = apply_suppressions(findings, document, ruleset, active, config)
     findings = _giving_way(findings, active)
     findings = sorted(_most_severe_per_words(findings), key=_sort_key)
+    findings = _no_edits_in_template_logic(findings, document)
     rules_applied = tuple(r.name for r in ruleset if r.name in applied)
     return Checked(findings, letter_type, rules_applied)
 

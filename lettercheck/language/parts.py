@@ -12,7 +12,9 @@ reasons, rules, complaints guidance), so the parts are found by a few landmarks:
     legal           the final legal section: from the first legal heading ("Regler", "Lovgrundlag",
                     "Klagevejledning", "Sådan klager du", "Hvis du vil klage", …) that no later
                     message heading follows; a contact heading ("Har du spørgsmål?") after it
-                    does not end it, since contact details often close a letter
+                    does not end it, since contact details often close a letter. A rules
+                    section ("Regler", "Lovgrundlag", "Retsgrundlag") is legal wherever it
+                    stands: one in the middle of the body runs to the next message heading
     closing         "Med venlig hilsen", "Venlig hilsen", …
     signature       the sender's name and contact block after the closing; it ends where a
                     legal section or attachments start: a quoted statute ("§ 11. Kommunen yder
@@ -44,6 +46,14 @@ _LEGAL_TITLE = re.compile(
     r"|sådan\s+klager\s+du|hvis\s+du\s+vil\s+klage|du\s+kan\s+klage|vil\s+du\s+klage"
     r"|klage(muligheder)?|hvordan\s+klager\s+du|begrundelse\s+og\s+regler"
     r"|de\s+regler\s+vi\s+har\s+brugt|hvilke\s+regler)\b",
+    re.IGNORECASE,
+)
+#: A heading over the rules themselves (not the complaints guidance): such a section is the legal
+#: part wherever it stands, also when a message heading follows it ("Retsgrundlag" in the middle
+#: of a decision quotes the law as much as one at the end).
+_RULES_TITLE = re.compile(
+    r"^\s*(regler(ne)?|reglerne\s+for|lovgrundlag(et)?|retsgrundlag(et)?|lovgivning(en)?"
+    r"|love\s+og\s+regler|de\s+regler\s+vi\s+har\s+brugt|hvilke\s+regler)\b",
     re.IGNORECASE,
 )
 _ATTACHMENTS = re.compile(r"^\s*(bilag|vedlagte\s+bilag|vedhæftede\s+filer)\b", re.IGNORECASE)
@@ -135,6 +145,13 @@ def _tag_flow(flow: list[Block]) -> None:
             part = LetterPart.ATTACHMENTS
         elif part in (LetterPart.SUBJECT, LetterPart.SALUTATION) and text:
             part = LetterPart.BODY
+        elif (
+            part is LetterPart.BODY
+            and i in headings
+            and _RULES_TITLE.match(text)
+            and len(text.split()) <= _MAX_TITLE_WORDS
+        ):
+            part = LetterPart.LEGAL  # a rules section before the last message heading
         elif part in (LetterPart.CLOSING, LetterPart.SIGNATURE) and (
             after := _ends_signature(text)
         ):

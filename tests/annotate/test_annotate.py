@@ -932,7 +932,10 @@ def test_the_summary_says_it_is_about_the_letter_and_counts_the_findings(tmp_pat
         word,
     ]
     assert _summary(tmp_path, findings) == [
-        "Samlet om brevet: LIX 42,3 (middel). 4 bemærkninger (1 fejl, 1 advarsel, 2 råd).",
+        # review item 29: the comments in the margin are counted too (the two long-word
+        # findings share one comment, the whole-letter ones stand in the summary)
+        "Samlet om brevet: LIX 42,3 (middel). 4 bemærkninger (1 fejl, 1 advarsel, 2 råd). "
+        "I kopien står 4 af dem i 2 kommentarer, denne med.",
         "Fejl: Intet mål. (LC103 missing-goal)",
         "Advarsel: Ingen e-mail. (LC103 missing-caseworker-email)",
         "Hvorfor missing-goal (LC103): Borgerne savner et mål.",
@@ -1042,8 +1045,9 @@ def test_advice_is_left_out_below_the_level_and_the_summary_says_so(tmp_path: Pa
     assert result.suggestions == 0
     assert summary.paragraphs == [
         "Samlet om brevet: LIX 42,3 (middel). 1 bemærkning (1 råd).",
-        "1 råd er ikke skrevet i kopien. Se dem med --annotate-level raad, eller i rapporten "
-        "(lettercheck uden --annotate).",
+        # in words for the caseworker who reads the copy (review item 28)
+        "1 råd er udeladt i kopien. Vil du også se dem, så bed om en kopi med alle råd (den, "
+        "der laver kopierne, bruger --annotate-level raad).",
     ]
 
 
@@ -1075,3 +1079,26 @@ def test_the_summary_stands_on_the_subject_never_on_the_address(
         if text in address or (homes and text not in homes):
             wrong.append(f"{letter}: on {text!r}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_comment_on_a_deletion_reaches_the_next_word(tmp_path: Path) -> None:
+    """Review item 49: a comment on a deleted word alone hangs on nothing in Word once the
+    deletion is shown or accepted; it ends on the run after the deletion."""
+    text = "Vi sender hermed brevet til dig."
+    source = tmp_path / "brev.docx"
+    write_docx(source, paragraph("Indkaldelse") + paragraph(text))
+    document = read_document(source)
+    deletion = _found(1, text, " hermed", "officialese", Severity.WARNING, suggestion="")
+    target = tmp_path / "out.docx"
+    result = annotate_file(source, target, document, [deletion], READABILITY, suggest=True)
+    assert result.suggestions == 1
+    with zipfile.ZipFile(target) as zf:
+        root = parse_xml(zf.read("word/document.xml"), "after")
+    body = root.find(qn("w:body"))
+    paragraph_xml = list(body.iter(qn("w:p")))[1]
+    tags = list(paragraph_xml.iter(qn("w:del"), qn("w:commentRangeEnd"), qn("w:r")))
+    end = next(i for i, el in enumerate(tags) if el.tag == qn("w:commentRangeEnd"))
+    before_end = [el for el in tags[:end] if el.tag == qn("w:r")]
+    # the last run the comment covers is live text, not the deleted " hermed"
+    assert before_end[-1].find(qn("w:t")) is not None
+    assert "brevet" in before_end[-1].find(qn("w:t")).text

@@ -147,8 +147,14 @@ def test_annotate_returns_the_annotated_copy(client, tmp_path) -> None:
     copy.write_bytes(response.content)
     document = read_document(copy)
     assert len(document.comments) >= int(response.headers["x-lettercheck-findings"]) // 2
+    # --suggest: tracked changes, on a letter with a warning that has a replacement ("i henhold
+    # til" -> "efter")
+    letter = CORPUS / "afgoerelse_kontanthjaelp_sanktion_bad.docx"
+    response = client.post(
+        "/api/annotate?suggest=1", files={"file": (letter.name, letter.read_bytes())}
+    )
     with zipfile.ZipFile(io.BytesIO(response.content)) as package:
-        assert b"<w:ins " in package.read("word/document.xml")  # --suggest: tracked changes
+        assert b"<w:ins " in package.read("word/document.xml")
 
 
 def test_annotate_refuses_text(client) -> None:

@@ -587,3 +587,35 @@ def test_replaces_is_only_for_rules_whose_suggestion_is_the_words() -> None:
 def test_a_config_key_is_named_by_one_rule_only() -> None:
     second = THRESHOLD.replace("LC398", "LC397").replace("test-threshold", "test-other")
     assert "config-key 'test-words' bruges også i rules/test.yaml:1" in _error(THRESHOLD + second)
+
+
+def test_deleting_an_opening_phrase_replaces_whole_words() -> None:
+    """Review item 12: the finding's words and the tracked change are Danish words, never the
+    next word's first letter alone ("»Det bemærkes, at D« → »D«")."""
+    found = [f for f in check_text("Det bemærkes, at fristen er fire uger.") if f.code == "LC302"]
+    assert [(f.text, f.suggestion) for f in found] == [("Det bemærkes, at fristen", "Fristen")]
+
+
+def test_deletion_that_leaves_a_dangling_og_at_is_advice() -> None:
+    """Review item 12: "Det bemærkes, at A, og at B" without "Det bemærkes, at" leaves "og at"
+    hanging, so there is no tracked change, and the message says what to do instead."""
+    text = "Det bemærkes, at du har pligt til at møde op, og at du kan miste hjælpen."
+    found = [f for f in check_text(text) if f.code == "LC302"]
+    assert len(found) == 1
+    assert found[0].suggestion is None
+    assert found[0].text == "Det bemærkes, at"
+    assert "»og at«" in found[0].message
+
+
+def test_no_replacement_inside_template_logic() -> None:
+    """Review item 21: a paragraph with a merge system's if/else is not the letter's words yet;
+    its officialese is advice, never a tracked change. The same words elsewhere are replaced."""
+    logic = (
+        "Vi har gjort din If betingelse enlig ”din” Else ”jeres” formue op på baggrund af "
+        "årsopgørelsen."
+    )
+    (found,) = [f for f in check_text(logic) if f.code == "LC302"]
+    assert found.text == "på baggrund af" and found.suggestion is None
+    plain = "Vi har gjort din formue op på baggrund af årsopgørelsen."
+    (found,) = [f for f in check_text(plain) if f.code == "LC302"]
+    assert found.suggestion == "ud fra"
