@@ -696,18 +696,17 @@ def _find_contact_details(analysis: Analysis, options: Mapping[str, Any]) -> lis
     return details
 
 
-#: The last letter's details with the Analysis and options they were found for: the four contact
-#: rules read the same step, so it runs once per letter.
-_LAST: list[tuple[Analysis, dict[str, Any], list[ContactDetail]]] = []
-
-
 def contact_details(analysis: Analysis, options: Mapping[str, Any]) -> list[ContactDetail]:
-    """Every contact detail of the letter, once per letter (see ``ContactDetail``)."""
-    if _LAST and _LAST[0][0] is analysis and _LAST[0][1] == options:
-        return _LAST[0][2]
+    """Every contact detail of the letter (see ``ContactDetail``), found once per letter and
+    options: the four contact rules share the same options (rules/structure.yaml's &contact
+    anchor), so they read one result from the letter's ``Analysis.memo``."""
+    found: list[tuple[dict[str, Any], list[ContactDetail]]] = analysis.memo("contact-details", list)
+    for seen, details in found:
+        if seen == options:
+            return details
     validate_contact_options(options)
     details = _find_contact_details(analysis, options)
-    _LAST[:] = [(analysis, dict(options), details)]
+    found.append((dict(options), details))
     return details
 
 
