@@ -505,7 +505,7 @@ def test_legal_references_are_found_as_without_the_literal_check(
 
 def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
     """passive_voice before its inline first test: every token through _s_passive_infinitive,
-    lemma_ compared as a string."""
+    the lemma compared as a string."""
     from lettercheck.checks import Hit
     from lettercheck.checks.plain import (
         _clause_start,
@@ -517,28 +517,23 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
     )
 
     skip_between = set(options.get("between", ()))
-    for block, doc in _main_blocks(analysis):
+    for block, toks in _main_blocks(analysis):
         taken_until = -1
-        for token in doc:
-            if token.i <= taken_until:
+        for i in range(len(toks)):
+            if i <= taken_until:
                 continue
-            infinitive = _s_passive_infinitive(token, options)
+            infinitive = _s_passive_infinitive(toks, i, options)
             if infinitive is not None:
-                start, suggestion = token.idx, None
+                start, suggestion = toks.idx[i], None
                 active = f"vi {present(infinitive)}"
-                if _to_us(doc, token.i, options):
-                    active = f"du {doc[token.i - 1].lower_} {infinitive}"
-                previous = token.nbor(-1) if token.i > 0 else None
-                if (
-                    previous is not None
-                    and previous.lower_ in ("der", "det")
-                    and _clause_start(previous)
-                ):
-                    start = previous.idx
+                if _to_us(toks, i, options):
+                    active = f"du {toks.lower[i - 1]} {infinitive}"
+                if i > 0 and toks.lower[i - 1] in ("der", "det") and _clause_start(toks, i - 1):
+                    start = toks.idx[i - 1]
                     suggestion = active
-                    if previous.text[:1].isupper():
+                    if toks.text[i - 1][:1].isupper():
                         suggestion = suggestion.capitalize()
-                end = token.idx + len(token.text)
+                end = toks.end(i)
                 yield Hit(
                     block.index,
                     start,
@@ -547,27 +542,58 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
                     suggestion,
                 )
                 continue
-            if token.lemma_ != "blive":
+            if toks.lemma[i] != "blive":
                 continue
-            for follower in doc[token.i + 1 : token.i + 4]:
-                if _participle(follower, options):
-                    verb = follower.lemma_
-                    if token.lower_ in ("blev", "blevet"):
-                        active = f"vi har {follower.lower_}"
+            for follower in range(i + 1, min(i + 4, len(toks))):
+                if _participle(toks, follower, options):
+                    verb = toks.lemma[follower]
+                    if toks.lower[i] in ("blev", "blevet"):
+                        active = f"vi har {toks.lower[follower]}"
                     else:
                         active = f"vi {present(verb)}" if verb.endswith("e") else "vi har …"
                     yield Hit(
                         block.index,
-                        token.idx,
-                        follower.idx + len(follower.text),
-                        f"»{doc[token.i : follower.i + 1].text}« er passiv; skriv hvem der gør "
-                        f"det, fx »{active}«.",
+                        toks.idx[i],
+                        toks.end(follower),
+                        f"»{block.text[toks.idx[i] : toks.end(follower)]}« er passiv; skriv hvem "
+                        f"der gør det, fx »{active}«.",
                         None,
                     )
-                    taken_until = follower.i
+                    taken_until = follower
                     break
-                if follower.lower_ not in skip_between:
+                if toks.lower[follower] not in skip_between:
                     break
+
+
+def test_token_lists_are_what_the_tokens_say() -> None:
+    """Analysis.tokens: the same text, lower case, lemma, offset and sentence start as spaCy's
+    Token objects, and at_sentence_start as the Token-based test the rules used before."""
+    from lettercheck.checks.plain import _punct_or_space
+    from lettercheck.language.analysis import analyse, tokens_of
+    from lettercheck.model.document import Block, BlockKind, Document
+
+    texts = _TEXTS + _random_texts(300, 41)
+    blocks = [
+        Block(index=i, kind=BlockKind.PARAGRAPH, text=t, story="main", paragraph=i)
+        for i, t in enumerate(texts)
+    ]
+    analysis = analyse(Document(path=Path("x.txt"), format="txt", blocks=blocks))
+    for position, doc in enumerate(analysis.docs):
+        toks = analysis.tokens(position)
+        assert toks == tokens_of(doc)  # the starts danish.process found are the Doc's
+        assert toks.text == [t.text for t in doc]
+        assert toks.lower == [t.lower_ for t in doc]
+        assert toks.lemma == [t.lemma_ for t in doc]
+        assert toks.idx == [t.idx for t in doc]
+        for token in doc:
+            assert toks.sentence_of(token.i) == token.sent.start
+            old = (
+                token.is_sent_start
+                or token.i == 0
+                or all(not t.is_alpha and not t.is_digit for t in doc[token.sent.start : token.i])
+            )
+            assert toks.at_sentence_start(token.i) == old
+            assert _punct_or_space(token.text) == (token.is_punct or token.is_space)
 
 
 def test_passive_voice_is_as_without_its_inline_first_test() -> None:
@@ -634,3 +660,35 @@ def test_passive_voice_is_as_without_its_inline_first_test() -> None:
     fast = list(passive_voice(analysis, options))
     assert len(fast) > 300
     assert fast == list(_reference_passive_voice(analysis, options))
+
+
+def test_quick_search_finds_what_the_regex_finds() -> None:
+    """literals.search (the letter types' and require rules' patterns, ruled out by the
+    literals they need) finds exactly what regex.search finds."""
+    from lettercheck.language.letter_type import PLACES, load_vocabulary
+    from lettercheck.language.literals import literals_of, search
+
+    patterns = [r for t in load_vocabulary().types for p in PLACES for r in t.patterns[p]]
+    for rule in load_rules():
+        requirement = getattr(rule, "requirement", None)
+        if requirement is None:
+            continue
+        patterns += [*requirement.when, *requirement.unless]
+        for needed in requirement.needed:
+            patterns += [*needed.patterns, *needed.when, *needed.unless]
+    assert sum(literals_of(r) is not None for r in patterns) > 100
+    words = []
+    for regex in patterns:  # texts built from the patterns' own literals, so many match
+        words += list(literals_of(regex) or ())
+    rnd = random.Random(7)
+    texts = _TEXTS + _random_texts(200, 8)
+    texts += [
+        " ".join(rnd.choice([*words, "du", "Du", "DU", "skal", "İ", "ı"]) for _ in range(12))
+        for _ in range(300)
+    ]
+    for text in texts:
+        folded = text.casefold()
+        for regex in patterns:
+            expected = regex.search(text)
+            found = search(regex, text, folded)
+            assert (found and found.span()) == (expected and expected.span()), regex.pattern

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lettercheck.engine.ruleset import Needed, Requirement
+from lettercheck.language.literals import search as quick_search
 from lettercheck.model.document import Block, BlockKind, Document, LetterPart
 
 #: About how many characters a line of a letter holds (A4, 11 pt, normal margins): "the first
@@ -150,10 +151,16 @@ def _normal(name: str) -> str:
     return re.sub(r"[^a-zæøå]", "", name.lower())
 
 
-def _present(needed: Needed, place: list[tuple[Block, str]], ignore: Sequence[re.Pattern[str]]):
-    for block, text in place:
-        searched = _blank(text, ignore) if ignore else text
-        if any(regex.search(searched) for regex in needed.patterns):
+def _present(
+    needed: Needed, place: list[tuple[Block, str, str]], ignore: Sequence[re.Pattern[str]]
+) -> bool:
+    for block, text, folded in place:
+        if ignore:
+            searched = _blank(text, ignore)
+            folded = searched.casefold()
+        else:
+            searched = text
+        if any(quick_search(regex, searched, folded) for regex in needed.patterns):
             return True
         if needed.fields and any(
             word in _normal(name) for name in _field_names(block) for word in needed.fields
@@ -163,18 +170,27 @@ def _present(needed: Needed, place: list[tuple[Block, str]], ignore: Sequence[re
 
 
 def evaluate(document: Document, requirement: Requirement) -> Outcome:
-    """Does the requirement apply to this letter, and what is missing?"""
+    """Does the requirement apply to this letter, and what is missing?
+
+    Every pattern is first ruled out by the literals it needs (``literals.search``), on the
+    case-folded text: the same outcome as ``regex.search`` alone, without trying most patterns
+    at every position of the letter."""
     whole = "\n".join(b.text for b in letter_blocks(document))
-    if requirement.when and not any(r.search(whole) for r in requirement.when):
+    folded = whole.casefold()
+
+    def found(patterns: Sequence[re.Pattern[str]]) -> bool:
+        return any(quick_search(r, whole, folded) for r in patterns)
+
+    if requirement.when and not found(requirement.when):
         return Outcome(applies=False)
-    if requirement.unless and any(r.search(whole) for r in requirement.unless):
+    if requirement.unless and found(requirement.unless):
         return Outcome(applies=False)
-    place = _place(document, requirement)
+    place = [(b, text, text.casefold()) for b, text in _place(document, requirement)]
     missing = []
     for needed in requirement.needed:
-        if needed.when and not any(r.search(whole) for r in needed.when):
+        if needed.when and not found(needed.when):
             continue
-        if needed.unless and any(r.search(whole) for r in needed.unless):
+        if needed.unless and found(needed.unless):
             continue
         if not _present(needed, place, requirement.ignore):
             missing.append(needed.name)
