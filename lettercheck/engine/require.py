@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lettercheck.engine.ruleset import Needed, Requirement
+from lettercheck.language.literals import could_match
 from lettercheck.language.literals import search as quick_search
 from lettercheck.model.document import Block, BlockKind, Document, LetterPart
 
@@ -151,22 +152,34 @@ def _normal(name: str) -> str:
     return re.sub(r"[^a-zæøå]", "", name.lower())
 
 
-def _present(
-    needed: Needed, place: list[tuple[Block, str, str]], ignore: Sequence[re.Pattern[str]]
-) -> bool:
-    for block, text, folded in place:
-        if ignore:
-            searched = _blank(text, ignore)
-            folded = searched.casefold()
-        else:
-            searched = text
-        if any(quick_search(regex, searched, folded) for regex in needed.patterns):
+def _present(needed: Needed, place: _Place) -> bool:
+    """Does one of ``needed``'s patterns match a block of the place, or a field's name?"""
+    # Only the patterns whose literals stand somewhere in the place can match in one of its
+    # blocks (a literal of a block's text is in the joined text too); most letters have none.
+    patterns = [r for r in needed.patterns if could_match(r, place.folded_all)]
+    for (block, _text), searched, folded in zip(
+        place.blocks, place.searched, place.folded, strict=True
+    ):
+        if patterns and any(quick_search(r, searched, folded) for r in patterns):
             return True
         if needed.fields and any(
             word in _normal(name) for name in _field_names(block) for word in needed.fields
         ):
             return True
     return False
+
+
+class _Place:
+    """The blocks (and texts) where a requirement looks, with the texts searched (``ignore``'s
+    words blanked out), once per requirement instead of once per thing needed and block."""
+
+    __slots__ = ("blocks", "folded", "folded_all", "searched")
+
+    def __init__(self, blocks: list[tuple[Block, str]], ignore: Sequence[re.Pattern[str]]):
+        self.blocks = blocks
+        self.searched = [_blank(text, ignore) if ignore else text for _b, text in blocks]
+        self.folded = [text.casefold() for text in self.searched]
+        self.folded_all = "\n".join(self.folded)
 
 
 def evaluate(document: Document, requirement: Requirement) -> Outcome:
@@ -185,14 +198,14 @@ def evaluate(document: Document, requirement: Requirement) -> Outcome:
         return Outcome(applies=False)
     if requirement.unless and found(requirement.unless):
         return Outcome(applies=False)
-    place = [(b, text, text.casefold()) for b, text in _place(document, requirement)]
+    place = _Place(_place(document, requirement), requirement.ignore)
     missing = []
     for needed in requirement.needed:
         if needed.when and not found(needed.when):
             continue
         if needed.unless and found(needed.unless):
             continue
-        if not _present(needed, place, requirement.ignore):
+        if not _present(needed, place):
             missing.append(needed.name)
     return Outcome(applies=True, missing=tuple(missing))
 

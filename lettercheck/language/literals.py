@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import string
-from functools import lru_cache
 from typing import Any
 
 #: Characters whose case-insensitive matches (``re.IGNORECASE``) all case-fold to themselves, so a
@@ -79,20 +78,42 @@ def _sequence_literals(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
     return max(candidates, key=lambda c: min(map(len, c)))
 
 
-@lru_cache(maxsize=4096)
+#: id(regex) -> (regex, its literals): the regex is kept so its id is never reused. Looked up
+#: by id because hashing a compiled pattern hashes its whole code, which for these long
+#: alternations cost more than the substring tests it saves.
+_LITERALS: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
+
+
 def literals_of(regex: re.Pattern[str]) -> tuple[str, ...] | None:
     """The literals one of which every match of ``regex`` holds, case-folded; None when they
     cannot be known (a case-sensitive or bytes pattern, or none to read off)."""
-    if not isinstance(regex.pattern, str) or not regex.flags & re.IGNORECASE:
-        return None
-    found = required_literals(regex.pattern)
-    return tuple(sorted(found)) if found else None
+    entry = _LITERALS.get(id(regex))
+    if entry is not None and entry[0] is regex:
+        return entry[1]
+    literals = None
+    if isinstance(regex.pattern, str) and regex.flags & re.IGNORECASE:
+        found = required_literals(regex.pattern)
+        literals = tuple(sorted(found)) if found else None
+    if len(_LITERALS) < 20_000:
+        _LITERALS[id(regex)] = (regex, literals)
+    return literals
+
+
+def could_match(regex: re.Pattern[str], folded: str) -> bool:
+    """False when ``regex`` cannot match the text whose ``casefold()`` is ``folded`` (none of
+    the literals it needs is there); True when it may."""
+    literals = literals_of(regex)
+    if literals is None:
+        return True
+    for literal in literals:  # noqa: SIM110 - a loop: any() with a generator is slower here
+        if literal in folded:
+            return True
+    return False
 
 
 def search(regex: re.Pattern[str], text: str, folded: str) -> re.Match[str] | None:
     """``regex.search(text)``, first ruling out a text without any literal the regex needs;
     ``folded`` is ``text.casefold()``."""
-    literals = literals_of(regex)
-    if literals is not None and not any(literal in folded for literal in literals):
+    if not could_match(regex, folded):
         return None
     return regex.search(text)
