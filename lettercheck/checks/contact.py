@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lettercheck.checks import Hit, check
+from lettercheck.language.literals import could_match
 from lettercheck.language.parts import SALUTATION
 from lettercheck.model.document import Block, BlockKind, LetterPart
 
@@ -265,7 +266,8 @@ def _someone_elses(block: Block, start: int, options: Mapping[str, Any], row_lab
 def _email_candidates(block: Block, options: Mapping[str, Any]) -> list[tuple[int, int]]:
     """Spans of e-mail addresses in the text and of mailto: links (one per address)."""
     regex = compile_pattern(option(options, "email-pattern"))
-    spans = [m.span() for m in regex.finditer(block.text)]
+    text = block.text
+    spans = [m.span() for m in regex.finditer(text)] if could_match(regex, text.casefold()) else []
     for link in block.links:
         if link.target.startswith("mailto:") and not any(
             s < link.end and link.start < e for s, e in spans
@@ -422,18 +424,20 @@ def _name_by_label(block: Block, options: Mapping[str, Any]) -> NameFound | None
     "Kontaktperson: Ole Berg" (a first name alone is enough), or a role word right before a full
     name, as letterheads and footers write it ("Sagsbehandler Karin Lauesen · Jobcenter …")."""
     text = block.text
+    # Most blocks hold none of the labels' words: ruled out by their literals (literals.py).
+    folded = text.casefold()
     label = compile_any(option(options, "name-labels"))
-    for match in label.finditer(text):
+    for match in label.finditer(text) if could_match(label, folded) else ():
         if name := _name_after(text, match.end(), options, single=True):
             start = text.index(name, match.end())
             return block, start, start + len(name), f"efter »{match.group().strip()}«"
     prefix = compile_any(option(options, "name-role-prefixes"))
-    for match in prefix.finditer(text):
+    for match in prefix.finditer(text) if could_match(prefix, folded) else ():
         if name := _name_after(text, match.end(), options, single=False):
             start = text.index(name, match.end())
             return block, start, start + len(name), f"efter rollen »{match.group().strip()}«"
     before = compile_any(option(options, "name-before-labels"))
-    for match in before.finditer(text):
+    for match in before.finditer(text) if could_match(before, folded) else ():
         if found := _name_before(text, match.start(), options):
             return block, *found, f"før »{match.group().strip(' ,')}«"
     return None
@@ -660,7 +664,7 @@ def _find_contact_details(analysis: Analysis, options: Mapping[str, Any]) -> lis
                         kind, block.text[start:end], block.index, (start, end), owner, because
                     )
                 )
-        if block.index not in zone:
+        if block.index not in zone and could_match(offer, block.text.casefold()):
             for match in offer.finditer(block.text):
                 details.append(
                     ContactDetail(
