@@ -30,6 +30,8 @@ from lettercheck.model.findings import Readability
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
+    from lettercheck.language.danish import TokenLists
+
 #: ``(first token, end token, start_char, end_char)`` of a sentence: what ``doc.sents`` gives
 #: each Span as ``start``, ``end``, ``start_char`` and ``end_char``.
 Bounds = tuple[int, int, int, int]
@@ -103,6 +105,9 @@ class Analysis:
     #: Per Doc, the token indices after 0 where its sentences start, as ``danish.process`` set
     #: them; None when not known (an Analysis made by hand): then they are read from the Docs.
     sentence_starts: list[list[int]] | None = None
+    #: Per Doc, its tokens as ``danish.process`` read them (``danish.TokenLists``); None when
+    #: not known (an Analysis made by hand): then ``tokens`` reads them from the Docs.
+    token_lists: list[TokenLists] | None = None
     #: what ``memo`` and ``tokens`` computed for this letter
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -121,7 +126,12 @@ class Analysis:
         found = self._memo.get(key)
         if found is None:
             starts = self.sentence_starts[position] if self.sentence_starts is not None else None
-            found = self._memo[key] = tokens_of(self.docs[position], starts)
+            if self.token_lists is not None and starts is not None:
+                texts, lowers, lemmas, offsets = self.token_lists[position]
+                found = Tokens(texts, lowers, lemmas, offsets, [0, *starts] if texts else [])
+            else:
+                found = tokens_of(self.docs[position], starts)
+            self._memo[key] = found
         return found
 
     def sentence_bounds(self, position: int) -> list[Bounds]:
@@ -184,11 +194,13 @@ def analyse(document: Document, lix_sentences: str = "danish") -> Analysis:
     if longest >= nlp.max_length:
         nlp.max_length = longest + 1
     starts: list[list[int]] = []
-    docs = process(nlp, [block.text for block in document.blocks], starts)
+    token_lists: list[TokenLists] = []
+    docs = process(nlp, [block.text for block in document.blocks], starts, token_lists)
     sentence_starts = starts if len(starts) == len(docs) else None  # None: another pipeline
     return Analysis(
         document=document,
         docs=docs,
         readability=readability(document, docs, lix_sentences, sentence_starts),
         sentence_starts=sentence_starts,
+        token_lists=token_lists if len(token_lists) == len(docs) else None,
     )

@@ -578,8 +578,19 @@ def segment(doc: Doc) -> Doc:
     return doc
 
 
+#: A Doc's tokens as plain lists: texts, lower cases, lemmas and character offsets.
+TokenLists = tuple[list[str], list[str], list[str], list[int]]
+
+#: lower-case form's hash -> (that form, its lemma): the strings ``process`` hands on for the
+#: token lists, looked up once per distinct word instead of once per token.
+_FORMS: dict[int, tuple[str, str]] = {}
+
+
 def process(
-    nlp: spacy.Language, texts: Iterable[str], starts: list[list[int]] | None = None
+    nlp: spacy.Language,
+    texts: Iterable[str],
+    starts: list[list[int]] | None = None,
+    tokens: list[TokenLists] | None = None,
 ) -> list[Doc]:
     """``list(nlp.pipe(texts))`` for the pipeline of ``get_nlp()``, in one pass per text.
 
@@ -587,7 +598,10 @@ def process(
     ``is_sent_start`` is True, in order. LIX and the sentence rules read them from there
     instead of from each Doc again (``Doc.to_array`` costs microseconds per call, which for a
     letter of a few dozen short blocks is more than the reading itself). Only this one-pass
-    path fills it: for any other pipeline ``starts`` is left as it was.
+    path fills it: for any other pipeline ``starts`` is left as it was. ``tokens``, likewise,
+    gets each Doc's ``TokenLists`` (what ``token.text``, ``lower_``, ``lemma_`` and ``idx``
+    give), read from the arrays this pass has in hand anyway, so the rules never make a
+    ``Token`` object or read the Doc again (``analysis.Tokens``).
 
     The same Docs (tokens, sentence starts, lemmas) as running the two components one after
     the other, but each Doc is read with one ``Doc.to_array`` and written with one
@@ -627,18 +641,44 @@ def process(
                 append(found)
             values[0] = 1
             doc_starts: list[int] = []
+            words = [strings[orth] for orth, _space, _lower in rows]
+            spaces = [space for _orth, space, _lower in rows]
             if n > 1:
-                words = [strings[orth] for orth, _space, _lower in rows]
-                doc_starts = _starts_of(words, [space for _orth, space, _lower in rows])
+                doc_starts = _starts_of(words, spaces)
                 for k in doc_starts:
                     values[2 * k] = 1
+            if tokens is not None:
+                tokens.append(_token_lists(words, spaces, rows, strings))
             doc.from_array(attrs_out, numpy.array(values, dtype=numpy.uint64).reshape(n, 2))
             if starts is not None:
                 starts.append(doc_starts)
-        elif starts is not None:
-            starts.append([])
+        else:
+            if starts is not None:
+                starts.append([])
+            if tokens is not None:
+                tokens.append(([], [], [], []))
         docs.append(doc)
     return docs
+
+
+def _token_lists(
+    words: list[str], spaces: list[int], rows: list[list[int]], strings: spacy.strings.StringStore
+) -> TokenLists:
+    """``process``'s ``TokenLists`` of one Doc from its (ORTH, SPACY, LOWER) rows."""
+    lowers, lemmas, offsets = [], [], []
+    position = 0
+    for word, space, (_orth, _space, key) in zip(words, spaces, rows, strict=True):
+        forms = _FORMS.get(key)
+        if forms is None:
+            lower = strings[key]
+            forms = (lower, lemma(lower))
+            if len(_FORMS) < 500_000:
+                _FORMS[key] = forms
+        lowers.append(forms[0])
+        lemmas.append(forms[1])
+        offsets.append(position)
+        position += len(word) + space
+    return words, lowers, lemmas, offsets
 
 
 class _SpacyBits:
