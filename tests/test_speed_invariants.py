@@ -692,3 +692,22 @@ def test_quick_search_finds_what_the_regex_finds() -> None:
             expected = regex.search(text)
             found = search(regex, text, folded)
             assert (found and found.span()) == (expected and expected.span()), regex.pattern
+
+
+def test_a_pattern_that_needs_a_digit_finds_nothing_without_one() -> None:
+    """literals.needs_digit: the phone patterns need a digit (so contact skips paragraphs
+    without one); patterns whose every match holds a \\d say so, others do not."""
+    from lettercheck.checks.common import compile_any, compile_pattern
+    from lettercheck.language.literals import DIGIT, needs_digit
+
+    options = {r.name: r for r in load_rules()}["missing-caseworker-phone"].options
+    phone = [compile_any(options["phone-patterns"]), compile_pattern(options["phone-bare-pattern"])]
+    assert all(needs_digit(r.pattern) for r in phone)
+    assert needs_digit(r"(?:\d|x\d)+") and needs_digit(r"a\d{2}") and needs_digit(r"(?>\d)")
+    assert not needs_digit(r"a|\d") and not needs_digit(r"\d?x") and not needs_digit(r"\d*")
+    made_up = [r"(?:\d|x\d)+", r"a\d{2}", r"(?:ab|c)\d", r"[\d]x", r"\d{0}y"]
+    texts = [*_TEXTS, *_random_texts(300, 9), "٣٤ ١٢ ٥٦ ٧٨", "x12 a34 ab5 c6"]
+    for regex in [*phone, *(re.compile(p) for p in made_up)]:
+        for text in texts:
+            if needs_digit(regex.pattern) and DIGIT.search(text) is None:
+                assert regex.search(text) is None, (regex.pattern, text)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lettercheck.checks import Hit, check
-from lettercheck.language.literals import could_match
+from lettercheck.language.literals import DIGIT, could_match, needs_digit
 from lettercheck.language.parts import SALUTATION
 from lettercheck.model.document import Block, BlockKind, LetterPart
 
@@ -221,6 +221,8 @@ def _phone_candidates(
     not_phone = compile_any(option(options, "not-phone-labels"))
     spans: list[tuple[int, int]] = []
     text = block.text
+    if needs_digit(formatted.pattern) and needs_digit(bare.pattern) and DIGIT.search(text) is None:
+        return spans  # a number needs digits, and most paragraphs have none
     for match in formatted.finditer(text):
         if not not_phone.search(_item_before(text, match.start(), 30)):
             spans.append(match.span())
@@ -484,19 +486,22 @@ def _name_next_to_role(
             if item.strip():
                 lines.append((block, offset, item))
             offset += len(item)
+    # Whether a role word can stand in each line at all (literals.py): most lines hold none,
+    # and neither the line nor a piece of it can then match.
+    may = [could_match(role, line.casefold()) for _block, _offset, line in lines]
     for k, (block, offset, line) in enumerate(lines):
+        if not may[k]:
+            continue  # no role in it: no name before a role, and not a role line
         pieces = re.split(r"\s*[,(–]\s*|\s+-\s+", line, maxsplit=1)
         head, rest = (pieces[0], pieces[1]) if len(pieces) == 2 else (line, "")
         if rest and role.search(rest) and _looks_like_name(head, options, single=True):
             return block, *_span_in(block, offset, head), f"før rollen »{rest.strip()}«"
         if _is_role_line(line, role):
-            for other in (
-                lines[k - 1] if k else None,
-                lines[k + 1] if k + 1 < len(lines) else None,
-            ):
+            for j in (k - 1, k + 1):
+                other = lines[j] if 0 <= j < len(lines) else None
                 if (
                     other
-                    and not _is_role_line(other[2], role)
+                    and not (may[j] and _is_role_line(other[2], role))
                     and _looks_like_name(other[2], options, single=True)
                 ):
                     return (

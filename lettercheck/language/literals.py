@@ -10,6 +10,7 @@ that proof holds, so it finds exactly what ``regex.search`` finds (tests/test_sp
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from typing import Any
@@ -76,6 +77,44 @@ def _sequence_literals(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
     if not candidates:
         return None
     return max(candidates, key=lambda c: min(map(len, c)))
+
+
+@functools.lru_cache(maxsize=1024)
+def needs_digit(pattern: str) -> bool:
+    """Whether every match of ``pattern`` holds a character ``\\d`` matches (a phone number's
+    patterns): then a text without a digit cannot match, which one search for ``\\d`` tells."""
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    try:
+        tree = sre_parse.parse(pattern, re.IGNORECASE | re.UNICODE)
+    except re.error:
+        return False
+    return _sequence_needs_digit(list(tree))
+
+
+def _sequence_needs_digit(items: list[tuple[Any, Any]]) -> bool:
+    from re import _constants as sre  # type: ignore[attr-defined]
+
+    for op, av in items:
+        if op is sre.IN and av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:
+            return True
+        if op is sre.SUBPATTERN and _sequence_needs_digit(list(av[3])):
+            return True
+        if op is sre.BRANCH and all(_sequence_needs_digit(list(b)) for b in av[1]):
+            return True
+        if (
+            op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+            and av[0] >= 1
+            and _sequence_needs_digit(list(av[2]))
+        ):
+            return True
+        if op is sre.ATOMIC_GROUP and _sequence_needs_digit(list(av)):
+            return True
+    return False
+
+
+#: One character ``\\d`` matches (the same Unicode digits as the patterns' ``\\d``).
+DIGIT = re.compile(r"\d")
 
 
 #: id(regex) -> (regex, its literals): the regex is kept so its id is never reused. Looked up
