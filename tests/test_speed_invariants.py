@@ -670,6 +670,8 @@ def test_quick_search_finds_what_the_regex_finds() -> None:
 
     patterns = [r for t in load_vocabulary().types for p in PLACES for r in t.patterns[p]]
     for rule in load_rules():
+        if rule.kind == "regex":
+            patterns += [item.pattern for item in rule.items]
         requirement = getattr(rule, "requirement", None)
         if requirement is None:
             continue

@@ -125,12 +125,14 @@ _LITERALS: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
 
 def literals_of(regex: re.Pattern[str]) -> tuple[str, ...] | None:
     """The literals one of which every match of ``regex`` holds, case-folded; None when they
-    cannot be known (a case-sensitive or bytes pattern, or none to read off)."""
+    cannot be known (a bytes pattern, or none to read off). A case-sensitive pattern's match
+    holds its literal as written, and ``FOLD_SAFE`` characters fold to themselves, so the
+    same test on the folded text holds for it too."""
     entry = _LITERALS.get(id(regex))
     if entry is not None and entry[0] is regex:
         return entry[1]
     literals = None
-    if isinstance(regex.pattern, str) and regex.flags & re.IGNORECASE:
+    if isinstance(regex.pattern, str):
         found = required_literals(regex.pattern)
         literals = tuple(sorted(found)) if found else None
     if len(_LITERALS) < 20_000:
