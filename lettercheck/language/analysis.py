@@ -30,7 +30,7 @@ from lettercheck.model.findings import Readability
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
-    from lettercheck.language.danish import TokenLists
+    from lettercheck.language.danish import RawTokens
 
 #: ``(first token, end token, start_char, end_char)`` of a sentence: what ``doc.sents`` gives
 #: each Span as ``start``, ``end``, ``start_char`` and ``end_char``.
@@ -105,9 +105,9 @@ class Analysis:
     #: Per Doc, the token indices after 0 where its sentences start, as ``danish.process`` set
     #: them; None when not known (an Analysis made by hand): then they are read from the Docs.
     sentence_starts: list[list[int]] | None = None
-    #: Per Doc, its tokens as ``danish.process`` read them (``danish.TokenLists``); None when
+    #: Per Doc, what ``danish.process`` kept of its tokens (``danish.RawTokens``); None when
     #: not known (an Analysis made by hand): then ``tokens`` reads them from the Docs.
-    token_lists: list[TokenLists] | None = None
+    raw_tokens: list[RawTokens] | None = None
     #: what ``memo`` and ``tokens`` computed for this letter
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -126,8 +126,13 @@ class Analysis:
         found = self._memo.get(key)
         if found is None:
             starts = self.sentence_starts[position] if self.sentence_starts is not None else None
-            if self.token_lists is not None and starts is not None:
-                texts, lowers, lemmas, offsets = self.token_lists[position]
+            if self.raw_tokens is not None and starts is not None:
+                from lettercheck.language.danish import token_lists
+
+                doc = self.docs[position]
+                texts, lowers, lemmas, offsets = token_lists(
+                    self.raw_tokens[position], doc.vocab.strings
+                )
                 found = Tokens(texts, lowers, lemmas, offsets, [0, *starts] if texts else [])
             else:
                 found = tokens_of(self.docs[position], starts)
@@ -194,13 +199,13 @@ def analyse(document: Document, lix_sentences: str = "danish") -> Analysis:
     if longest >= nlp.max_length:
         nlp.max_length = longest + 1
     starts: list[list[int]] = []
-    token_lists: list[TokenLists] = []
-    docs = process(nlp, [block.text for block in document.blocks], starts, token_lists)
+    raw_tokens: list[RawTokens] = []
+    docs = process(nlp, [block.text for block in document.blocks], starts, raw_tokens)
     sentence_starts = starts if len(starts) == len(docs) else None  # None: another pipeline
     return Analysis(
         document=document,
         docs=docs,
         readability=readability(document, docs, lix_sentences, sentence_starts),
         sentence_starts=sentence_starts,
-        token_lists=token_lists if len(token_lists) == len(docs) else None,
+        raw_tokens=raw_tokens if len(raw_tokens) == len(docs) else None,
     )

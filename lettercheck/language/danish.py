@@ -35,6 +35,7 @@ import sys
 import tempfile
 from array import array
 from collections.abc import Iterable
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -580,6 +581,9 @@ def segment(doc: Doc) -> Doc:
 
 #: A Doc's tokens as plain lists: texts, lower cases, lemmas and character offsets.
 TokenLists = tuple[list[str], list[str], list[str], list[int]]
+#: What ``process`` keeps of a Doc for its ``TokenLists``: token texts, trailing-space flags
+#: and (ORTH, SPACY, LOWER) rows, the arrays it reads anyway (``token_lists`` makes the rest).
+RawTokens = tuple[list[str], list[int], list[list[int]]]
 
 #: lower-case form's hash -> (that form, its lemma): the strings ``process`` hands on for the
 #: token lists, looked up once per distinct word instead of once per token.
@@ -590,7 +594,7 @@ def process(
     nlp: spacy.Language,
     texts: Iterable[str],
     starts: list[list[int]] | None = None,
-    tokens: list[TokenLists] | None = None,
+    tokens: list[RawTokens] | None = None,
 ) -> list[Doc]:
     """``list(nlp.pipe(texts))`` for the pipeline of ``get_nlp()``, in one pass per text.
 
@@ -599,9 +603,10 @@ def process(
     instead of from each Doc again (``Doc.to_array`` costs microseconds per call, which for a
     letter of a few dozen short blocks is more than the reading itself). Only this one-pass
     path fills it: for any other pipeline ``starts`` is left as it was. ``tokens``, likewise,
-    gets each Doc's ``TokenLists`` (what ``token.text``, ``lower_``, ``lemma_`` and ``idx``
-    give), read from the arrays this pass has in hand anyway, so the rules never make a
-    ``Token`` object or read the Doc again (``analysis.Tokens``).
+    gets each Doc's ``RawTokens``, the arrays this pass has in hand anyway, from which
+    ``token_lists`` gives what ``token.text``, ``lower_``, ``lemma_`` and ``idx`` give, only for
+    the blocks a rule asks about, so the rules never make a ``Token`` object or read the Doc
+    again (``analysis.Tokens``).
 
     The same Docs (tokens, sentence starts, lemmas) as running the two components one after
     the other, but each Doc is read with one ``Doc.to_array`` and written with one
@@ -648,7 +653,7 @@ def process(
                 for k in doc_starts:
                     values[2 * k] = 1
             if tokens is not None:
-                tokens.append(_token_lists(words, spaces, rows, strings))
+                tokens.append((words, spaces, rows))
             doc.from_array(attrs_out, numpy.array(values, dtype=numpy.uint64).reshape(n, 2))
             if starts is not None:
                 starts.append(doc_starts)
@@ -656,29 +661,27 @@ def process(
             if starts is not None:
                 starts.append([])
             if tokens is not None:
-                tokens.append(([], [], [], []))
+                tokens.append(([], [], []))
         docs.append(doc)
     return docs
 
 
-def _token_lists(
-    words: list[str], spaces: list[int], rows: list[list[int]], strings: spacy.strings.StringStore
-) -> TokenLists:
-    """``process``'s ``TokenLists`` of one Doc from its (ORTH, SPACY, LOWER) rows."""
-    lowers, lemmas, offsets = [], [], []
-    position = 0
-    for word, space, (_orth, _space, key) in zip(words, spaces, rows, strict=True):
-        forms = _FORMS.get(key)
-        if forms is None:
-            lower = strings[key]
-            forms = (lower, lemma(lower))
-            if len(_FORMS) < 500_000:
-                _FORMS[key] = forms
-        lowers.append(forms[0])
-        lemmas.append(forms[1])
-        offsets.append(position)
-        position += len(word) + space
-    return words, lowers, lemmas, offsets
+def token_lists(raw: RawTokens, strings: spacy.strings.StringStore) -> TokenLists:
+    """A Doc's ``TokenLists`` from what ``process`` kept of it (``RawTokens``)."""
+    words, spaces, rows = raw
+    forms = [_FORMS.get(row[2]) or _forms(strings, row[2]) for row in rows]
+    lengths = [len(word) + space for word, space in zip(words, spaces, strict=True)]
+    offsets = list(accumulate(lengths, initial=0))
+    offsets.pop()
+    return words, [f[0] for f in forms], [f[1] for f in forms], offsets
+
+
+def _forms(strings: spacy.strings.StringStore, key: int) -> tuple[str, str]:
+    lower = strings[key]
+    forms = (lower, lemma(lower))
+    if len(_FORMS) < 500_000:
+        _FORMS[key] = forms
+    return forms
 
 
 class _SpacyBits:
