@@ -713,3 +713,24 @@ def test_a_pattern_that_needs_a_digit_finds_nothing_without_one() -> None:
         for text in texts:
             if needs_digit(regex.pattern) and DIGIT.search(text) is None:
                 assert regex.search(text) is None, (regex.pattern, text)
+
+
+def test_spacy_without_its_command_line_still_offers_it() -> None:
+    """danish.get_nlp imports spaCy without its command line (typer, weasel, requests: ~0.2 s of
+    every start); spacy.info() and spacy.cli still work, importing the real modules on use."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from lettercheck.language.danish import get_nlp\n"
+        "nlp = get_nlp()\n"
+        "assert [t.text for t in nlp('Hej med dig.')] == ['Hej', 'med', 'dig', '.']\n"
+        "assert 'typer' not in sys.modules and 'weasel' not in sys.modules\n"
+        "import spacy\n"
+        "assert spacy.cli.download.__module__ == 'spacy.cli.download'\n"
+        "assert 'typer' in sys.modules and spacy.cli is sys.modules['spacy.cli']\n"
+        "assert isinstance(spacy.info(markdown=True, silent=True), str)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -33,11 +33,12 @@ import re
 import struct
 import sys
 import tempfile
+import types
 from array import array
 from collections.abc import Iterable
 from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import spacy
@@ -751,6 +752,73 @@ def set_lemmas(doc: Doc) -> Doc:
     return doc
 
 
+# --------------------------------------------------------------------------------------------
+# spaCy without its command line
+# --------------------------------------------------------------------------------------------
+
+_CLI, _CLI_INFO = "spacy.cli", "spacy.cli.info"
+
+
+class _LazyModule(types.ModuleType):
+    """Stands in for spaCy's command-line package until something asks it for a name; then the
+    real package is imported and answers."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(_real_cli(self.__name__), name)
+
+
+def _real_cli(name: str) -> Any:
+    for stub in (_CLI_INFO, _CLI):
+        if isinstance(sys.modules.get(stub), _LazyModule):
+            del sys.modules[stub]
+    module = importlib.import_module(name)
+    spacy_module = sys.modules.get("spacy")
+    if spacy_module is not None:
+        spacy_module.cli = sys.modules[_CLI]  # type: ignore[attr-defined]
+    return module
+
+
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    return _real_cli(_CLI_INFO).info(*args, **kwargs)
+
+
+def skip_spacy_cli() -> None:
+    """Let ``import spacy`` skip spaCy's command line (typer, weasel, requests, httpx).
+
+    spacy/__init__.py imports ``spacy.cli.info`` only to offer ``spacy.info()``, and that pulls
+    in the whole ``spacy`` command line: about 0.2 s of every lettercheck start, which never
+    runs a spaCy command. Before spaCy is first imported, ``spacy.cli`` and ``spacy.cli.info``
+    are stand-ins that import the real modules the moment anything asks them for a name
+    (``spacy.info()``, ``spacy.cli.download``), so nothing spaCy offers is lost. Does nothing
+    once spaCy is imported."""
+    if "spacy" in sys.modules or _CLI in sys.modules:
+        return
+    spec = importlib.util.find_spec("spacy")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        return
+    cli = _LazyModule(_CLI)
+    cli.__path__ = [os.path.join(location, "cli") for location in spec.submodule_search_locations]
+    info = _LazyModule(_CLI_INFO)
+    info.info = _spacy_info  # type: ignore[attr-defined]
+    cli.info = info  # type: ignore[attr-defined]
+    sys.modules[_CLI] = cli
+    sys.modules[_CLI_INFO] = info
+
+
+def import_spacy() -> Any:
+    """``import spacy`` without its command line (see ``skip_spacy_cli``); ``spacy.cli`` is then
+    the stand-in, which imports the real package when asked for anything."""
+    skip_spacy_cli()
+    import spacy
+
+    cli = sys.modules.get(_CLI)
+    if cli is not None:
+        spacy.__dict__.setdefault("cli", cli)
+    return spacy
+
+
 _NLP: spacy.Language | None = None
 SENTENCES_PIPE = "lettercheck_sentences"
 LEMMAS_PIPE = "lettercheck_lemmas"
@@ -769,7 +837,7 @@ def get_nlp() -> spacy.Language:
     """The process-wide Danish pipeline: blank "da" tokenizer, sentence segmenter, lemmas."""
     global _NLP
     if _NLP is None:
-        import spacy
+        spacy = import_spacy()
 
         _register()
         nlp = spacy.blank("da")
