@@ -68,7 +68,11 @@ WHY = {
 
 
 def findings_for(document: Document, sample: Sample) -> list[Finding]:
-    """The sample's findings located in ``document`` (as the reader read it)."""
+    """The sample's findings located in ``document`` (as the reader read it); a finding of a rule
+    whose entry says ``replaces: true`` replaces its words, as the engine's would."""
+    from lettercheck.engine.ruleset import load_rules
+
+    replacing = {rule.name for rule in load_rules() if rule.replaces}
     findings = []
     for mark in (*sample.marks, *sample.relocated):
         seen = 0
@@ -93,6 +97,7 @@ def findings_for(document: Document, sample: Sample) -> list[Finding]:
                         text=mark.words,
                         suggestion=mark.suggestion,
                         why=WHY.get(mark.rule, ""),
+                        replaces=mark.rule in replacing,
                     )
                 )
                 break

@@ -543,6 +543,13 @@ def cli_command(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "lettercheck", *map(str, args)]
 
 
+def misbehaving_cli_command(how: str, name: str, *args: str | Path) -> list[str]:
+    """The command line with the letter ``name`` misbehaving (``how``: ``crash-on``, the worker
+    dies; ``slow-on``, it never finishes): see tests/misbehaving_cli.py."""
+    script = Path(__file__).with_name("misbehaving_cli.py")
+    return [sys.executable, str(script), f"{how}={name}", *map(str, args)]
+
+
 def cli_env(**extra: str) -> dict[str, str]:
     """The environment for a CLI run: no debug mode (a bug must show as a clean line), no colour."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LETTERCHECK_")}
@@ -551,11 +558,17 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 def run_cli(
-    *args: str | Path, timeout: float = 120, env: dict[str, str] | None = None, **kwargs
+    *args: str | Path,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+    misbehave: tuple[str, str] | None = None,
+    **kwargs,
 ) -> subprocess.CompletedProcess:
-    """``python -m lettercheck ARGS`` in a child process, text output, with a hard timeout."""
+    """``python -m lettercheck ARGS`` in a child process, text output, with a hard timeout;
+    ``misbehave=("crash-on", "brev3.docx")`` runs it with that letter misbehaving."""
+    command = misbehaving_cli_command(*misbehave, *args) if misbehave else cli_command(*args)
     return subprocess.run(
-        cli_command(*args),
+        command,
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -29,8 +29,8 @@ What LibreOffice accepts decided some placements (tested in tests/test_annotate_
 * the reference mark run (``w:commentReference``) goes directly in the paragraph, after the
   element that holds the end of the span, so it never becomes part of a hyperlink or a revision.
 
-With ``suggest``, a finding of ``REPLACEABLE_RULES`` becomes ``w:del`` (its runs, text turned into
-``w:delText``) plus ``w:ins`` (one run with the first run's formatting and the suggestion), but
+With ``suggest``, a finding that ``replaces`` its words becomes ``w:del`` (its runs, text turned
+into ``w:delText``) plus ``w:ins`` (one run with the first run's formatting and the suggestion), but
 only where that is unambiguous: plain text runs in one container (not across a hyperlink or
 control edge), outside fields and outside other authors' revisions, not overlapping another
 replacement. Otherwise the suggestion stays in the comment. A comment that starts or ends inside
@@ -64,7 +64,7 @@ from lettercheck.model.document import (
     LetterPart,
 )
 from lettercheck.model.findings import Finding, Readability, Severity
-from lettercheck.model.words import SEVERITY_DA
+from lettercheck.model.words import PLURAL_DA, SEVERITY_DA
 from lettercheck.word.ooxml import (
     W_AUTHOR,
     W_CEND,
@@ -99,7 +99,6 @@ from lettercheck.word.package import Package, open_package
 __all__ = [
     "AUTHOR",
     "INITIALS",
-    "REPLACEABLE_RULES",
     "SEVERITY_WORDS",
     "AnnotationResult",
     "Unanchored",
@@ -111,11 +110,6 @@ __all__ = [
 #: Author and initials of every comment and revision lettercheck adds.
 AUTHOR = "lettercheck"
 INITIALS = "LC"
-
-#: Rules whose suggestion is a drop-in replacement for exactly the finding's words, so ``--suggest``
-#: may offer it as a tracked change. The one place that decides this; other rules' suggestions
-#: (rewrite a long sentence, move a legal reference) stay advice in the comment.
-REPLACEABLE_RULES = frozenset({"officialese", "abbreviation"})
 
 WORD_FORMATS = frozenset({"docx", "dotx", "docm", "dotm"})
 
@@ -181,11 +175,7 @@ def _clean(text: str) -> str:
 #: (``model.words.SEVERITY_DA``), capitalised; ``info`` is "Råd", advice to take or leave.
 SEVERITY_WORDS = {s: word.capitalize() for s, word in SEVERITY_DA.items()}
 #: Singular and plural for the summary's counts ("3 fejl, 9 advarsler, 12 råd").
-_COUNT_WORDS = {
-    Severity.ERROR: ("fejl", "fejl"),
-    Severity.WARNING: ("advarsel", "advarsler"),
-    Severity.INFO: ("råd", "råd"),
-}
+_COUNT_WORDS = {s: (SEVERITY_DA[s], PLURAL_DA[s]) for s in SEVERITY_DA}
 _SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
@@ -358,7 +348,7 @@ def is_replaceable(finding: Finding) -> bool:
     # "" (not None) is a deletion: a "(slet)" phrase with the space or comma that goes with it
     deletion = finding.suggestion == ""
     return (
-        finding.rule in REPLACEABLE_RULES
+        finding.replaces
         and finding.located
         and bool(finding.text)
         and (bool(suggestion) or deletion)
@@ -923,7 +913,7 @@ def annotate_file(
     first paragraph with text outside content controls (see ``_first_paragraph``); findings in
     headers, footers and text boxes become comments there too, naming where they belong. Each
     comment names severity and rule; a rule's reason is written out on its first comment only.
-    With ``suggest``, findings of ``REPLACEABLE_RULES`` become tracked changes.
+    With ``suggest``, findings whose rule says ``replaces: true`` become tracked changes.
     Findings below ``level`` (``--annotate-level``) get no comment and no tracked change; the
     summary counts them and says how to see them. A rule's further findings in one paragraph
     are listed in its first comment there, and findings inside a wider finding's words (a long

@@ -697,6 +697,26 @@ def show_command(letter: Path) -> None:
 @click.option(
     "--progress/--no-progress", default=None, help="Statuslinje.  [standard: i en terminal]"
 )
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Brevenes udvikling: andelen af breve, der følger hver anbefaling, ved hver commit i "
+    "git-historikken for STI (en graf i HTML-rapporten, én CSV-række pr. commit).",
+)
+@click.option(
+    "--history-by",
+    type=click.Choice(["commit", "month"]),
+    default=None,
+    help="Med --history: ét punkt pr. commit, eller pr. måned (den sidste commit i måneden).  "
+    "[standard: commit]",
+)
+@click.option(
+    "--history-limit",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Med --history: højst de seneste N commits eller måneder.  [standard: 100]",
+)
 def audit_command(
     paths: tuple[Path, ...],
     html_path: Path | None,
@@ -705,6 +725,9 @@ def audit_command(
     follow_symlinks: bool,
     timeout: float | None,
     progress: bool | None,
+    history: bool = False,
+    history_by: str | None = None,
+    history_limit: int | None = None,
 ) -> None:
     """Gennemgå mange breve: én HTML-rapport og/eller én CSV-række pr. brev."""
     from lettercheck.app.audit import run_audit
@@ -724,6 +747,11 @@ def audit_command(
             )
     _check_outputs(paths, [("--html", html_path), ("--csv", csv_path)])
     show = progress if progress is not None else _progress_wanted()
+    if history or history_by is not None or history_limit is not None:
+        _audit_history(
+            paths, html_path, csv_path, jobs, timeout, show, history, history_by, history_limit
+        )
+        return
     # Ctrl-C is noted and taken between letters (see interrupt.StopSignals), from the search
     # for letters until the summary is printed: once the reports are in place it is too late.
     with StopSignals("Rapporterne er ikke skrevet.") as ctrl_c:
@@ -778,6 +806,99 @@ def audit_command(
             err=True,
         )
     sys.exit(2 if outcome.unreadable else 0)
+
+
+def _audit_history(
+    paths: tuple[Path, ...],
+    html_path: Path | None,
+    csv_path: Path | None,
+    jobs: int | None,
+    timeout: float | None,
+    show: bool,
+    history: bool,
+    by: str | None,
+    limit: int | None,
+) -> None:
+    """``lettercheck audit --history STI``: the recommendations over the git history of STI."""
+    from lettercheck.app.history import DEFAULT_LIMIT, HistoryError, run_history, write_reports
+    from lettercheck.app.interrupt import StopSignals
+    from lettercheck.app.runner import default_jobs
+    from lettercheck.engine.config import ConfigError
+
+    if not history:
+        option = "--history-by" if by is not None else "--history-limit"
+        raise click.UsageError(f"{option} gælder kun sammen med --history.")
+    if len(paths) != 1:
+        raise click.UsageError("Angiv én mappe i et git-repository med --history.")
+    by = by or "commit"
+    limit = limit or DEFAULT_LIMIT
+    with StopSignals("Rapporterne er ikke skrevet.") as ctrl_c:
+        bars: list[_Progress] = []
+
+        def progress(total: int):  # type: ignore[no-untyped-def]
+            bar = _Progress(total, "Gennemgår brevversioner", show)
+            bar.__enter__()
+            bars.append(bar)
+            return bar.on_done
+
+        try:
+            try:
+                outcome = run_history(
+                    paths[0],
+                    by=by,
+                    limit=limit,
+                    jobs=jobs or default_jobs(),
+                    ctrl_c=ctrl_c,
+                    timeout=timeout,
+                    on_total=progress,
+                )
+            finally:
+                for bar in bars:
+                    bar.close()
+            write_reports(
+                outcome,
+                html_path=html_path,
+                csv_path=csv_path,
+                by=by,
+                limit=limit,
+                where=str(paths[0]),
+                ctrl_c=ctrl_c,
+            )
+        except (HistoryError, ConfigError) as error:
+            click.echo(f"lettercheck: {error}", err=True)
+            sys.exit(2)
+        except OSError as error:  # writing a report: read-only folder, full disk
+            target = next(
+                (
+                    p
+                    for p in (html_path, csv_path)
+                    if p and error.filename and p.name in error.filename
+                ),
+                html_path or csv_path,
+            )
+            click.echo(f"{target}: kunne ikke skrives ({_write_advice(error)}", err=True)
+            sys.exit(2)
+        except KeyboardInterrupt:
+            how = "stoppet" if ctrl_c.terminated else "Ctrl-C"
+            click.echo(f"Afbrudt ({how}). Rapporterne er ikke skrevet.", err=True)
+            sys.exit(143 if ctrl_c.terminated else 130)
+        from lettercheck.reporters.history import units
+
+        written = " og ".join(str(p) for p in (html_path, csv_path) if p is not None)
+        shown = len(outcome.points)
+        cut = (
+            f" Kun {'den seneste' if shown == 1 else 'de seneste'} {units(shown, by)} af "
+            f"{outcome.total} er med (--history-limit)."
+            if outcome.total > shown
+            else ""
+        )
+        click.echo(
+            f"{units(shown, by)} gennemgået, {outcome.checked} forskellige "
+            f"brevversioner kontrolleret, {_letters(outcome.letters)} i den nyeste.{cut} "
+            f"Rapport: {written}",
+            err=True,
+        )
+    sys.exit(0)
 
 
 @main.command("serve")

@@ -10,7 +10,10 @@ compares. Part of the corpus (``split=holdout``) was never used for tuning, so t
 shows how the rules do on letters they have not seen.
 
 A rule *predicts* a problem in a letter when it makes at least one finding there; the label column
-(the rule's name with "_" for "-") says whether the problem is really there. The shipped rules run
+(the rule's name with "_" for "-") says whether the problem is really there. The rules measured
+are those the label files have a column for, in column order: labels.csv's, then corpus/types.csv's
+(what each letter type must contain, issue 12); a column that names no rule (file, split, lix, …)
+is data about the letter. The shipped rules run
 with the default configuration (``Config()``), so a pyproject.toml in the checkout cannot switch a
 rule off for the measurement. Precision with no predictions and recall with no positives are 1.0
 (nothing was wrong). The LIX line gives the mean absolute difference between lettercheck's LIX and
@@ -30,33 +33,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: The rules measured, in table order; each has a column in labels.csv (name with "_").
-EVALUATED_RULES = (
-    "legal-reference-early",
-    "missing-caseworker-name",
-    "missing-caseworker-phone",
-    "missing-caseworker-email",
-    "missing-purpose",
-    "missing-goal",
-    "formal-address",
-)
-#: The twelve rules of what each letter type must contain (issue 12), scored from
-#: corpus/types.csv (same ``file`` values as labels.csv). A rule whose type is not the letter's
-#: labelled type counts as predicting nothing there.
-TYPE_RULES = (
-    "decision-result-late",
-    "decision-without-reasons",
-    "missing-complaint-guidance",
-    "complaint-guidance-incomplete",
-    "invitation-missing-time",
-    "invitation-missing-place",
-    "invitation-missing-change",
-    "invitation-missing-consequence",
-    "hearing-missing-deadline",
-    "hearing-missing-subject",
-    "offer-missing-period",
-    "request-missing-deadline",
-)
 SPLITS = ("tune", "holdout")
 BAR = 0.95
 
@@ -128,14 +104,31 @@ def _flag(value: str, where: str) -> bool:
     raise ValueError(f"{where}: '{value}' er hverken 0/1 eller true/false")
 
 
+def rule_columns(header: Sequence[str] | None) -> dict[str, str]:
+    """A label file's columns that name a rule (its name with "_" for "-"): column -> rule name,
+    in column order."""
+    from lettercheck.engine.ruleset import load_rules
+
+    names = {rule.name for rule in load_rules()}
+    columns = {}
+    for column in header or ():
+        name = column.strip().replace("_", "-")
+        if name in names:
+            columns[column] = name
+    return columns
+
+
 def load_types(corpus: Path) -> dict[str, tuple[str, dict[str, bool]]]:
-    """corpus/types.csv, if there is one: file -> (labelled type, the twelve rules' labels)."""
+    """corpus/types.csv, if there is one: file -> (labelled type, the labels of the rules it has
+    columns for)."""
     from lettercheck.model.words import LETTER_TYPES
 
     types_file = corpus / "types.csv"
     if not types_file.is_file():
         return {}
-    rows = list(csv.DictReader(types_file.read_text(encoding="utf-8-sig").splitlines()))
+    reader = csv.DictReader(types_file.read_text(encoding="utf-8-sig").splitlines())
+    rows = list(reader)
+    columns = rule_columns(reader.fieldnames)
     out: dict[str, tuple[str, dict[str, bool]]] = {}
     for number, row in enumerate(rows, start=2):
         where = f"{types_file}:{number}"
@@ -143,11 +136,9 @@ def load_types(corpus: Path) -> dict[str, tuple[str, dict[str, bool]]]:
         letter_type = (row.get("letter_type") or "").strip()
         if letter_type not in LETTER_TYPES:
             raise ValueError(f"{where}: ukendt brevtype '{letter_type}'")
-        problems = {}
-        for rule in TYPE_RULES:
-            column = rule.replace("-", "_")
-            if column in row:
-                problems[rule] = _flag(row[column], f"{where} ({column})")
+        problems = {
+            rule: _flag(row[column], f"{where} ({column})") for column, rule in columns.items()
+        }
         out[name] = (letter_type, problems)
     return out
 
@@ -157,7 +148,9 @@ def load_labels(corpus: Path) -> list[Label]:
     folder (or found below it)."""
     types = load_types(corpus)
     labels_file = corpus / "labels.csv"
-    rows = list(csv.DictReader(labels_file.read_text(encoding="utf-8-sig").splitlines()))
+    reader = csv.DictReader(labels_file.read_text(encoding="utf-8-sig").splitlines())
+    rows = list(reader)
+    columns = rule_columns(reader.fieldnames)
     labels = []
     for number, row in enumerate(rows, start=2):
         where = f"{labels_file}:{number}"
@@ -167,11 +160,9 @@ def load_labels(corpus: Path) -> list[Label]:
             found = sorted(corpus.rglob(Path(name).name))
             path = found[0] if found else path
         lix_text = (row.get("lix") or "").strip()
-        problems = {}
-        for rule in EVALUATED_RULES:
-            column = rule.replace("-", "_")
-            if column in row:
-                problems[rule] = _flag(row[column], f"{where} ({column})")
+        problems = {
+            rule: _flag(row[column], f"{where} ({column})") for column, rule in columns.items()
+        }
         letter_type = None
         if name in types:
             letter_type, type_problems = types[name]
@@ -196,7 +187,8 @@ def evaluate(corpus: Path) -> Evaluation:
 
     labels = load_labels(corpus)
     splits = sorted({label.split for label in labels}, key=_split_order)
-    rules = EVALUATED_RULES + (TYPE_RULES if any(la.letter_type for la in labels) else ())
+    # the rules the label files have columns for, in column order (labels.csv, then types.csv)
+    rules = list(dict.fromkeys(rule for label in labels for rule in label.problems))
     scores = {(split, rule): Score() for split in splits for rule in rules}
     types: dict[str, tuple[int, int]] = {}
     type_misses: dict[str, list[tuple[str, str, str, str]]] = {split: [] for split in splits}
@@ -263,7 +255,7 @@ def format_table(evaluation: Evaluation, details: bool = False) -> str:
         f"{'rule':<30} {'split':<{width}} {'TP':>3} {'FP':>3} {'FN':>3} {'TN':>3} "
         f"{'precision':>9} {'recall':>6}  ok"
     ]
-    measured = [r for r in (*EVALUATED_RULES, *TYPE_RULES) if (splits[0], r) in evaluation.scores]
+    measured = list(dict.fromkeys(rule for _split, rule in evaluation.scores))
     for rule in measured:
         for split in splits:
             score = evaluation.scores[(split, rule)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -19,6 +20,9 @@ from lettercheck.model.document import LetterError
 FORCE_AFTER = 1.5
 #: Held while an annotated copy is being written in this process; a forced stop waits for it.
 WRITING = threading.Lock()
+#: Temporary folders of the run (``audit --history``'s copies of old letters); a forced stop
+#: removes them.
+TEMP_FOLDERS: set[str] = set()
 _interruptible = 0  # > 0 while a letter is checked in this process (see ``interruptible``)
 
 
@@ -144,6 +148,8 @@ class StopSignals:
         for name in list(safewrite.PENDING):
             with contextlib.suppress(OSError):
                 os.unlink(name)
+        for folder in list(TEMP_FOLDERS):
+            shutil.rmtree(folder, ignore_errors=True)
         for child in multiprocessing.active_children():
             with contextlib.suppress(Exception):
                 child.terminate()

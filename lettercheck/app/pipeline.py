@@ -125,12 +125,6 @@ def timed_check(path: Path, timeout: float | None = None, config=None) -> Checke
         # seconds through interrupt.StopSignals).
         _load_once()
         with interruptible(), time_limit(timeout):
-            if os.environ.get("LETTERCHECK_TEST_SLOW_ON") == path.name:
-                # Test hook (tests/app/test_safety_stop.py): a letter that never finishes, the
-                # way a catastrophic regex does (inside the regex engine, in C).
-                import re
-
-                re.search(r"(x+x+)+y", "x" * 64)
             return check_file(path, config)
     except LetterTimeout as error:
         return CheckedFile(result=FileResult(path=path, error=str(error)))
@@ -204,10 +198,6 @@ def open_in_an_editor(path: Path) -> bool:
 
 def run_job(job: Job) -> FileResult:
     """Check one file and write its annotated copy if the job asks for one."""
-    if os.environ.get("LETTERCHECK_TEST_CRASH_ON") == job.path.name:
-        # Test hook (tests/test_hostile_fs.py): die the way a segfault in a C extension or the OOM
-        # killer ends a worker, without a Python exception, to test that only this file fails.
-        os._exit(70)
     checked = timed_check(job.path, job.timeout, _job_config(job))
     if job.annotate_to is None or checked.document is None:
         return checked.result

@@ -32,8 +32,13 @@ def show_text(path: Path, config: Any = None) -> str:
     """The Danish description of how lettercheck reads ``path``. Raises ``LetterError`` for a
     file that cannot be read."""
     from lettercheck.app.pipeline import _require_regular_file
-    from lettercheck.checks.contact import contact_details
-    from lettercheck.checks.purpose_goal import purpose_message, quote, read_purpose
+    from lettercheck.checks.contact import contact_details, missing_caseworker_phone
+    from lettercheck.checks.purpose_goal import (
+        missing_purpose,
+        purpose_message,
+        quote,
+        read_purpose,
+    )
     from lettercheck.engine.config import load_config
     from lettercheck.engine.ruleset import load_rules
     from lettercheck.language.analysis import analyse
@@ -57,8 +62,9 @@ def show_text(path: Path, config: Any = None) -> str:
     analysis = analyse(document, config.lix_sentences)
     rules = load_rules()
 
-    def options(name: str) -> dict[str, Any]:
-        rule = rules.get(name)
+    def options(check: Any) -> dict[str, Any]:
+        """The options of the rule whose check is ``check``, as the configuration sets them."""
+        rule = rules.for_check(check)
         return {**rule.options, **config.options_for(rule)} if rule is not None else {}
 
     r = analysis.readability
@@ -96,7 +102,7 @@ def show_text(path: Path, config: Any = None) -> str:
             out.append(f"{'':17}LIX: »{_short(block.text[start:end], 60)}« ({words} ord{extra})")
 
     out += ["", "Kontaktoplysninger (tæller med, når de er sagsbehandlerens eller enhedens):"]
-    details = contact_details(analysis, options("missing-caseworker-phone"))
+    details = contact_details(analysis, options(missing_caseworker_phone))
     if not details:
         out.append("  ingen")
     for d in sorted(details, key=lambda d: (d.block or 0, d.span)):
@@ -112,7 +118,7 @@ def show_text(path: Path, config: Any = None) -> str:
         )
 
     out += ["", "Formål:"]
-    reading = read_purpose(analysis, options("missing-purpose"))
+    reading = read_purpose(analysis, options(missing_purpose))
     how = {
         "subject": f"overskriften siger det: »{quote(reading.text)}«",
         "body": f"de første afsnit siger det: »{quote(reading.text)}«",

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from lettercheck.language.analysis import bounds_from_starts
 from lettercheck.language.literals import FOLD_SAFE, required_literals
 from lettercheck.language.parts import CLOSING
 from lettercheck.model.document import Block, BlockKind, LetterPart
@@ -118,36 +117,10 @@ def closing_index(blocks: Sequence[Block]) -> int | None:
     return None
 
 
-def sentences_of(analysis: Analysis, position: int, block: Block) -> list[tuple[int, int]]:
-    """Sentence spans of a block, from the spaCy doc when there is one, else by punctuation.
-
-    The spaCy pipeline knows abbreviations ("jf.", "kl. 10.00"), so it is preferred; the fallback
-    keeps the checks usable on a bare document model (unit tests, a broken pipeline).
-    """
-    docs = getattr(analysis, "docs", None)
-    if docs is not None and position < len(docs) and docs[position] is not None:
-        starts = getattr(analysis, "sentence_starts", None)
-        if starts is not None and position < len(starts):
-            # The starts danish.process found: the same spans as doc.sents, without a Span and
-            # its Tokens per sentence.
-            spans = [
-                (s, e) for _f, _l, s, e in bounds_from_starts(docs[position], starts[position])
-            ]
-        else:
-            try:
-                spans = [(s.start_char, s.end_char) for s in docs[position].sents]
-            except ValueError:  # no sentence boundaries set on this doc
-                spans = []
-        if spans:
-            return spans
-    spans = []
-    start = 0
-    for match in re.finditer(r"[.!?](?=\s+[A-ZÆØÅ])|\n", block.text):
-        spans.append((start, match.end()))
-        start = match.end()
-    if start < len(block.text):
-        spans.append((start, len(block.text)))
-    return [(s, e) for s, e in spans if block.text[s:e].strip()]
+def sentences_of(analysis: Analysis, position: int) -> list[tuple[int, int]]:
+    """Sentence spans (start, end in the block's text) of block ``position``, as the Danish
+    pipeline found them: it knows abbreviations ("jf.", "kl. 10.00")."""
+    return [(start, end) for _f, _l, start, end in analysis.sentence_bounds(position)]
 
 
 def lines_of(text: str) -> list[tuple[int, str]]:

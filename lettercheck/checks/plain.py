@@ -316,8 +316,12 @@ def _verb_for(noun: str, options: Mapping[str, Any], derive: bool = True) -> str
 
 @check("nominalization")
 def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
-    """A light verb + a noun in -else/-ing/-tion/-hed where the noun's verb would do:
-    "foretage en justering af" -> "justere", "give dig tilladelse til" -> "tillade dig"."""
+    """A light verb + a noun in -else/-ing/-tion/-hed (or a noun the rule lists, "afslag") where
+    the noun's verb would do: "foretage en justering af" -> "justere", "give dig tilladelse til"
+    -> "tillade dig". The verb is advice, not a replacement, after an ``advice-verbs`` verb ("der
+    kan ske modregning": the active needs an actor), when a skipped filler carries meaning
+    (``advice-fillers``: "giver helt eller delvist afslag på"), and when the listed verb is a
+    choice or a rewrite ("sige fra eller protestere", "afslå …")."""
     light = set(options.get("light-verbs", ()))
     known_only = set(options.get("known-only-verbs", ()))
     light |= known_only
@@ -325,25 +329,32 @@ def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
     objects = set(options.get("objects", ()))
     drop_after = set(options.get("drop-after", ()))
     advice_after = set(options.get("advice-after", ()))
+    advice_verbs = set(options.get("advice-verbs", ()))
+    advice_fillers = set(options.get("advice-fillers", ()))
+    known_nouns = options.get("nouns", {})
+    verb_forms = options.get("verb-forms", {})
     suffixes = tuple(options.get("suffixes", ()))
     for block, toks in _main_blocks(analysis):
         lowers, lemmas, texts = toks.lower, toks.lemma, toks.text
         n = len(lowers)
         for i, token_lemma in enumerate(lemmas):
-            if token_lemma not in light:
+            # the lemma table reads some forms of a light verb as another word ("gør" -> "gø")
+            light_lemma = verb_forms.get(lowers[i], token_lemma)
+            if light_lemma not in light:
                 continue
             kept: list[str] = []
+            meaningful_filler = False
             for follower in range(i + 1, min(i + 5, n)):
                 noun = _lemma(lowers[follower])
-                if texts[follower].isalpha() and noun.endswith(suffixes):
-                    verb = _verb_for(noun, options, derive=token_lemma not in known_only)
+                if texts[follower].isalpha() and (noun.endswith(suffixes) or noun in known_nouns):
+                    verb = _verb_for(noun, options, derive=light_lemma not in known_only)
                     if verb is None:
                         break
                     end_token = follower
                     if follower + 1 < n and lowers[follower + 1] in drop_after:
                         end_token = follower + 1
                     form: str | None = verb  # the light verb's infinitive: the same form
-                    if lowers[i] != token_lemma:
+                    if lowers[i] != light_lemma:
                         # Present tense ("foretager") we can form; another form ("har truffet
                         # afgørelse", "foretog") would need one we cannot, so the verb is named
                         # as advice and nothing replaces the words.
@@ -352,6 +363,13 @@ def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
                     if end_token != follower and lowers[end_token] in advice_after:
                         # "træffe afgørelse om ophør" -> "afgøre ophør" is not Danish: without
                         # its preposition the object needs a rewrite ("afgøre, om …"): advice.
+                        form = None
+                    if (
+                        meaningful_filler
+                        or light_lemma in advice_verbs
+                        or "…" in verb
+                        or " eller " in verb
+                    ):
                         form = None
                     if form is not None and texts[i][:1].isupper():
                         form = form[:1].upper() + form[1:]
@@ -370,6 +388,8 @@ def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
                     kept.append(texts[follower])
                 elif lowers[follower] not in fillers:
                     break
+                elif lowers[follower] in advice_fillers:
+                    meaningful_filler = True
 
 
 # ------------------------------------------------------------------------------------------------

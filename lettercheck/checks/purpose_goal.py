@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from lettercheck.checks import Hit, check
+from lettercheck.checks import Hit, applies, check
 from lettercheck.language.parts import SALUTATION
 from lettercheck.model.document import Block, BlockKind, LetterPart
 
@@ -155,7 +155,7 @@ def read_purpose(analysis: Analysis, options: Mapping[str, Any]) -> PurposeReadi
     first = ""
     if body:
         block = body[0][0]
-        spans = sentences_of(analysis, block.index, block)
+        spans = sentences_of(analysis, block.index)
         first = block.text[spans[0][0] : spans[0][1]].strip() if spans else block.text.strip()
     procedure = compile_any(option(options, "procedure-patterns"))
     subject = _subject(analysis)
@@ -298,7 +298,7 @@ def goal_present(analysis: Analysis, options: Mapping[str, Any]) -> bool:
             continue
         if strong.search(block.text):
             return True
-        for start, end in sentences_of(analysis, i, block):
+        for start, end in sentences_of(analysis, i):
             sentence = block.text[start:end]
             if weak.search(sentence) and context.search(sentence):
                 return True
@@ -314,3 +314,10 @@ def missing_goal(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit
     """
     if is_activity_letter(analysis, options) and not goal_present(analysis, options):
         yield Hit()
+
+
+@applies("missing-goal")
+def goal_applies(analysis: Analysis, options: Mapping[str, Any]) -> bool:
+    """missing-goal applies to a letter about an activity (samtale, praktik, forløb, …) only, so
+    the JSON's ``rules_applied`` and the audit's shares count only those letters (issue 12)."""
+    return is_activity_letter(analysis, options)

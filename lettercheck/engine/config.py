@@ -9,16 +9,24 @@ about. In one folder ``.lettercheck.toml`` wins over pyproject.toml (a pyproject
                                            # "kancellisprog", or code prefix)
     ignore = ["LC3", "long-word"]          # never these
     severity = { passive-voice = "warning" }
-    lix-limit = 40                         # lix-too-high fires above this
-    max-sentence-words = 25                # long-sentence fires above this
     lix-sentences = "danish"               # "simple": every . ! ? : ; ends a sentence, as public
                                            # LIX calculators count (to compare with their numbers)
-    long-word-letters = 20                 # long-word fires above this
-    extra-officialese = { "foretage" = "gøre" }   # or a path to a TSV file (phrase, alternative)
     per-path-ignores = { "skabeloner/gamle/*" = ["LC3"] }  # globs relative to the config's folder
     fail-on = "warning"                    # the CLI exits 1 at or above this severity
     letter-types = { "afgoerelser/*" = "afgoerelse" }  # the author states the letter type by
                                            # folder or file name (globs as per-path-ignores)
+
+The rules add keys of their own (``config-key`` in their entry in rules/*.yaml;
+``lettercheck explain RULE`` names them). A threshold's key overrides the default in the rule's
+entry::
+
+    lix-limit = 40                         # lix-too-high fires above this (its option ``limit``)
+    max-sentence-words = 25                # long-sentence fires above this
+    long-word-letters = 20                 # long-word fires above this
+
+and a phrase list's key adds phrases to it::
+
+    extra-officialese = { "foretage" = "gøre" }   # or a path to a TSV file (phrase, alternative)
 
 A bad configuration raises ``ConfigError`` (one line naming the file and the key).
 """
@@ -26,6 +34,7 @@ A bad configuration raises ``ConfigError`` (one line naming the file and the key
 from __future__ import annotations
 
 import fnmatch
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -37,22 +46,19 @@ from lettercheck.model.findings import Severity
 from lettercheck.model.smallfile import NotAFile, read_regular
 
 if TYPE_CHECKING:
-    from lettercheck.engine.ruleset import Rule, RuleSet
+    from lettercheck.engine.ruleset import Rule, RuleSet, Setting
 
 
 class ConfigError(LetterError):
     """A configuration file is wrong: ``<file>: <key>: <what is wrong>``."""
 
 
+#: The configuration's own keys; the rules add theirs (``_rule_keys``).
 _KEYS = (
     "select",
     "ignore",
     "severity",
-    "lix-limit",
-    "max-sentence-words",
     "lix-sentences",
-    "long-word-letters",
-    "extra-officialese",
     "per-path-ignores",
     "exclude",
     "fail-on",
@@ -68,11 +74,10 @@ class Config:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
-    lix_limit: float = 40.0
-    max_sentence_words: int = 25
     lix_sentences: str = "danish"
-    long_word_letters: int = 20
-    extra_officialese: tuple[tuple[str, str | None], ...] = ()
+    #: (a rule's config-key, value): thresholds (``lix-limit``) and added phrases
+    #: (``extra-officialese``: (phrase, alternative) pairs) the configuration file sets
+    overrides: tuple[tuple[str, Any], ...] = ()
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()  # globs of files in the folders searched that are not letters
     fail_on: Severity = Severity.ERROR
@@ -145,14 +150,26 @@ class Config:
         return best[1] if best else rule.severity
 
     def options_for(self, rule: Rule) -> dict[str, Any]:
-        """Configured thresholds that override a rule's YAML options."""
-        if rule.name == "lix-too-high":
-            return {"limit": self.lix_limit}
-        if rule.name == "long-sentence":
-            return {"max-words": self.max_sentence_words}
-        if rule.name == "long-word":
-            return {"max-letters": self.long_word_letters}
-        return {}
+        """Configured thresholds that override a rule's YAML options (the defaults)."""
+        if not self.overrides or not rule.settings:
+            return {}
+        values = dict(self.overrides)
+        return {s.option: values[s.config_key] for s in rule.settings if s.config_key in values}
+
+    def extra_phrases(self, ruleset: RuleSet) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+        """(rule name, (phrase, alternative) pairs) the configuration adds to phrase rules."""
+        if not self.overrides:
+            return ()
+        cached = self._cache.get("extra-phrases")
+        if cached is None:
+            values = dict(self.overrides)
+            cached = tuple(
+                (rule.name, values[rule.config_key])
+                for rule in ruleset
+                if rule.config_key is not None and rule.config_key in values
+            )
+            self._cache["extra-phrases"] = cached
+        return cached
 
 
 def _selects(selector: str, rule: Rule) -> bool:
@@ -300,15 +317,18 @@ def parse_config(table: dict[str, Any], source: Path | None = None) -> Config:
     def fail(key: str, problem: str) -> ConfigError:
         return ConfigError(f"{name}: {key}: {problem}")
 
+    rules = _ruleset()
+    rule_keys = _rule_keys(rules) if rules is not None else {}
+    known = (*_KEYS, *rule_keys)
     for key in table:
-        if key not in _KEYS:
+        # With broken rule files (``rules`` None) their keys are unknown: the run stops on the
+        # rule file's error instead.
+        if key not in known and rules is not None:
             import difflib
 
-            close = difflib.get_close_matches(key, _KEYS, n=1)
+            close = difflib.get_close_matches(key, known, n=1)
             hint = f" (mente du '{close[0]}'?)" if close else ""
-            raise fail(key, f"ukendt nøgle{hint}; kendte nøgler: {', '.join(_KEYS)}")
-
-    rules = _ruleset()
+            raise fail(key, f"ukendt nøgle{hint}; kendte nøgler: {', '.join(known)}")
 
     def selectors(key: str, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -345,29 +365,29 @@ def parse_config(table: dict[str, Any], source: Path | None = None) -> Config:
             selectors("severity", [selector])
             pairs.append((selector, severity(f"severity.{selector}", level)))
         kwargs["severity"] = tuple(pairs)
-    if "lix-limit" in table:
-        kwargs["lix_limit"] = number("lix-limit", table["lix-limit"], float, 0, 100)
-    if "max-sentence-words" in table:
-        kwargs["max_sentence_words"] = number(
-            "max-sentence-words", table["max-sentence-words"], int, 3, 500
-        )
+    overrides = []
+    for key, setting in rule_keys.items():
+        if key not in table:
+            continue
+        if setting is None:  # a phrase rule's key
+            overrides.append((key, _extra_phrases(key, table[key], source, fail)))
+        else:
+            low = setting.low if setting.low is not None else -math.inf
+            high = setting.high if setting.high is not None else math.inf
+            kind = float if setting.number else int
+            overrides.append((key, number(key, table[key], kind, low, high)))
+    kwargs["overrides"] = tuple(overrides)
     if "lix-sentences" in table:
         value = table["lix-sentences"]
         if value not in ("danish", "simple"):
             raise fail("lix-sentences", 'skal være "danish" eller "simple"')
         kwargs["lix_sentences"] = value
-    if "long-word-letters" in table:
-        kwargs["long_word_letters"] = number(
-            "long-word-letters", table["long-word-letters"], int, 7, 200
-        )
     if "fail-on" in table:
         kwargs["fail_on"] = severity("fail-on", table["fail-on"])
     if "letter-timeout" in table:
         kwargs["letter_timeout"] = number(
             "letter-timeout", table["letter-timeout"], float, 1, 86_400
         )
-    if "extra-officialese" in table:
-        kwargs["extra_officialese"] = _extra_officialese(table["extra-officialese"], source, fail)
     if "exclude" in table:
         value = table["exclude"]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -400,10 +420,27 @@ def _ruleset() -> RuleSet | None:
         return None
 
 
-def _extra_officialese(
-    value: Any, source: Path | None, fail: Any
+def _rule_keys(rules: RuleSet) -> dict[str, Setting | None]:
+    """The configuration keys the rules name (``config-key`` in rules/*.yaml): a threshold's
+    ``Setting``, or None for a phrase rule's key that adds phrases."""
+    keys: dict[str, Setting | None] = {}
+    for rule in rules:
+        for setting in rule.settings:
+            keys[setting.config_key] = setting
+        if rule.config_key is not None:
+            keys[rule.config_key] = None
+    clash = [key for key in keys if key in _KEYS]
+    if clash:
+        from lettercheck.engine.ruleset import RuleError
+
+        raise RuleError(f"config-key '{clash[0]}' er en af konfigurationens egne nøgler")
+    return keys
+
+
+def _extra_phrases(
+    key: str, value: Any, source: Path | None, fail: Any
 ) -> tuple[tuple[str, str | None], ...]:
-    key = "extra-officialese"
+    """A phrase rule's added phrases: a table ``{phrase = "alternative"}`` or a TSV file."""
     if isinstance(value, dict):
         pairs = []
         for phrase, alternative in value.items():

@@ -23,12 +23,6 @@ _KIND_DA = {
     "header": "sidehoved",
     "footer": "sidefod",
 }
-#: The configuration key that sets a rule's threshold (``config.Config.options_for``).
-_CONFIG_KEYS = {
-    ("lix-too-high", "limit"): "lix-limit",
-    ("long-sentence", "max-words"): "max-sentence-words",
-    ("long-word", "max-letters"): "long-word-letters",
-}
 #: The pass/fail example markup for a comment on words: [[words|comment text]].
 _COMMENT_MARKUP = re.compile(r"\[\[(.*?)\|(.*?)\]\]", re.DOTALL)
 
@@ -126,13 +120,20 @@ def explain_text(rule: Rule) -> str:
         )
         more = f" (og {len(rule.phrases) - 12} flere)" if len(rule.phrases) > 12 else ""
         lines.append(f"Ord: {shown}{more}")
+        if rule.config_key is not None:
+            lines.append(f"Flere ord: med {rule.config_key} i konfigurationen")
+    if rule.replaces:
+        lines.append(
+            "Forslaget erstatter ordene: --annotate --suggest skriver det som en sporet ændring"
+        )
     # Thresholds and word lists help staff; patterns are for developers (see the YAML file).
     settings = {k: v for k, v in rule.options.items() if _is_setting(v)}
     if settings:
         source = rule.source.rsplit(":", 1)[0]
         lines.append(f"Indstillinger (i {source}):")
+        config_keys = {s.option: s.config_key for s in rule.settings}
         for key, value in settings.items():
-            config_key = _CONFIG_KEYS.get((rule.name, key))
+            config_key = config_keys.get(key)
             where = f" (sættes med {config_key} i konfigurationen)" if config_key else ""
             lines.append(f"  {key}: {_one_line(_option_text(value), 90)}{where}")
     if rule.scope.explicit:

@@ -25,7 +25,10 @@ class Compiled:
     pattern_of: dict[int, tuple[Rule, Item]]
 
 
-_COMPILED: dict[tuple[int, tuple[tuple[str, str | None], ...]], Compiled] = {}
+#: (phrase rule's name, (phrase, alternative) pairs) the configuration adds (``config-key``)
+Extra = tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...]
+
+_COMPILED: dict[tuple[int, Extra], Compiled] = {}
 
 
 def _get_nlp() -> Any:
@@ -34,7 +37,7 @@ def _get_nlp() -> Any:
     return get_nlp()
 
 
-def compile_rules(ruleset: RuleSet, extra: tuple[tuple[str, str | None], ...]) -> Compiled:
+def compile_rules(ruleset: RuleSet, extra: Extra = ()) -> Compiled:
     key = (id(ruleset), extra)
     compiled = _COMPILED.get(key)
     if compiled is not None:
@@ -48,10 +51,11 @@ def compile_rules(ruleset: RuleSet, extra: tuple[tuple[str, str | None], ...]) -
     phrase_of: dict[int, tuple[Rule, Phrase]] = {}
     pattern_of: dict[int, tuple[Rule, Item]] = {}
     entries: list[tuple[Rule, Phrase]] = []
+    added = dict(extra)
     for rule in ruleset:
         phrases = rule.phrases
-        if rule.name == "officialese" and extra:
-            phrases = phrases + tuple(Phrase(p, a, "lemma", "konfiguration") for p, a in extra)
+        if rule.name in added:
+            phrases += tuple(Phrase(p, a, "lemma", "konfiguration") for p, a in added[rule.name])
         entries.extend((rule, phrase) for phrase in phrases)
         for number, item in enumerate(rule.items if rule.kind == "patterns" else ()):
             match_key = f"{rule.name}#pattern{number}"

@@ -35,7 +35,23 @@ line):
               ``exclude-parts``. Data rules default to the main text and text boxes
               (model.PLAIN_TEXT_KINDS) and every part. For ``check:`` rules the check decides;
               a ``scope`` given explicitly drops located hits outside it.
-``options``   mapping of thresholds and lists handed to the check (``max-words: 25``)
+``options``   mapping of thresholds and lists handed to the check (``max-words: 25``). A
+              threshold the configuration may set is a mapping instead: ``{default: 25,
+              config-key: max-sentence-words, type: integer, min: 3, max: 500}``. ``default``
+              is what the check gets unless the configuration file sets ``config-key``
+              (``type``: ``integer``, the default for a whole-number default, or ``number``;
+              ``min``/``max`` bound the configured value). The configuration knows its
+              rule keys only from here.
+``config-key`` for ``phrases``: the configuration key whose phrases (a table ``{phrase =
+              "alternative"}`` or a TSV file's path) are added to this rule's list
+              (``extra-officialese``)
+``replaces``  ``true``: a suggestion is a drop-in replacement for exactly the matched words, so
+              ``--annotate --suggest`` may write it as a tracked change (``phrases``,
+              ``patterns`` and ``regex`` rules only); other suggestions stay advice
+``serves``    the recommendation the rule checks, for the audit's table of recommendations:
+              ``{label: "Danish sentence the letter should meet", source: "who recommends it",
+              note: "which letters count as following it only because the rule does not apply"}``
+              (``note`` optional); the audit lists them in rule-file order
 ``suggestion`` optional fixed suggestion for ``patterns``/``regex`` rules
 ``match``     for ``phrases``: ``lemma`` (default: lemma and lower case, so inflected forms
               match) or ``lower`` (exact words, case-insensitive)
@@ -138,6 +154,9 @@ _KEYS = frozenset(
         "fail",
         "gives-way-to",
         "types",
+        "config-key",
+        "replaces",
+        "serves",
         *KINDS,
     }
 )
@@ -177,6 +196,10 @@ _REQUIRE_KEYS = (
     "each",
 )
 _EACH_KEYS = ("name", "patterns", "fields", "when", "unless")
+_SETTING_KEYS = ("default", "config-key", "type", "min", "max")
+_SERVES_KEYS = ("label", "source", "note")
+#: The kinds whose suggestion replaces exactly the matched words (``replaces: true``).
+_REPLACING_KINDS = ("phrases", "patterns", "regex")
 WHERE = ("first-lines", "body", "letter", "legal", "section")
 #: Rule files that are not rule lists: the letter types' vocabulary.
 NOT_RULE_FILES = frozenset({"types.yaml"})
@@ -247,6 +270,27 @@ class Requirement:
 
 
 @dataclass(frozen=True, slots=True)
+class Setting:
+    """An option the configuration may set (``options: {limit: {default: 40, config-key:
+    lix-limit}}``); the default is in ``Rule.options``."""
+
+    option: str
+    config_key: str
+    number: bool = False  # True: any number (42.5); False: a whole number
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """The recommendation a rule checks (``serves``), as the audit shows it."""
+
+    label: str
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     """One validated rule entry."""
 
@@ -273,6 +317,10 @@ class Rule:
     source: str = ""  # "rules/plain.yaml:42"
     types: frozenset[str] | None = None  # letter types it applies to; None: every letter
     requirement: Requirement | None = None  # for ``require`` rules
+    settings: tuple[Setting, ...] = ()  # options the configuration may set
+    config_key: str | None = None  # phrases: the configuration key that adds phrases
+    replaces: bool = False  # a suggestion replaces exactly the matched words
+    serves: Recommendation | None = None  # the recommendation the audit shows it under
 
     def applies_to_type(self, letter_type: str | None) -> bool:
         return self.types is None or letter_type in self.types
@@ -309,6 +357,14 @@ class RuleSet:
         (``LC302``)."""
         key = name_or_code.strip()
         return self._by_key.get(key) or self._by_key.get(key.upper()) or self._by_key.get(fold(key))
+
+    def for_check(self, function: Any) -> Rule | None:
+        """The rule whose ``check:`` is ``function`` (registered with ``@check``), so code that
+        calls a check's helpers can use that rule's options without naming the rule."""
+        return next(
+            (r for r in self.rules if r.check is not None and CHECKS.get(r.check) is function),
+            None,
+        )
 
     def matching(self, selector: str) -> list[Rule]:
         """Rules a selector names: a name, a code, or a code prefix ("LC3", "LC30")."""
@@ -399,6 +455,15 @@ def parse_rules(files: Iterable[tuple[str, str]]) -> RuleSet:
             seen_names[rule.name] = where
             seen_danish[danish] = where
             rules.append(rule)
+    config_keys: dict[str, str] = {}
+    for rule in rules:
+        keys = [s.config_key for s in rule.settings] + [rule.config_key] * bool(rule.config_key)
+        for key in keys:
+            if key in config_keys:
+                raise RuleError(
+                    f"{rule.source}: config-key '{key}' bruges også i {config_keys[key]}"
+                )
+            config_keys[key] = rule.source
     for rule, where in gives_way:
         for other in rule.gives_way_to:
             if other not in seen_names or other == rule.name:
@@ -520,12 +585,14 @@ def _parse_rule(filename: str, node: Any) -> Rule:
         ) from None
 
     options: dict[str, Any] = {}
+    settings: tuple[Setting, ...] = ()
     if "options" in fields:
         options = _plain(filename, fields["options"][1])
         if not isinstance(options, dict) or not all(isinstance(k, str) for k in options):
             raise RuleError(
                 f"{_where(filename, fields['options'][1])}: 'options' skal være en mapping"
             )
+        settings = _parse_settings(filename, fields["options"][1], options)
 
     message = text("message")
     extra_fields = ("missing",) if kind == "require" else ()
@@ -595,6 +662,23 @@ def _parse_rule(filename: str, node: Any) -> Rule:
         gives_way_to = tuple(value)
     if "types" in fields:
         rule_kwargs["types"] = _parse_types(filename, fields["types"][1])
+    if "config-key" in fields:
+        if kind != "phrases":
+            raise RuleError(
+                f"{_where(filename, fields['config-key'][0])}: 'config-key' på reglen gælder kun "
+                "phrases (en tærskel får sin config-key under options)"
+            )
+        rule_kwargs["config_key"] = _config_key(filename, fields["config-key"][1])
+    if "replaces" in fields:
+        replaces = _scalar(filename, fields["replaces"][1], "replaces", (bool,))
+        if replaces and kind not in _REPLACING_KINDS:
+            raise RuleError(
+                f"{_where(filename, fields['replaces'][0])}: 'replaces' gælder kun "
+                f"{', '.join(_REPLACING_KINDS)}"
+            )
+        rule_kwargs["replaces"] = replaces
+    if "serves" in fields:
+        rule_kwargs["serves"] = _parse_serves(filename, fields["serves"][1])
     return Rule(
         code=code,
         name=name,
@@ -613,7 +697,76 @@ def _parse_rule(filename: str, node: Any) -> Rule:
         fails=examples["fail"],
         gives_way_to=gives_way_to,
         source=_where(filename, node),
+        settings=settings,
         **rule_kwargs,
+    )
+
+
+def _config_key(filename: str, node: Any) -> str:
+    key = _scalar(filename, node, "config-key")
+    if not _NAME.match(key):
+        raise RuleError(f"{_where(filename, node)}: 'config-key' skal være kebab-case ({key})")
+    return key
+
+
+def _parse_settings(filename: str, node: Any, options: dict[str, Any]) -> tuple[Setting, ...]:
+    """Options written ``{default: …, config-key: …}``: ``options`` gets the default, and each
+    becomes a ``Setting`` the configuration may override."""
+    import yaml
+
+    settings = []
+    for key_node, value_node in node.value:
+        if not isinstance(value_node, yaml.MappingNode):
+            continue
+        keys = {k.value for k, _v in value_node.value if isinstance(k, yaml.ScalarNode)}
+        if not keys & {"default", "config-key"}:
+            continue  # a mapping of words, not a setting
+        name = key_node.value
+        sub = _strict_mapping(filename, value_node, _SETTING_KEYS, f"options.{name}")
+        for required in ("default", "config-key"):
+            if required not in sub:
+                raise RuleError(f"{_where(filename, value_node)}: '{name}' mangler '{required}'")
+        default = _scalar(filename, sub["default"], "default", (int, float))
+        if isinstance(default, bool):
+            raise RuleError(f"{_where(filename, sub['default'])}: 'default' skal være et tal")
+        kind = "integer" if isinstance(default, int) else "number"
+        if "type" in sub:
+            kind = _scalar(filename, sub["type"], "type")
+            if kind not in ("integer", "number"):
+                raise RuleError(
+                    f"{_where(filename, sub['type'])}: 'type' skal være integer eller number"
+                )
+            if kind == "integer" and not isinstance(default, int):
+                raise RuleError(
+                    f"{_where(filename, sub['default'])}: 'default' skal være et heltal"
+                )
+        bounds = []
+        for bound in ("min", "max"):
+            value = _scalar(filename, sub[bound], bound, (int, float)) if bound in sub else None
+            if isinstance(value, bool):
+                raise RuleError(f"{_where(filename, sub[bound])}: '{bound}' skal være et tal")
+            bounds.append(value)
+        low, high = bounds
+        if (low is not None and default < low) or (high is not None and default > high):
+            raise RuleError(
+                f"{_where(filename, sub['default'])}: 'default' ligger uden for min-max"
+            )
+        options[name] = default
+        settings.append(
+            Setting(name, _config_key(filename, sub["config-key"]), kind == "number", low, high)
+        )
+    return tuple(settings)
+
+
+def _parse_serves(filename: str, node: Any) -> Recommendation:
+    sub = _strict_mapping(filename, node, _SERVES_KEYS, "serves")
+    for required in ("label", "source"):
+        if required not in sub:
+            raise RuleError(f"{_where(filename, node)}: 'serves' mangler '{required}'")
+    return Recommendation(
+        label=_scalar(filename, sub["label"], "label"),
+        source=_scalar(filename, sub["source"], "source"),
+        note=_scalar(filename, sub["note"], "note") if "note" in sub else "",
     )
 
 

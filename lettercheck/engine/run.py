@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from lettercheck.checks import APPLIES, CHECKS, Hit
+from lettercheck.engine.finding import rule_finding
 from lettercheck.engine.matchers import Compiled, any_pattern, compile_rules
 from lettercheck.engine.ruleset import (
     Item,
@@ -315,7 +316,7 @@ def check_letter(analysis: Analysis, config: Config | None = None) -> Checked:
             if not APPLIES[rule.check](analysis, options):
                 applied.discard(rule.name)
     if any(r.kind in ("phrases", "patterns", "regex") for r in active.values()):
-        compiled = compile_rules(ruleset, config.extra_officialese)
+        compiled = compile_rules(ruleset, config.extra_phrases(ruleset))
         _data_hits(rule_hits, analysis, compiled, active)
     for rule in active.values():
         if rule.kind != "check":
@@ -461,30 +462,13 @@ def _sort_key(finding: Finding) -> tuple:
 
 
 def _finding(rule: Rule, hit: Hit, document: Document, config: Config) -> Finding:
-    options = {**rule.options, **config.options_for(rule)}
-    part = text = paragraph = None
-    if hit.block is not None:
-        block = document.blocks[hit.block]
-        part = str(block.part) if block.part is not None else None
-        paragraph = document.paragraph_number(hit.block)
-        if hit.start is not None and hit.end is not None:
-            text = block.text[hit.start : hit.end]
-    message = hit.message
-    if message is None:
-        values = {**options, "text": text or "", "suggestion": hit.suggestion or ""}
-        message = rule.message.format_map(values)
-    return Finding(
-        rule=rule.name,
-        code=rule.code,
-        severity=config.severity_for(rule),
-        message=message,
-        part=part,
+    return rule_finding(
+        rule,
+        config,
+        document,
         block=hit.block,
         start=hit.start,
         end=hit.end,
-        text=text,
+        message=hit.message,
         suggestion=hit.suggestion,
-        why=rule.why,
-        paragraph=paragraph,
-        title=rule.title,
     )

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from lettercheck.engine.finding import rule_finding
 from lettercheck.model.document import Comment, Document
 from lettercheck.model.findings import Finding
 
@@ -40,6 +41,8 @@ _ANY_DIRECTIVE = re.compile(r"^\s*lettercheck\s*:\s*(?P<word>\S*)", re.IGNORECAS
 #: ", LC301" after the rules: Danish writers put a space after a comma.
 _MORE_RULES = re.compile(r",?\s*(?P<rule>[^\s,]+),?\s*")
 
+#: The engine's own rules (``engine: suppression`` in rules/suppression.yaml): this module is their
+#: check, and names them as a ``lettercheck.checks`` module names its own in ``@check``.
 WITHOUT_REASON = "suppression-without-reason"
 UNKNOWN = "unknown-suppression"
 UNUSED = "unused-suppression"
@@ -204,31 +207,13 @@ def _problem(suppression: Suppression, active: Mapping[str, Rule]) -> tuple[str,
 def _about_comment(
     rule: Rule, suppression: Suppression, message: str, document: Document, config: Config
 ) -> Finding:
+    """The finding about a suppression comment, on the words it is anchored on (to the end of its
+    first paragraph when the anchor runs on), or about the whole letter."""
     comment = suppression.comment
-    block = start = end = paragraph = None
-    text = part = None
-    if comment.start_block is not None and comment.start is not None:
-        block = comment.start_block
-        start = comment.start
-        end = comment.end if comment.end_block == comment.start_block else None
-        target = document.blocks[block]
-        if end is None:
-            end = len(target.text)
-        text = target.text[start:end]
-        part = str(target.part) if target.part is not None else None
-        paragraph = document.paragraph_number(block)
-    return Finding(
-        rule=rule.name,
-        code=rule.code,
-        severity=config.severity_for(rule),
-        message=message,
-        part=part,
-        block=block,
-        start=start,
-        end=end,
-        text=text,
-        suggestion=None,
-        why=rule.why,
-        paragraph=paragraph,
-        title=rule.title,
-    )
+    if comment.start_block is None or comment.start is None:
+        return rule_finding(rule, config, document, message=message)
+    block, start = comment.start_block, comment.start
+    end = comment.end if comment.end_block == comment.start_block else None
+    if end is None:
+        end = len(document.blocks[block].text)
+    return rule_finding(rule, config, document, block=block, start=start, end=end, message=message)

@@ -48,6 +48,9 @@ class Finding:
     #: the rule's Danish title ("Kancellisprog") for readers: Word comments, the text, CSV and
     #: HTML reports. Not in the JSON, which keeps ``rule`` and ``code``.
     title: str = ""
+    #: the suggestion replaces exactly ``text`` (the rule's ``replaces: true``), so ``--suggest``
+    #: may write it as a tracked change. Not in the JSON.
+    replaces: bool = False
 
     @property
     def located(self) -> bool:

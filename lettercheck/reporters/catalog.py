@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from lettercheck.engine.ruleset import Recommendation
 from lettercheck.model.findings import FileResult, Finding, Severity
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -29,6 +30,10 @@ class RuleInfo:
     title: str = ""  # Danish short name for readers ("De-form"); empty when unknown
     #: the letter types the rule applies to (issue 12); empty: every letter
     types: tuple[str, ...] = ()
+    #: the recommendation the rule checks (``serves`` in its entry), for the audit's table
+    serves: Recommendation | None = None
+    #: the rule's place in the rule files: the audit lists recommendations in this order
+    position: int = 0
 
     @property
     def label(self) -> str:
@@ -63,7 +68,7 @@ def rule_catalog(rules: Iterable[Any] | None = None) -> list[RuleInfo]:
     if isinstance(rules, Mapping):
         rules = rules.values()
     out: dict[str, RuleInfo] = {}
-    for rule in rules:
+    for index, rule in enumerate(rules):
         name = _get(rule, "name", "rule")
         code = _get(rule, "code")
         if not name or not code:
@@ -81,8 +86,30 @@ def rule_catalog(rules: Iterable[Any] | None = None) -> list[RuleInfo]:
             why=str(_get(rule, "why", "description") or ""),
             title=str(_get(rule, "title") or ""),
             types=tuple(str(t) for t in (_get(rule, "types") or ())),
+            serves=_recommendation(_get(rule, "serves")),
+            position=int(_first(_get(rule, "position"), index)),
         )
     return sorted(out.values(), key=lambda r: (r.code, r.name))
+
+
+def _first(value: Any, default: Any) -> Any:
+    return default if value is None else value
+
+
+def _recommendation(value: Any) -> Recommendation | None:
+    """A rule's ``serves`` given as a ``Recommendation`` or a mapping (label, source, note)."""
+    if value is None or isinstance(value, Recommendation):
+        return value
+    return Recommendation(
+        label=str(_get(value, "label") or ""),
+        source=str(_get(value, "source") or ""),
+        note=str(_get(value, "note") or ""),
+    )
+
+
+def recommendations(catalog: Iterable[RuleInfo]) -> list[RuleInfo]:
+    """The rules that serve a recommendation, in rule-file order (the audit's table)."""
+    return sorted((r for r in catalog if r.serves is not None), key=lambda r: r.position)
 
 
 def catalog_with_findings(catalog: list[RuleInfo], results: Iterable[FileResult]) -> list[RuleInfo]:

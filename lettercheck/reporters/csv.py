@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from lettercheck.model.findings import FileResult, Severity
+from lettercheck.model.words import PLURAL_DA
 from lettercheck.reporters.catalog import catalog_with_findings, rule_catalog
 
 BOM = "\ufeff"
@@ -41,9 +42,8 @@ FIXED_COLUMNS = [
     "sætninger",
     "lange ord (over 6 bogstaver)",
     "fund",
-    "fejl",
-    "advarsler",
-    "råd",
+    # a column per severity, as the reports say it in the plural ("fejl", "advarsler", "råd")
+    *(PLURAL_DA[s] for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)),
 ]
 #: The last column: why a file could not be read (empty for a letter that was checked).
 ERROR_COLUMN = "kunne ikke læses"

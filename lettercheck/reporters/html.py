@@ -10,11 +10,12 @@ and goes through ``html.escape``; the script only reorders existing rows and sho
 and never builds markup from data.
 
 Contents, in Danish: totals; the share of letters that meet each recommendation the rules check
-(Fredericia: legal references last, the caseworker's name, phone and e-mail; Herlev/Rødovre:
-purpose and goal); the letter types (how many of each, and per type the share of letters that
-contain what that type must contain, counting only the letters each rule applied to); a LIX
-histogram with the five bands marked; the rules ranked by severity and by
-how many letters have them; the files that could not be read; a sortable table of letters per
+(a rule's ``serves`` in rules/*.yaml: Fredericia's legal references last and the caseworker's
+name, phone and e-mail; Herlev's and Rødovre's purpose and goal); the letter types (how many of
+each, and per type the share of letters that contain what that type must contain, counting only
+the letters each rule applied to); a LIX histogram with the five bands marked; the rules ranked
+by severity and by how many letters have them; the files that could not be read; a sortable
+table of letters per
 folder, worst first, each with a full-width row listing its findings.
 
 It is read on a wide office screen as often as on a laptop or phone: tables scroll or stack
@@ -41,31 +42,8 @@ from lettercheck.reporters.catalog import (
     block_label,
     catalog_with_findings,
     quoted_words,
+    recommendations,
     rule_catalog,
-)
-
-#: (label, rule that must not fire, who recommended it, note). The share of letters without a
-#: finding of the rule is shown. The note says which letters count as following the
-#: recommendation only because the rule does not apply to them (the report knows findings, not
-#: where a rule applied, so it cannot leave them out). The rule names are part of the JSON
-#: contract (issue 3).
-RECOMMENDATIONS: tuple[tuple[str, str, str, str], ...] = (
-    (
-        "Lovhenvisninger står sidst i brevet",
-        "legal-reference-early",
-        "Fredericia",
-        "breve uden lovhenvisninger tæller med",
-    ),
-    ("Sagsbehandlerens navn står i brevet", "missing-caseworker-name", "Fredericia", ""),
-    ("Sagsbehandlerens telefonnummer står i brevet", "missing-caseworker-phone", "Fredericia", ""),
-    ("Sagsbehandlerens e-mail står i brevet", "missing-caseworker-email", "Fredericia", ""),
-    ("Brevet siger tidligt, hvorfor borgeren får det", "missing-purpose", "Herlev", ""),
-    (
-        "Brevet nævner målet med aktiviteten",
-        "missing-goal",
-        "Herlev, Rødovre",
-        "breve uden aktivitet (fx afgørelser, kvitteringer) tæller med",
-    ),
 )
 
 #: LIX bands: (name, lowest LIX, colour). Same limits as lettercheck.language.lix (≤24, 25–34, …),
@@ -691,7 +669,6 @@ def iter_render(
     from lettercheck import __version__
 
     catalog = catalog_with_findings(rule_catalog(rules), results)
-    known_rules = {r.name for r in catalog}
     labels = {r.name: r.label for r in catalog}
     base = common_base(results) if base is None else base
     generated = generated or _dt.datetime.now().astimezone()
@@ -762,25 +739,26 @@ def iter_render(
         "<div class=scroll><table class=recommendations><thead><tr><th>Anbefaling</th>"
         "<th>Kilde</th><th class=num>Breve</th><th>Andel</th></tr></thead><tbody>",
     ]
-    for label, rule, source, note in RECOMMENDATIONS:
-        if rule not in known_rules:
-            cells = "<td class=num>–</td><td class=muted>ikke kontrolleret</td>"
+    # Which recommendations: the rules' ``serves`` (rules/*.yaml). The share of letters without
+    # a finding of the rule is shown; the note says which letters count as following the
+    # recommendation only because the rule does not apply to them, for results that do not say
+    # where a rule applied.
+    for info in recommendations(catalog):
+        rule, served = info.name, info.serves
+        assert served is not None
+        whole = applied_per_rule[rule] + unknown_applied
+        ok = whole - letters_per_rule[rule]
+        share = ok / whole if whole else 0.0
+        if unknown_applied:
+            shown_note = served.note
         else:
-            whole = applied_per_rule[rule] + unknown_applied
-            ok = whole - letters_per_rule[rule]
-            share = ok / whole if whole else 0.0
-            if unknown_applied:
-                shown_note = note
-            else:
-                shown_note = "kun breve, reglen gælder for" if whole < n else ""
-            note_html = f"<span class=note>{escape(shown_note)}</span>" if shown_note else ""
-            cells = (
-                f"<td class=num>{ok} af {whole}{note_html}</td><td><span class=meter>"
-                f'<span style="width:{100 * share:.0f}%"></span></span> {_pct(ok, whole)}</td>'
-            )
+            shown_note = "kun breve, reglen gælder for" if whole < n else ""
+        note_html = f"<span class=note>{escape(shown_note)}</span>" if shown_note else ""
         yield (
-            f'<tr data-rule="{escape(rule)}"><td>{escape(label)}</td><td>{escape(source)}</td>'
-            f"{cells}</tr>"
+            f'<tr data-rule="{escape(rule)}"><td>{escape(served.label)}</td>'
+            f"<td>{escape(served.source)}</td>"
+            f"<td class=num>{ok} af {whole}{note_html}</td><td><span class=meter>"
+            f'<span style="width:{100 * share:.0f}%"></span></span> {_pct(ok, whole)}</td></tr>'
         )
     yield "</tbody></table></div>"
 

@@ -374,7 +374,7 @@ def test_macros_survive_byte_for_byte(tmp_path: Path) -> None:
     start = document.blocks[0].text.index("påbegynde")
     finding = Finding(
         "officialese", "LC1", Severity.WARNING, "Papirord", block=0, start=start,
-        end=start + 9, text="påbegynde", suggestion="begynde",
+        end=start + 9, text="påbegynde", suggestion="begynde", replaces=True,
     )  # fmt: skip
     target = tmp_path / "out.docm"
     annotate_file(source, target, document, [finding], None, suggest=True)
@@ -455,11 +455,12 @@ def test_plain_text_letters_cannot_be_annotated(tmp_path: Path) -> None:
 
 def test_suggestions_with_alternatives_stay_comments() -> None:
     base = dict(code="LC1", severity=Severity.INFO, message="m", block=0, start=0, end=3)
-    assert is_replaceable(Finding("officialese", text="jf.", suggestion="jævnfør", **base))
-    assert not is_replaceable(Finding("officialese", text="jf.", suggestion="a / b", **base))
-    assert not is_replaceable(Finding("officialese", text="jf.", suggestion="a eller b", **base))
+    swap = dict(base, replaces=True)  # the rule's entry says ``replaces: true``
+    assert is_replaceable(Finding("officialese", text="jf.", suggestion="jævnfør", **swap))
+    assert not is_replaceable(Finding("officialese", text="jf.", suggestion="a / b", **swap))
+    assert not is_replaceable(Finding("officialese", text="jf.", suggestion="a eller b", **swap))
     assert not is_replaceable(Finding("long-sentence", text="jf.", suggestion="kort", **base))
-    assert not is_replaceable(Finding("officialese", text="jf.", suggestion=None, **base))
+    assert not is_replaceable(Finding("officialese", text="jf.", suggestion=None, **swap))
 
 
 def test_speed_at_least_twenty_letters_per_second(tmp_path: Path) -> None:
@@ -480,7 +481,7 @@ def test_speed_at_least_twenty_letters_per_second(tmp_path: Path) -> None:
         findings.append(
             Finding(
                 "officialese", "LC1", Severity.INFO, "Papirord", block=block.index, start=start,
-                end=start + 9, text="påbegynde", suggestion="begynde",
+                end=start + 9, text="påbegynde", suggestion="begynde", replaces=True,
             )
         )  # fmt: skip
     best = float("inf")
@@ -679,7 +680,7 @@ def test_any_spans_anchor_on_exactly_their_characters(
             Finding(
                 "abbreviation" if number % 2 else "long-word", "LC1", Severity.INFO,
                 f"Fund {number}", block=block.index, start=start, end=end, text=words,
-                suggestion=f"erstatning {number}",
+                suggestion=f"erstatning {number}", replaces=bool(number % 2),
             )
         )  # fmt: skip
     target = folder / f"out-{os.getpid()}-{time.perf_counter_ns()}{source.suffix}"
@@ -986,7 +987,8 @@ def _found(block: int, text: str, words: str, rule: str, severity: Severity, **k
     codes = {"formal-address": "LC301", "officialese": "LC302", "long-sentence": "LC402"}
     return Finding(
         rule, codes[rule], severity, f"»{words}« – {rule}", block=block, start=start,
-        end=start + len(words), text=words, why=f"Grund til {rule}.", title=rule.title(), **kw,
+        end=start + len(words), text=words, why=f"Grund til {rule}.", title=rule.title(),
+        replaces=rule == "officialese", **kw,
     )  # fmt: skip
 
 

@@ -137,7 +137,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
                     "abbreviation" if number % 3 == 0 else "long-word", "LC1",
                     Severity.INFO, f"Tilfældigt fund {number}", block=block.index,
                     start=start, end=end, text=block.text[start:end],
-                    suggestion=f"ord {number}",
+                    suggestion=f"ord {number}", replaces=number % 3 == 0,
                 )
             )  # fmt: skip
         target = outputs / f"random-{sample.name}"

@@ -496,14 +496,12 @@ def test_stopping_a_check_as_it_starts_is_one_line(tmp_path, many_letters, to, j
 
 def test_a_worker_that_dies_is_that_files_error(tmp_path):
     """A worker process killed on one letter (like a segfault in a C extension): that letter gets
-    one line, the others are checked. The crash is triggered by the test-only hook
-    LETTERCHECK_TEST_CRASH_ON in ``pipeline.run_job``."""
+    one line, the others are checked. tests/misbehaving_cli.py makes the worker die on it."""
     letters = tmp_path / "breve"
     letters.mkdir()
     for n in range(8):
         h.good_letter(letters / f"brev{n}.docx")
-    env = h.cli_env(LETTERCHECK_TEST_CRASH_ON="brev3.docx")
-    result = h.run_cli("--jobs", "2", letters, env=env, timeout=120)
+    result = h.run_cli("--jobs", "2", letters, timeout=120, misbehave=("crash-on", "brev3.docx"))
     h.assert_no_traceback(result.stdout, result.stderr)
     assert result.returncode == 2, result.stdout + result.stderr
     h.assert_one_clean_error_line(result.stdout, letters / "brev3.docx", "stoppe uventet")

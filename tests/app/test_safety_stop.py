@@ -1,8 +1,8 @@
 """Issue 16 §7: whatever a letter contains, Ctrl-C and SIGTERM end a run within two seconds, and
 a letter that takes longer than the per-letter limit is that letter's error.
 
-The slow letter is the pipeline's test hook (LETTERCHECK_TEST_SLOW_ON): a catastrophic regex that
-never ends, the way the quadratic pattern of §6 kept a run busy for minutes."""
+The slow letter (tests/misbehaving_cli.py, slow-on) runs a catastrophic regex that never ends, the
+way the quadratic pattern of §6 kept a run busy for minutes."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from pathlib import Path
 
 import hostile as h
 import pytest
+
+#: langsom.docx never finishes (tests/misbehaving_cli.py)
+SLOW = ("slow-on", "langsom.docx")
 
 
 @pytest.fixture
@@ -30,7 +33,7 @@ def test_a_letter_over_the_time_limit_is_its_error_and_the_others_are_checked(le
     start = time.monotonic()
     result = h.run_cli(
         "--timeout", "2", "--jobs", "1", letters,
-        env=h.cli_env(LETTERCHECK_TEST_SLOW_ON="langsom.docx"), timeout=60,
+        misbehave=SLOW, timeout=60,
     )  # fmt: skip
     h.assert_no_traceback(result.stdout, result.stderr)
     assert time.monotonic() - start < 40
@@ -44,7 +47,7 @@ def test_the_time_limit_comes_from_the_configuration_in_an_audit(letters, tmp_pa
     (letters / ".lettercheck.toml").write_text("letter-timeout = 2\n", encoding="utf-8")
     result = h.run_cli(
         "audit", "--jobs", "2", letters, "--csv", tmp_path / "r.csv",
-        env=h.cli_env(LETTERCHECK_TEST_SLOW_ON="langsom.docx"), timeout=60,
+        misbehave=SLOW, timeout=60,
     )  # fmt: skip
     h.assert_no_traceback(result.stdout, result.stderr)
     assert result.returncode == 2, result.stderr
@@ -76,11 +79,11 @@ def test_a_stop_ends_the_run_within_two_seconds_whatever_the_letter(
     if command == "audit":
         args = ["audit", *args, "--html", tmp_path / "r.html"]
     proc = subprocess.Popen(
-        h.cli_command(*args),
+        h.misbehaving_cli_command(*SLOW, *args),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=h.cli_env(LETTERCHECK_TEST_SLOW_ON="langsom.docx"),
+        env=h.cli_env(),
         start_new_session=True,
     )
     time.sleep(8)  # spaCy is loaded and the slow letter is in hand

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -128,14 +127,8 @@ def _block(index: int, kind: BlockKind, text: str, **extra: Any) -> Block:
 
 
 def analysed(document: Document) -> Any:
-    """The real analysis when it exists; else the model with real spaCy docs."""
-    try:
-        from lettercheck.language.analysis import analyse
-    except ImportError:
-        from lettercheck.language.danish import get_nlp
+    from lettercheck.language.analysis import analyse
 
-        nlp = get_nlp()
-        return SimpleNamespace(document=document, docs=[nlp(b.text) for b in document.blocks])
     return analyse(document)
 
 

@@ -24,11 +24,29 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+def _set(config: Config, key: str) -> object:
+    """What the configuration sets a rule's ``config-key`` to (None: the rule's default)."""
+    return dict(config.overrides).get(key)
+
+
 def test_defaults_without_any_file(tmp_path: Path) -> None:
     letter = _write(tmp_path / "a" / "brev.docx", "")
     config = load_config(letter)
     assert config == Config()
-    assert (config.lix_limit, config.max_sentence_words, config.fail_on) == (40, 25, Severity.ERROR)
+    assert config.fail_on is Severity.ERROR
+    # the thresholds are the rules' own (rules/*.yaml), which no configuration overrides here
+    rules = load_rules()
+    assert config.options_for(rules.get("lix-too-high")) == {}
+    assert rules.get("lix-too-high").options["limit"] == 40
+    assert rules.get("long-sentence").options["max-words"] == 25
+
+
+def test_a_configured_threshold_overrides_the_rules_default_and_only_then() -> None:
+    """The YAML option is the default (it was dead while a Config default always won)."""
+    rules = load_rules()
+    lix = rules.get("lix-too-high")
+    assert {**lix.options, **parse_config({}).options_for(lix)}["limit"] == 40
+    assert {**lix.options, **parse_config({"lix-limit": 35}).options_for(lix)}["limit"] == 35
 
 
 def test_pyproject_table_found_searching_up(tmp_path: Path) -> None:
@@ -37,24 +55,24 @@ def test_pyproject_table_found_searching_up(tmp_path: Path) -> None:
     )
     letter = _write(tmp_path / "breve" / "gamle" / "brev.docx", "")
     config = load_config(letter)
-    assert config.lix_limit == 35 and config.source == tmp_path / "pyproject.toml"
+    assert _set(config, "lix-limit") == 35 and config.source == tmp_path / "pyproject.toml"
     assert config.root == tmp_path
 
 
 def test_pyproject_without_table_is_skipped(tmp_path: Path) -> None:
     _write(tmp_path / ".lettercheck.toml", "max-sentence-words = 20\n")
     _write(tmp_path / "sub" / "pyproject.toml", '[project]\nname = "x"\n')
-    assert load_config(tmp_path / "sub" / "brev.docx").max_sentence_words == 20
+    assert _set(load_config(tmp_path / "sub" / "brev.docx"), "max-sentence-words") == 20
 
 
 def test_nearest_wins_and_dotfile_beats_pyproject(tmp_path: Path) -> None:
     _write(tmp_path / ".lettercheck.toml", "lix-limit = 30\n")
     _write(tmp_path / "sub" / "pyproject.toml", "[tool.lettercheck]\nlix-limit = 45\n")
-    assert load_config(tmp_path / "sub" / "x.docx").lix_limit == 45
-    assert load_config(tmp_path / "y.docx").lix_limit == 30
+    assert _set(load_config(tmp_path / "sub" / "x.docx"), "lix-limit") == 45
+    assert _set(load_config(tmp_path / "y.docx"), "lix-limit") == 30
     _write(tmp_path / "sub" / ".lettercheck.toml", "lix-limit = 50\n")
     config_module._CONFIG_CACHE.clear()
-    assert load_config(tmp_path / "sub" / "x.docx").lix_limit == 50
+    assert _set(load_config(tmp_path / "sub" / "x.docx"), "lix-limit") == 50
 
 
 def test_cached_per_folder(tmp_path: Path) -> None:
@@ -83,7 +101,9 @@ def test_every_key(tmp_path: Path) -> None:
         tmp_path / ".lettercheck.toml",
     )
     rules = load_rules()
-    assert config.extra_officialese == (("foretage", "gøre"), ("behørig", "rigtig"))
+    assert config.extra_phrases(rules) == (
+        ("officialese", (("foretage", "gøre"), ("behørig", "rigtig"))),
+    )
     assert config.enabled(rules.get("officialese"), rules, tmp_path / "x.docx")
     assert not config.enabled(rules.get("passive-voice"), rules, tmp_path / "x.docx")
     assert not config.enabled(rules.get("missing-goal"), rules, tmp_path / "x.docx")
@@ -96,12 +116,13 @@ def test_every_key(tmp_path: Path) -> None:
     assert config.severity_for(rules.get("lix-too-high")) is rules.get("lix-too-high").severity
     assert config.options_for(rules.get("lix-too-high")) == {"limit": 42.5}
     assert config.options_for(rules.get("long-sentence")) == {"max-words": 20}
+    assert config.options_for(rules.get("long-word")) == {"max-letters": 18}
     assert config.fail_on is Severity.WARNING
 
 
 def test_extra_officialese_inline() -> None:
     config = parse_config({"extra-officialese": {"foretage": "gøre"}})
-    assert config.extra_officialese == (("foretage", "gøre"),)
+    assert config.extra_phrases(load_rules()) == (("officialese", (("foretage", "gøre"),)),)
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,14 @@ not touched."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import pytest
 
 from lettercheck.engine import ruleset as engine
-from lettercheck.engine.config import Config
+from lettercheck.engine.config import Config, parse_config
 from lettercheck.engine.ruleset import RuleError, parse_rules
 from lettercheck.engine.run import check
 from lettercheck.language.analysis import analyse
@@ -274,21 +275,24 @@ def test_config_select_ignore_and_severity() -> None:
 def test_config_thresholds_reach_the_rules() -> None:
     sentence = "Du skal komme til et møde hos os på jobcentret i næste uge om din plan og dit job."
     assert not _rule(check_text(sentence), "long-sentence")
-    findings = _rule(check_text(sentence, Config(max_sentence_words=10)), "long-sentence")
+    findings = _rule(
+        check_text(sentence, parse_config({"max-sentence-words": 10})), "long-sentence"
+    )
     assert (
         findings
         and "over 10 ord" not in findings[0].message
         and "højst 10 ord" in findings[0].message
     )
-    assert _rule(check_text(sentence, Config(lix_limit=5)), "lix-too-high")
+    assert _rule(check_text(sentence, parse_config({"lix-limit": 5})), "lix-too-high")
     assert not _rule(check_text(sentence), "lix-too-high")
     assert _rule(
-        check_text("Vi taler om praktikforløbet.", Config(long_word_letters=10)), "long-word"
+        check_text("Vi taler om praktikforløbet.", parse_config({"long-word-letters": 10})),
+        "long-word",
     )
 
 
 def test_extra_officialese_from_config() -> None:
-    config = Config(extra_officialese=(("foretage", "gøre"),))
+    config = parse_config({"extra-officialese": {"foretage": "gøre"}})
     (finding,) = _rule(check_text("Vi foretager et opkald.", config), "officialese")
     # the present tense gets the alternative's present tense, irregular or not ("gør")
     assert (finding.text, finding.suggestion) == ("foretager", "gør")
@@ -494,3 +498,92 @@ def test_paragraph_numbers_count_down_the_body_not_the_header() -> None:
 
     text = render_file(FileResult(Path("brev.docx"), Readability(20.0, "let", 10, 2, 1), findings))
     assert "afsnit 3 (brødtekst)" in text
+
+
+# A rule's identity in its entry (issue 14 §2): replaces, serves, config keys, validated strictly.
+
+
+@pytest.fixture(autouse=True)
+def _checks_registered() -> None:
+    """``check: long-sentence`` below needs the check functions registered."""
+    engine.import_checks()
+
+
+THRESHOLD = """\
+- code: LC398
+  name: test-threshold
+  title: Tærskel
+  severity: info
+  message: "Over {max-words}."
+  why: "fordi"
+  example: "skidt"
+  better: "godt"
+  check: long-sentence
+  options:
+    max-words:
+      default: 25
+      config-key: test-words
+      min: 3
+      max: 500
+"""
+
+
+def test_the_entry_says_replaces_serves_and_its_configuration_key() -> None:
+    text = (
+        GOOD
+        + "  replaces: true\n"
+        + "  serves: {label: Brevet er godt, source: Fredericia, note: alle tæller}\n"
+    )
+    rule = parse_rules([("rules/test.yaml", text + THRESHOLD)]).get("test-rule")
+    assert rule is not None and rule.replaces
+    assert rule.serves is not None
+    assert (rule.serves.label, rule.serves.source, rule.serves.note) == (
+        "Brevet er godt",
+        "Fredericia",
+        "alle tæller",
+    )
+    threshold = parse_rules([("rules/test.yaml", THRESHOLD)]).get("test-threshold")
+    assert threshold is not None and threshold.options["max-words"] == 25  # the default
+    (setting,) = threshold.settings
+    assert (setting.option, setting.config_key, setting.number) == (
+        "max-words",
+        "test-words",
+        False,
+    )
+    assert (setting.low, setting.high) == (3, 500)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            GOOD + "  serves: {label: x, sorce: y}\n",
+            "ukendt nøgle 'sorce' i serves (mente du 'source'?)",
+        ),
+        (GOOD + "  serves: {label: x}\n", "'serves' mangler 'source'"),
+        (GOOD + "  replaces: ja\n", "'replaces' skal være sand/falsk"),
+        (GOOD + "  config-key: extra-test\n", "'config-key' på reglen gælder kun phrases"),
+        (THRESHOLD.replace("config-key:", "config-kye:"), "(mente du 'config-key'?)"),
+        (THRESHOLD.replace("      config-key: test-words\n", ""), "mangler 'config-key'"),
+        (THRESHOLD.replace("default: 25", "default: 2"), "uden for min-max"),
+        (
+            THRESHOLD.replace("default: 25", "default: 2.5").replace("min: 3", "type: integer"),
+            "skal være et heltal",
+        ),
+        (THRESHOLD.replace("min: 3", "type: decimal"), "integer eller number"),
+    ],
+)
+def test_bad_identity_keys_are_errors_naming_file_and_line(text: str, words: str) -> None:
+    message = _error(text)
+    assert re.match(r"rules/test\.yaml:\d+: ", message), message
+    assert words in message, message
+
+
+def test_replaces_is_only_for_rules_whose_suggestion_is_the_words() -> None:
+    message = _error(THRESHOLD + "  replaces: true\n")
+    assert "'replaces' gælder kun phrases, patterns, regex" in message
+
+
+def test_a_config_key_is_named_by_one_rule_only() -> None:
+    second = THRESHOLD.replace("LC398", "LC397").replace("test-threshold", "test-other")
+    assert "config-key 'test-words' bruges også i rules/test.yaml:1" in _error(THRESHOLD + second)

@@ -64,7 +64,7 @@ def replacements() -> str:
             after = text[begin : finding.start] + _replacement(finding) + text[finding.end : finish]
             shown.append(f"  {finding.code} {before}\n     → {after}")
         if shown:
-            name = letter.relative_to(ROOT.parent if letter.is_relative_to(REAL) else ROOT)
+            name = letter.relative_to(ROOT)  # not the checkout's folder name: it differs per clone
             lines.append(f"{name}")
             lines += shown
             lines.append("")

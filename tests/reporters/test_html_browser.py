@@ -244,3 +244,56 @@ def test_layout_has_no_overlap_or_overflow(report: Path, tmp_path: Path, width: 
     assert layout["window"] == width, layout  # the page really was laid out that wide
     assert layout["problems"] == [], layout["problems"]
     assert layout["svgRight"] <= width
+
+
+# ---------------------------------------------------------------- audit --history (issue 13 §7)
+
+
+@pytest.fixture(scope="module")
+def history_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A history of 40 commits with long subjects, a rule that applied to no letter at first,
+    and a cut (--history-limit), laid out like a real one."""
+    import datetime as dt
+
+    from lettercheck.reporters import history
+
+    rules = [rule for _label, rule, _source, _note in history.recommendations()]
+    points = []
+    for i in range(40):
+        letters = 20 + i
+        shares: dict[str, tuple[int, int] | None] = {
+            rule: (min(letters, 5 + i + n), letters) for n, rule in enumerate(rules)
+        }
+        shares[rules[-1]] = (i // 2, i) if i >= 3 else (0, 0)
+        points.append(
+            history.HistoryPoint(
+                commit=f"{i:040x}",
+                short=f"{i:07x}",
+                date=dt.datetime(2023, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=9 * i),
+                subject="Ret afgoerelse_sygedagpenge_forlaengelse_efter_revurdering_version_"
+                f"{i}_endelig_udgave.docx og <b>flere</b>",
+                letters=letters,
+                unreadable=1 if i == 7 else 0,
+                shares=shares,
+            )
+        )
+    path = tmp_path_factory.mktemp("history") / "udvikling.html"
+    path.write_text(
+        history.render(points, total=130, limit=40, where="/skabeloner/repo/ydelser"), "utf-8"
+    )
+    return path
+
+
+@pytest.mark.parametrize("width", [1300, 768, 420])
+def test_history_layout_has_no_overlap_or_overflow(
+    history_report: Path, tmp_path: Path, width: int
+) -> None:
+    test_layout_has_no_overlap_or_overflow(history_report, tmp_path, width)
+
+
+def test_history_charts_are_in_the_rendered_page(history_report: Path, tmp_path: Path) -> None:
+    dom = _dom(history_report, tmp_path)
+    assert dom.count('<figure class="trend"') == 6
+    assert dom.count("<polyline") >= 6
+    assert "Kun de seneste 40 commits af 130 er med" in dom
+    assert "&lt;b&gt;flere&lt;/b&gt;" in dom  # a commit subject is text, never markup
