@@ -505,7 +505,7 @@ def test_legal_references_are_found_as_without_the_literal_check(
 
 def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
     """passive_voice before its inline first test: every token through _s_passive_infinitive,
-    lemma_ compared as a string. Who acts is chosen by the same helpers."""
+    the lemma compared as a string. Who acts is chosen by the same helpers."""
     from lettercheck.checks import Hit
     from lettercheck.checks.plain import (
         _actor_unknown,
@@ -521,36 +521,31 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
     )
 
     skip_between = set(options.get("between", ()))
-    for block, doc in _main_blocks(analysis):
+    for block, toks in _main_blocks(analysis):
         taken_until = -1
-        for token in doc:
-            if token.i <= taken_until:
+        for i in range(len(toks)):
+            if i <= taken_until:
                 continue
-            infinitive = _s_passive_infinitive(token, options)
+            infinitive = _s_passive_infinitive(toks, i, options)
             if infinitive is not None:
-                start, suggestion = token.idx, None
-                agent = _agent(doc, token.i, options)
-                reader = _reader_acts(doc, token.i, infinitive, options)
+                start, suggestion = toks.idx[i], None
+                agent = _agent(toks, i, options)
+                reader = _reader_acts(toks, i, infinitive, options)
                 active = f"vi {present(infinitive)}"
                 if agent is not None:
                     active = f"{agent} {present(infinitive)}"
-                elif _to_us(doc, token.i, options):
-                    active = f"du {doc[token.i - 1].lower_} {infinitive}"
+                elif _to_us(toks, i, options):
+                    active = f"du {toks.lower[i - 1]} {infinitive}"
                 elif reader is not None:
                     active = reader
-                elif _actor_unknown(doc, token.i, infinitive, options):
+                elif _actor_unknown(toks, i, infinitive, options):
                     active = None
-                previous = token.nbor(-1) if token.i > 0 else None
-                if (
-                    previous is not None
-                    and previous.lower_ in ("der", "det")
-                    and _clause_start(previous)
-                ):
-                    start = previous.idx
+                if i > 0 and toks.lower[i - 1] in ("der", "det") and _clause_start(toks, i - 1):
+                    start = toks.idx[i - 1]
                     suggestion = active if active and active.startswith("vi ") else None
-                    if suggestion is not None and previous.text[:1].isupper():
+                    if suggestion is not None and toks.text[i - 1][:1].isupper():
                         suggestion = suggestion.capitalize()
-                end = token.idx + len(token.text)
+                end = toks.end(i)
                 yield Hit(
                     block.index,
                     start,
@@ -559,30 +554,62 @@ def _reference_passive_voice(analysis, options):  # type: ignore[no-untyped-def]
                     suggestion,
                 )
                 continue
-            if token.lemma_ != "blive":
+            if toks.lemma[i] != "blive":
                 continue
-            for follower in doc[token.i + 1 : token.i + 4]:
-                if _participle(follower, options):
-                    verb = follower.lemma_
-                    agent = _agent(doc, follower.i, options)
+            for follower in range(i + 1, min(i + 4, len(toks))):
+                if _participle(toks, follower, options):
+                    verb = toks.lemma[follower]
+                    agent = _agent(toks, follower, options)
                     who = agent or "vi"
-                    if token.lower_ in ("blev", "blevet"):
-                        active = f"{who} har {follower.lower_}"
+                    if toks.lower[i] in ("blev", "blevet"):
+                        active = f"{who} har {toks.lower[follower]}"
                     else:
                         active = f"{who} {present(verb)}" if verb.endswith("e") else f"{who} har …"
-                    if agent is None and _actor_unknown(doc, follower.i, verb, options):
+                    if agent is None and _actor_unknown(toks, follower, verb, options):
                         active = None
+                    end = toks.end(follower)
                     yield Hit(
                         block.index,
-                        token.idx,
-                        follower.idx + len(follower.text),
-                        _passive_message(doc[token.i : follower.i + 1].text, active),
+                        toks.idx[i],
+                        end,
+                        _passive_message(block.text[toks.idx[i] : end], active),
                         None,
                     )
-                    taken_until = follower.i
+                    taken_until = follower
                     break
-                if follower.lower_ not in skip_between:
+                if toks.lower[follower] not in skip_between:
                     break
+
+
+def test_token_lists_are_what_the_tokens_say() -> None:
+    """Analysis.tokens: the same text, lower case, lemma, offset and sentence start as spaCy's
+    Token objects, and at_sentence_start as the Token-based test the rules used before."""
+    from lettercheck.checks.plain import _punct_or_space
+    from lettercheck.language.analysis import analyse, tokens_of
+    from lettercheck.model.document import Block, BlockKind, Document
+
+    texts = _TEXTS + _random_texts(300, 41)
+    blocks = [
+        Block(index=i, kind=BlockKind.PARAGRAPH, text=t, story="main", paragraph=i)
+        for i, t in enumerate(texts)
+    ]
+    analysis = analyse(Document(path=Path("x.txt"), format="txt", blocks=blocks))
+    for position, doc in enumerate(analysis.docs):
+        toks = analysis.tokens(position)
+        assert toks == tokens_of(doc)  # the starts danish.process found are the Doc's
+        assert toks.text == [t.text for t in doc]
+        assert toks.lower == [t.lower_ for t in doc]
+        assert toks.lemma == [t.lemma_ for t in doc]
+        assert toks.idx == [t.idx for t in doc]
+        for token in doc:
+            assert toks.sentence_of(token.i) == token.sent.start
+            old = (
+                token.is_sent_start
+                or token.i == 0
+                or all(not t.is_alpha and not t.is_digit for t in doc[token.sent.start : token.i])
+            )
+            assert toks.at_sentence_start(token.i) == old
+            assert _punct_or_space(token.text) == (token.is_punct or token.is_space)
 
 
 def test_passive_voice_is_as_without_its_inline_first_test() -> None:
@@ -649,3 +676,77 @@ def test_passive_voice_is_as_without_its_inline_first_test() -> None:
     fast = list(passive_voice(analysis, options))
     assert len(fast) > 300
     assert fast == list(_reference_passive_voice(analysis, options))
+
+
+def test_quick_search_finds_what_the_regex_finds() -> None:
+    """literals.search (the letter types' and require rules' patterns, ruled out by the
+    literals they need) finds exactly what regex.search finds."""
+    from lettercheck.language.letter_type import PLACES, load_vocabulary
+    from lettercheck.language.literals import literals_of, search
+
+    patterns = [r for t in load_vocabulary().types for p in PLACES for r in t.patterns[p]]
+    for rule in load_rules():
+        if rule.kind == "regex":
+            patterns += [item.pattern for item in rule.items]
+        requirement = getattr(rule, "requirement", None)
+        if requirement is None:
+            continue
+        patterns += [*requirement.when, *requirement.unless]
+        for needed in requirement.needed:
+            patterns += [*needed.patterns, *needed.when, *needed.unless]
+    assert sum(literals_of(r) is not None for r in patterns) > 100
+    words = []
+    for regex in patterns:  # texts built from the patterns' own literals, so many match
+        words += list(literals_of(regex) or ())
+    rnd = random.Random(7)
+    texts = _TEXTS + _random_texts(200, 8)
+    texts += [
+        " ".join(rnd.choice([*words, "du", "Du", "DU", "skal", "İ", "ı"]) for _ in range(12))
+        for _ in range(300)
+    ]
+    for text in texts:
+        folded = text.casefold()
+        for regex in patterns:
+            expected = regex.search(text)
+            found = search(regex, text, folded)
+            assert (found and found.span()) == (expected and expected.span()), regex.pattern
+
+
+def test_a_pattern_that_needs_a_digit_finds_nothing_without_one() -> None:
+    """literals.needs_digit: the phone patterns need a digit (so contact skips paragraphs
+    without one); patterns whose every match holds a \\d say so, others do not."""
+    from lettercheck.checks.common import compile_any, compile_pattern
+    from lettercheck.language.literals import DIGIT, needs_digit
+
+    options = {r.name: r for r in load_rules()}["missing-caseworker-phone"].options
+    phone = [compile_any(options["phone-patterns"]), compile_pattern(options["phone-bare-pattern"])]
+    assert all(needs_digit(r.pattern) for r in phone)
+    assert needs_digit(r"(?:\d|x\d)+") and needs_digit(r"a\d{2}") and needs_digit(r"(?>\d)")
+    assert not needs_digit(r"a|\d") and not needs_digit(r"\d?x") and not needs_digit(r"\d*")
+    made_up = [r"(?:\d|x\d)+", r"a\d{2}", r"(?:ab|c)\d", r"[\d]x", r"\d{0}y"]
+    texts = [*_TEXTS, *_random_texts(300, 9), "٣٤ ١٢ ٥٦ ٧٨", "x12 a34 ab5 c6"]
+    for regex in [*phone, *(re.compile(p) for p in made_up)]:
+        for text in texts:
+            if needs_digit(regex.pattern) and DIGIT.search(text) is None:
+                assert regex.search(text) is None, (regex.pattern, text)
+
+
+def test_spacy_without_its_command_line_still_offers_it() -> None:
+    """danish.get_nlp imports spaCy without its command line (typer, weasel, requests: ~0.2 s of
+    every start); spacy.info() and spacy.cli still work, importing the real modules on use."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from lettercheck.language.danish import get_nlp\n"
+        "nlp = get_nlp()\n"
+        "assert [t.text for t in nlp('Hej med dig.')] == ['Hej', 'med', 'dig', '.']\n"
+        "assert 'typer' not in sys.modules and 'weasel' not in sys.modules\n"
+        "import spacy\n"
+        "assert spacy.cli.download.__module__ == 'spacy.cli.download'\n"
+        "assert 'typer' in sys.modules and spacy.cli is sys.modules['spacy.cli']\n"
+        "assert isinstance(spacy.info(markdown=True, silent=True), str)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -7,9 +7,11 @@ had no comments part, its relationship and content type. Every other ZIP entry i
 byte (see ``annotate_zip``), so images, styles, headers, footers, properties and macros survive.
 
 How a finding finds its words: the reader's run map (``Block.segments``) says which ``w:r`` of the
-story (counted over ``root.iter(w:r)``) and which character offset inside ``ooxml.run_text`` each
-character came from. The annotator parses the same bytes, resolves every run index to its element
-*before* changing anything, splits runs at the span's offsets (cloning ``w:rPr`` so formatting is
+story (numbered by ``ooxml.RunMap``) and which character offset inside ``ooxml.run_text`` each
+character came from. The annotator takes the reader's own parse of the main story
+(``Document.parsed``: bytes, tree and ``RunMap``; else it parses the same bytes and numbers them
+with a ``RunMap`` the same way), resolves every run index to its element *before* changing
+anything, splits runs at the span's offsets (cloning ``w:rPr`` so formatting is
 kept) and puts ``w:commentRangeStart``/``w:commentRangeEnd`` around the pieces.
 
 What LibreOffice accepts decided some placements (tested in tests/test_annotate_libreoffice.py):
@@ -69,12 +71,9 @@ from lettercheck.word.ooxml import (
     W_COMMENT,
     W_CSTART,
     W_DEL,
-    W_FLDCHAR,
-    W_FLDCHARTYPE,
     W_FLDSIMPLE,
     W_ID,
     W_INS,
-    W_INSTRTEXT,
     W_MOVEFROM,
     W_MOVETO,
     W_P,
@@ -86,7 +85,11 @@ from lettercheck.word.ooxml import (
     W_T,
     W_TBL,
     W_TXBX,
+    ParsedPart,
+    RunMap,
     child_text,
+    control_properties,
+    field_marks,
     parse_xml,
     qn,
     run_text,
@@ -125,7 +128,6 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _REVISION_TAGS = frozenset({W_INS, W_DEL, W_MOVEFROM, W_MOVETO})
 _BLOCK_TAGS = frozenset({W_P, W_TBL, W_SDT})
 _UNIT_TAGS = frozenset({W_FLDSIMPLE, qn("w:smartTag"), qn("w:customXml")})
-_W_SDTPR, _W_TEXT = qn("w:sdtPr"), qn("w:text")
 _ID_PATTERN = re.compile(rb':id="(\d{1,9})"')
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ALTERNATIVES = re.compile(r"[/()\[\]…]|\beller\b|\n")
@@ -460,9 +462,9 @@ class _Span:
 class _Story:
     """The parsed main document with the reader's run numbering, resolved before any change."""
 
-    def __init__(self, root: etree._Element, has_fields: bool) -> None:
-        self.root = root
-        self.runs: list[etree._Element] = list(root.iter(W_R))
+    def __init__(self, run_map: RunMap, has_fields: bool) -> None:
+        self.root = run_map.root
+        self.runs: list[etree._Element] = run_map.runs
         self._texts: dict[int, str] = {}
         self._fields: dict[int, tuple[_Field, ...]] | None = None
         self._has_fields = has_fields
@@ -488,17 +490,15 @@ class _Story:
             box = next(run.iterancestors(W_TXBX), None)
             stack = stacks.setdefault(box, [])
             seen = list(stack)
-            for child in run:
-                if child.tag == W_FLDCHAR:
-                    kind = child.get(W_FLDCHARTYPE)
-                    if kind == "begin":
-                        new = _Field(begin=run)
-                        stack.append(new)
-                        seen.append(new)
-                    elif kind == "end" and stack:
-                        stack.pop().end = run
-                elif child.tag == W_INSTRTEXT and stack:
-                    stack[-1].instr.append(child.text or "")
+            for kind, mark in field_marks(run):
+                if kind == "begin":
+                    new = _Field(begin=run)
+                    stack.append(new)
+                    seen.append(new)
+                elif kind == "end" and stack:
+                    stack.pop().end = run
+                elif kind == "instr" and stack:
+                    stack[-1].instr.append(mark.text or "")
             if seen:
                 result[index] = tuple(seen)
         return result
@@ -527,10 +527,8 @@ def _plain_text_control(node: etree._Element) -> etree._Element | None:
     for ancestor in node.iterancestors():
         if ancestor.tag == W_P:
             break
-        if ancestor.tag == W_SDT:
-            properties = next((c for c in ancestor if c.tag == _W_SDTPR), None)
-            if properties is not None and any(c.tag == _W_TEXT for c in properties):
-                found = ancestor
+        if ancestor.tag == W_SDT and control_properties(ancestor)[2]:
+            found = ancestor
     return found
 
 
@@ -957,8 +955,24 @@ def annotate_file(
 
     with open_package(source) as package:
         main = package.main_document
+        # The reader's parse of the main story, when it is this package's: taken, since the
+        # tree is changed below (a second copy from the same Document parses again).
+        parsed = document.parsed
+        document.parsed = None
+        if not isinstance(parsed, ParsedPart) or parsed.name != main:
+            parsed = None
         replace, add = _annotate_package(
-            package, main, document, findings, readability, suggest, stamp, result, level, gather
+            package,
+            main,
+            document,
+            findings,
+            readability,
+            suggest,
+            stamp,
+            result,
+            level,
+            gather,
+            parsed,
         )
     _write_atomically(source, target, replace, add)
     return result
@@ -975,9 +989,14 @@ def _annotate_package(
     result: AnnotationResult,
     level: Severity = Severity.INFO,
     gather: bool = True,
+    parsed: ParsedPart | None = None,
 ) -> tuple[dict[str, bytes], list[tuple[str, bytes]]]:
-    main_bytes = package.read(main)
-    story = _Story(parse_xml(main_bytes, main), has_fields=b"fldChar" in main_bytes)
+    if parsed is not None:
+        main_bytes, run_map = parsed.data, parsed.run_map
+    else:
+        main_bytes = package.read(main)
+        run_map = RunMap(parse_xml(main_bytes, main))
+    story = _Story(run_map, has_fields=b"fldChar" in main_bytes)
     blocks = {block.index: block for block in document.blocks}
 
     # Which parts may hold ids: every story part the document refers to, and the comments.

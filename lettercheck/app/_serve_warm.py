@@ -1,6 +1,7 @@
-"""Imported once by the forkserver of ``lettercheck serve`` (see ``serve_pool``): loads spaCy,
-the rules and the reader before any worker is forked, so every worker starts warm and shares
-them copy-on-write. Importing it anywhere else costs the same second and a half."""
+"""Imported once by a forkserver: ``lettercheck serve``'s (see ``serve_pool``) and, where fork
+is not used (macOS), the batch runner's (``runner._context``). Loads spaCy, the rules and the
+reader before any worker is forked, so every worker starts warm and shares them copy-on-write.
+Importing it anywhere else costs the same second and a half."""
 
 from lettercheck.app.runner import warm_up
 

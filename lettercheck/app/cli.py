@@ -250,7 +250,7 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=None,
     metavar="N",
-    help="Breve, der kontrolleres samtidig.  [standard: antal CPU'er]",
+    help="Breve, der kontrolleres samtidig.  [standard: efter antal breve og ledige CPU'er]",
 )
 @click.option(
     "--baseline",
@@ -329,7 +329,7 @@ def check_command(
     brev som tekst fra standard input."""
     from lettercheck.app.files import find_letters
     from lettercheck.app.pipeline import WORD_SUFFIXES, Job, job_error, run_job
-    from lettercheck.app.runner import default_jobs, run
+    from lettercheck.app.runner import auto_jobs, run
     from lettercheck.model.findings import Severity
 
     stdin_letter = None
@@ -426,7 +426,9 @@ def check_command(
                 bar.on_done(path, done, total)
             stop.check()
 
-        results = run(jobs_list, jobs or default_jobs(), run_job, on_done, on_error=job_error)
+        results = run(
+            jobs_list, jobs or auto_jobs(len(jobs_list)), run_job, on_done, on_error=job_error
+        )
         _check_and_exit(results, fmt, output, severity, baseline, write_baseline, bar, stop, extras)
 
 
@@ -682,7 +684,7 @@ def show_command(letter: Path) -> None:
     type=click.IntRange(min=1),
     default=None,
     metavar="N",
-    help="Breve, der gennemgås samtidig.  [standard: antal CPU'er]",
+    help="Breve, der gennemgås samtidig.  [standard: efter antal breve og ledige CPU'er]",
 )
 @click.option(
     "--timeout",
@@ -731,7 +733,7 @@ def audit_command(
     from lettercheck.app.audit import run_audit
     from lettercheck.app.files import find_letters
     from lettercheck.app.interrupt import StopSignals
-    from lettercheck.app.runner import default_jobs
+    from lettercheck.app.runner import auto_jobs
 
     _require_paths(paths, "lettercheck audit breve/ --html rapport.html")
     if html_path is None and csv_path is None:
@@ -774,7 +776,7 @@ def audit_command(
                         letters,
                         html_path=html_path,
                         csv_path=csv_path,
-                        jobs=jobs or default_jobs(),
+                        jobs=jobs or auto_jobs(len(letters)),
                         on_done=bar.on_done,
                         ctrl_c=ctrl_c,
                         timeout=timeout,
@@ -921,7 +923,7 @@ def _audit_history(
     type=click.IntRange(min=1),
     default=None,
     metavar="N",
-    help="Breve, der kontrolleres samtidig.  [standard: antal CPU'er]",
+    help="Breve, der kontrolleres samtidig.  [standard: efter antal breve og ledige CPU'er]",
 )
 @click.option(
     "--max-upload",

@@ -8,11 +8,11 @@ rules/structure.yaml.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from lettercheck.language.literals import FOLD_SAFE, required_literals
 from lettercheck.language.parts import CLOSING
 from lettercheck.model.document import Block, BlockKind, LetterPart
 
@@ -28,6 +28,7 @@ FLAGS = re.IGNORECASE | re.UNICODE
 MESSAGE_PARTS = frozenset(
     {LetterPart.ADDRESS, LetterPart.SUBJECT, LetterPart.SALUTATION, LetterPart.BODY, None}
 )
+__all__ = ["FOLD_SAFE", "required_literals"]  # re-exported: legal.py and the tests read them here
 
 #: Closing formulas (parts.py's), used when the letter parts were not tagged (plain test
 #: documents) and to find the signature lines that follow a closing inside the same block.
@@ -69,70 +70,6 @@ def any_strong_atom(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
         return compile_pattern("|".join(f"(?:{p})" for p in patterns)) if patterns else None
     except re.error:
         return None
-
-
-#: Characters whose case-insensitive matches (``re.IGNORECASE``) all case-fold to themselves, so a
-#: literal made of them that a pattern matches in a text stands in the text's ``casefold()``.
-#: Not "i": Python's re also matches "ı" and "İ" to it, which fold to something else
-#: (tests/test_speed_invariants.py checks every code point).
-FOLD_SAFE = frozenset(
-    string.ascii_lowercase.replace("i", "") + string.digits + string.punctuation + " æøå§"
-)
-
-
-def required_literals(pattern: str) -> frozenset[str] | None:
-    """Literal strings one of which every match of ``pattern`` (compiled with ``FLAGS``) holds,
-    case-folded; None when no such set can be read off the pattern.
-
-    Read from the parsed pattern: a run of literal characters in its top-level sequence, or in a
-    group or a repeat of at least one, or one such run from each branch of an alternation. The
-    run with the longest shortest member is chosen. Only literals of ``FOLD_SAFE`` characters
-    count, so "the text's ``casefold()`` contains none of them" proves the pattern cannot match.
-    """
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-
-    try:
-        tree = sre_parse.parse(pattern, FLAGS)
-    except re.error:
-        return None
-    return _sequence_literals(list(tree))
-
-
-def _sequence_literals(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
-    from re import _constants as sre  # type: ignore[attr-defined]
-
-    candidates: list[frozenset[str]] = []
-    run: list[str] = []
-
-    def close() -> None:
-        if run:
-            candidates.append(frozenset({"".join(run)}))
-            run.clear()
-
-    for op, av in items:
-        if op is sre.LITERAL and chr(av) in FOLD_SAFE:
-            run.append(chr(av))
-            continue
-        close()
-        found: frozenset[str] | None = None
-        if op is sre.SUBPATTERN:
-            _group, add_flags, del_flags, sub = av
-            if not (add_flags | del_flags) & ~(re.IGNORECASE | re.UNICODE):
-                found = _sequence_literals(list(sub))
-        elif op is sre.BRANCH:
-            alternatives = [_sequence_literals(list(branch)) for branch in av[1]]
-            if all(alternatives):
-                found = frozenset().union(*alternatives)  # type: ignore[arg-type]
-        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
-            found = _sequence_literals(list(av[2]))
-        elif op is sre.ATOMIC_GROUP:
-            found = _sequence_literals(list(av))
-        if found:
-            candidates.append(found)
-    close()
-    if not candidates:
-        return None
-    return max(candidates, key=lambda c: min(map(len, c)))
 
 
 @lru_cache(maxsize=64)

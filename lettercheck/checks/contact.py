@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lettercheck.checks import Hit, check
+from lettercheck.language.literals import DIGIT, could_match, needs_digit
 from lettercheck.language.parts import SALUTATION
 from lettercheck.model.document import Block, BlockKind, LetterPart
 
@@ -220,6 +221,8 @@ def _phone_candidates(
     not_phone = compile_any(option(options, "not-phone-labels"))
     spans: list[tuple[int, int]] = []
     text = block.text
+    if needs_digit(formatted.pattern) and needs_digit(bare.pattern) and DIGIT.search(text) is None:
+        return spans  # a number needs digits, and most paragraphs have none
     for match in formatted.finditer(text):
         if not not_phone.search(_item_before(text, match.start(), 30)):
             spans.append(match.span())
@@ -265,7 +268,8 @@ def _someone_elses(block: Block, start: int, options: Mapping[str, Any], row_lab
 def _email_candidates(block: Block, options: Mapping[str, Any]) -> list[tuple[int, int]]:
     """Spans of e-mail addresses in the text and of mailto: links (one per address)."""
     regex = compile_pattern(option(options, "email-pattern"))
-    spans = [m.span() for m in regex.finditer(block.text)]
+    text = block.text
+    spans = [m.span() for m in regex.finditer(text)] if could_match(regex, text.casefold()) else []
     for link in block.links:
         if link.target.startswith("mailto:") and not any(
             s < link.end and link.start < e for s, e in spans
@@ -422,18 +426,20 @@ def _name_by_label(block: Block, options: Mapping[str, Any]) -> NameFound | None
     "Kontaktperson: Ole Berg" (a first name alone is enough), or a role word right before a full
     name, as letterheads and footers write it ("Sagsbehandler Karin Lauesen · Jobcenter …")."""
     text = block.text
+    # Most blocks hold none of the labels' words: ruled out by their literals (literals.py).
+    folded = text.casefold()
     label = compile_any(option(options, "name-labels"))
-    for match in label.finditer(text):
+    for match in label.finditer(text) if could_match(label, folded) else ():
         if name := _name_after(text, match.end(), options, single=True):
             start = text.index(name, match.end())
             return block, start, start + len(name), f"efter »{match.group().strip()}«"
     prefix = compile_any(option(options, "name-role-prefixes"))
-    for match in prefix.finditer(text):
+    for match in prefix.finditer(text) if could_match(prefix, folded) else ():
         if name := _name_after(text, match.end(), options, single=False):
             start = text.index(name, match.end())
             return block, start, start + len(name), f"efter rollen »{match.group().strip()}«"
     before = compile_any(option(options, "name-before-labels"))
-    for match in before.finditer(text):
+    for match in before.finditer(text) if could_match(before, folded) else ():
         if found := _name_before(text, match.start(), options):
             return block, *found, f"før »{match.group().strip(' ,')}«"
     return None
@@ -480,19 +486,22 @@ def _name_next_to_role(
             if item.strip():
                 lines.append((block, offset, item))
             offset += len(item)
+    # Whether a role word can stand in each line at all (literals.py): most lines hold none,
+    # and neither the line nor a piece of it can then match.
+    may = [could_match(role, line.casefold()) for _block, _offset, line in lines]
     for k, (block, offset, line) in enumerate(lines):
+        if not may[k]:
+            continue  # no role in it: no name before a role, and not a role line
         pieces = re.split(r"\s*[,(–]\s*|\s+-\s+", line, maxsplit=1)
         head, rest = (pieces[0], pieces[1]) if len(pieces) == 2 else (line, "")
         if rest and role.search(rest) and _looks_like_name(head, options, single=True):
             return block, *_span_in(block, offset, head), f"før rollen »{rest.strip()}«"
         if _is_role_line(line, role):
-            for other in (
-                lines[k - 1] if k else None,
-                lines[k + 1] if k + 1 < len(lines) else None,
-            ):
+            for j in (k - 1, k + 1):
+                other = lines[j] if 0 <= j < len(lines) else None
                 if (
                     other
-                    and not _is_role_line(other[2], role)
+                    and not (may[j] and _is_role_line(other[2], role))
                     and _looks_like_name(other[2], options, single=True)
                 ):
                     return (
@@ -660,7 +669,7 @@ def _find_contact_details(analysis: Analysis, options: Mapping[str, Any]) -> lis
                         kind, block.text[start:end], block.index, (start, end), owner, because
                     )
                 )
-        if block.index not in zone:
+        if block.index not in zone and could_match(offer, block.text.casefold()):
             for match in offer.finditer(block.text):
                 details.append(
                     ContactDetail(
@@ -696,18 +705,17 @@ def _find_contact_details(analysis: Analysis, options: Mapping[str, Any]) -> lis
     return details
 
 
-#: The last letter's details with the Analysis and options they were found for: the four contact
-#: rules read the same step, so it runs once per letter.
-_LAST: list[tuple[Analysis, dict[str, Any], list[ContactDetail]]] = []
-
-
 def contact_details(analysis: Analysis, options: Mapping[str, Any]) -> list[ContactDetail]:
-    """Every contact detail of the letter, once per letter (see ``ContactDetail``)."""
-    if _LAST and _LAST[0][0] is analysis and _LAST[0][1] == options:
-        return _LAST[0][2]
+    """Every contact detail of the letter (see ``ContactDetail``), found once per letter and
+    options: the four contact rules share the same options (rules/structure.yaml's &contact
+    anchor), so they read one result from the letter's ``Analysis.memo``."""
+    found: list[tuple[dict[str, Any], list[ContactDetail]]] = analysis.memo("contact-details", list)
+    for seen, details in found:
+        if seen == options:
+            return details
     validate_contact_options(options)
     details = _find_contact_details(analysis, options)
-    _LAST[:] = [(analysis, dict(options), details)]
+    found.append((dict(options), details))
     return details
 
 

@@ -9,6 +9,7 @@ s-form from a noun ending in -s with the lemma table, and count words.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -18,18 +19,17 @@ from lettercheck.language.lix import display
 from lettercheck.model.document import PLAIN_TEXT_KINDS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
-
-    from lettercheck.language.analysis import Analysis
+    from lettercheck.language.analysis import Analysis, Tokens
     from lettercheck.model.document import Block
 
 
-def _main_blocks(analysis: Analysis) -> Iterator[tuple[Block, Doc]]:
-    """Blocks of the letter's text with their Doc: the main text and text boxes (headers and
-    footers hold the letterhead, not the message)."""
-    for block, doc in zip(analysis.document.blocks, analysis.docs, strict=True):
+def _main_blocks(analysis: Analysis) -> Iterator[tuple[Block, Tokens]]:
+    """Blocks of the letter's text with their tokens: the main text and text boxes (headers and
+    footers hold the letterhead, not the message). Rules read the shared token lists
+    (``Analysis.tokens``), never a ``Token`` object per token."""
+    for position, block in enumerate(analysis.document.blocks):
         if block.kind in PLAIN_TEXT_KINDS and block.text.strip():
-            yield block, doc
+            yield block, analysis.tokens(position)
 
 
 def _lemma(word: str) -> str:
@@ -62,12 +62,9 @@ def is_verb(infinitive: str) -> bool:
     return any(_known(form, word) for form in forms)
 
 
-def _sentence_start(token: Token) -> bool:
-    """True when only punctuation, quotes or bullets stand before ``token`` in its sentence."""
-    if token.is_sent_start or token.i == 0:
-        return True
-    sent_start = token.sent.start
-    return all(not t.is_alpha and not t.is_digit for t in token.doc[sent_start : token.i])
+def _sentence_start(toks: Tokens, i: int) -> bool:
+    """True when only punctuation, quotes or bullets stand before token ``i`` in its sentence."""
+    return toks.at_sentence_start(i)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -86,16 +83,15 @@ def formal_address(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
     plural = set(options.get("plural-after", ()))
     formal = False
     at_start: list[Hit] = []
-    for block, doc in _main_blocks(analysis):
+    for block, toks in _main_blocks(analysis):
         if "De" not in block.text:
             continue  # all three words contain "De": most blocks have none, so skip their tokens
-        for token in doc:
-            text = token.text
+        for i, text in enumerate(toks.text):
             if text not in suggestions:
                 continue
-            hit = Hit(block.index, token.idx, token.idx + len(text), None, suggestions[text])
-            if text == "De" and _sentence_start(token):
-                after = [t.lower_ for t in doc[token.i + 1 : token.i + 3]]
+            hit = Hit(block.index, toks.idx[i], toks.idx[i] + len(text), None, suggestions[text])
+            if text == "De" and _sentence_start(toks, i):
+                after = toks.lower[i + 1 : i + 3]
                 if after and after[0] in verbs and not plural.intersection(after[1:]):
                     at_start.append(Hit(hit.block, hit.start, hit.end, None, "Du"))
                 continue
@@ -109,10 +105,10 @@ def formal_address(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
 # passive-voice
 
 
-def _s_passive_infinitive(token: Token, options: Mapping[str, Any]) -> str | None:
+def _s_passive_infinitive(toks: Tokens, i: int, options: Mapping[str, Any]) -> str | None:
     """The infinitive of an s-passive verb form ("udbetales" -> "udbetale"), or None."""
-    word = token.lower_
-    if len(word) < 4 or not word.endswith("s") or not token.is_alpha:
+    word = toks.lower[i]
+    if len(word) < 4 or not word.endswith("s") or not toks.text[i].isalpha():
         return None
     if word in options.get("not-passive", ()):
         return None
@@ -121,9 +117,9 @@ def _s_passive_infinitive(token: Token, options: Mapping[str, Any]) -> str | Non
         return None  # the s-passive adds -s to an infinitive, and Danish infinitives end in a vowel
     if _lemma(word) not in (stem, _lemma(stem)) or not is_verb(stem):
         return None
-    if token.text[:1].isupper() and not _sentence_start(token):
+    if toks.text[i][:1].isupper() and not _sentence_start(toks, i):
         return None  # a name's genitive ("Dansk Folkepartis byrådsgruppe"), not a passive
-    previous = token.nbor(-1).lower_ if token.i > 0 else ""
+    previous = toks.lower[i - 1] if i > 0 else ""
     if previous in options.get("genitive-before", ()):
         return None  # "en ydelses størrelse": a noun's genitive after an article
     if word in options.get("reciprocal", ()) and previous in options.get("plural-subjects", ()):
@@ -131,20 +127,21 @@ def _s_passive_infinitive(token: Token, options: Mapping[str, Any]) -> str | Non
     return stem
 
 
-def _clause_start(token: Token) -> bool:
-    """A main clause starts at ``token``: a sentence start or after "og"/"men"/"så". After a comma
-    "der" is mostly relative ("brevet, der sendes"), where "vi sender" would not fit."""
-    if _sentence_start(token):
+def _clause_start(toks: Tokens, i: int) -> bool:
+    """A main clause starts at token ``i``: a sentence start or after "og"/"men"/"så". After a
+    comma "der" is mostly relative ("brevet, der sendes"), where "vi sender" would not fit."""
+    if _sentence_start(toks, i):
         return True
-    return token.i > 0 and token.nbor(-1).lower_ in ("og", "men", "så", "eller")
+    return i > 0 and toks.lower[i - 1] in ("og", "men", "så", "eller")
 
 
-def _to_us(doc: Doc, i: int, options: Mapping[str, Any]) -> bool:
+def _to_us(toks: Tokens, i: int, options: Mapping[str, Any]) -> bool:
     """Is the passive at ``i`` an instruction to the reader to act toward us? "Spørgsmål kan
     rettes til (din sagsbehandler | undertegnede)", "Undertegnede kan kontaktes": a modal right
     before it, and the sender after "til" or as the subject. Then the citizen acts, not we; a
     passive without a modal ("Din sag sendes til Ydelseskontoret") is something we do."""
-    if i == 0 or doc[i - 1].lower_ not in options.get("instruction-modals", ()):
+    lower = toks.lower
+    if i == 0 or lower[i - 1] not in options.get("instruction-modals", ()):
         return False
     words = set(options.get("sender-words", ()))
     stems = tuple(options.get("sender-stems", ()))
@@ -152,93 +149,103 @@ def _to_us(doc: Doc, i: int, options: Mapping[str, Any]) -> bool:
     def sender(word: str) -> bool:
         return word in words or word.startswith(stems)
 
-    if i >= 2 and sender(doc[i - 2].lower_):
+    if i >= 2 and sender(lower[i - 2]):
         return True  # "Undertegnede kan kontaktes"
-    for k in range(i + 1, min(len(doc) - 1, i + 4)):
-        if doc[k].lower_ == "til":
-            after = doc[k + 1].lower_
-            if after in ("din", "dit", "jeres") and k + 2 < len(doc):
-                after = doc[k + 2].lower_  # "til din sagsbehandler"
+    for k in range(i + 1, min(len(lower) - 1, i + 4)):
+        if lower[k] == "til":
+            after = lower[k + 1]
+            if after in ("din", "dit", "jeres") and k + 2 < len(lower):
+                after = lower[k + 2]  # "til din sagsbehandler"
             return sender(after)
     return False
 
 
-def _agent(doc: Doc, i: int, options: Mapping[str, Any]) -> str | None:
+def _agent(toks: Tokens, i: int, options: Mapping[str, Any]) -> str | None:
     """Who acts in a passive, when the sentence names them with "af" right after it: "bestilles
     af skolen" -> "skolen", "blive kontaktet af din sagsbehandler" -> "din sagsbehandler". Not
     "af hensyn til", "af og til"; at most four words, up to punctuation or a clause word."""
+    lower = toks.lower
     k = i + 1
-    if k < len(doc) and doc[k].lower_ in options.get("between", ()):
+    if k < len(lower) and lower[k] in options.get("between", ()):
         k += 1
-    if k >= len(doc) - 1 or doc[k].lower_ != "af":
+    if k >= len(lower) - 1 or lower[k] != "af":
         return None
     words: list[str] = []
-    for token in doc[k + 1 : k + 5]:
-        if not token.is_alpha or token.lower_ in options.get("agent-stops", ()):
+    for j in range(k + 1, min(k + 5, len(lower))):
+        if not toks.text[j].isalpha() or lower[j] in options.get("agent-stops", ()):
             break
-        words.append(token.text)
+        words.append(toks.text[j])
     if not words or words[0].lower() in options.get("not-agents", ()):
         return None
     return " ".join(words)
 
 
-def _reader_acts(doc: Doc, i: int, infinitive: str, options: Mapping[str, Any]) -> str | None:
+def _reader_acts(toks: Tokens, i: int, infinitive: str, options: Mapping[str, Any]) -> str | None:
     """The active of a passive that tells the reader what to do: a modal before it and a verb
     the citizen does ("Afbud skal gives" -> "du skal give afbud", "Der skal søges om" -> "du
     skal søge"), naming the sentence's subject when it opens the sentence. None otherwise."""
+    lower = toks.lower
     if infinitive in options.get("citizen-only-verbs", ()):
         # "den afgørelse, der klages over", "Klagen skal indgives til Skatterådet": only the
         # citizen complains, with or without a modal.
-        modal = _clause_modal(doc, i, options)
+        modal = _clause_modal(toks, i, options)
         return f"du {modal} {infinitive}" if modal else f"du {present(infinitive)}"
     if infinitive not in options.get("citizen-verbs", ()):
         return None
-    if i == 0 or doc[i - 1].lower_ not in options.get("instruction-modals", ()):
+    if i == 0 or lower[i - 1] not in options.get("instruction-modals", ()):
         # "skal dispensationen eller en kopi af den medbringes": the modal earlier in the clause
-        modal = _clause_modal(doc, i, options)
+        modal = _clause_modal(toks, i, options)
         return f"du {modal} {infinitive}" if modal else None
-    active = f"du {doc[i - 1].lower_} {infinitive}"
+    active = f"du {lower[i - 1]} {infinitive}"
     if i >= 2:
-        subject = doc[i - 2]
+        subject = i - 2
         if (
-            subject.is_alpha
-            and _sentence_start(subject)
-            and subject.lower_ not in options.get("not-subjects", ())
+            toks.text[subject].isalpha()
+            and _sentence_start(toks, subject)
+            and lower[subject] not in options.get("not-subjects", ())
         ):
-            active += f" {subject.lower_}"
+            active += f" {lower[subject]}"
     return active
 
 
 _CLAUSE_REACH = 15  # "Klage … skal inden 3 måneder fra modtagelsen af … indgives"
+_PUNCT = frozenset(".,;:!?()»«\"'–-")
 
 
-def _clause_modal(doc: Doc, i: int, options: Mapping[str, Any]) -> str | None:
+def _clause_modal(toks: Tokens, i: int, options: Mapping[str, Any]) -> str | None:
     """The modal ("kan", "skal") earlier in the clause of the passive at ``i``, if any."""
     modals = options.get("instruction-modals", ())
-    for k in range(i - 1, max(-1, i - 1 - _CLAUSE_REACH), -1):
-        token = doc[k]
-        if token.is_punct or token.is_sent_start:
-            return token.lower_ if token.lower_ in modals else None
-        if token.lower_ in modals:
-            return token.lower_
+    first = toks.sentence_of(i)
+    for k in range(i - 1, max(first - 1, i - 1 - _CLAUSE_REACH), -1):
+        word = toks.lower[k]
+        if word in _PUNCT:
+            return None
+        if word in modals:
+            return word
     return None
 
 
-def _actor_unknown(doc: Doc, i: int, infinitive: str, options: Mapping[str, Any]) -> bool:
+def _actor_unknown(toks: Tokens, i: int, infinitive: str, options: Mapping[str, Any]) -> bool:
     """Is the one who acts someone the letter cannot name as "vi"? A verb of law-making ("Det
     blev vedtaget" about a law: parliament did it) or a passive in what another source says
     ("speciallægeerklæringen, hvoraf det fremgår, at De vurderes …": the specialist judged)."""
     if infinitive in options.get("unknown-actor-verbs", ()):
         return True
     reported = options.get("reported-words", ())
-    sentence = doc[i].sent
-    return any(t.lower_ in reported for t in doc[sentence.start : i])
+    return any(w in reported for w in toks.lower[toks.sentence_of(i) : i])
 
 
-def _participle(token: Token, options: Mapping[str, Any]) -> bool:
+def _passive_message(words: str, active: str | None) -> str:
+    """The advice: with an example of who acts when we can tell, else only the question."""
+    if active is None:
+        return f"»{words}« er passiv; skriv, hvem der gør det."
+    return f"»{words}« er passiv; skriv, hvem der gør det, fx »{active}«."
+
+
+def _participle(toks: Tokens, i: int, options: Mapping[str, Any]) -> bool:
     """A past participle such as "udbetalt", "bevilget", "sendt", "givet", "skrevet"."""
-    word = token.lower_
-    if not token.is_alpha or word in options.get("not-participles", ()):
+    word = toks.lower[i]
+    if not toks.text[i].isalpha() or word in options.get("not-participles", ()):
         return False
     lemma = _lemma(word)
     if lemma == word:
@@ -250,13 +257,6 @@ def _participle(token: Token, options: Mapping[str, Any]) -> bool:
     return word in regular and is_verb(lemma)
 
 
-def _passive_message(words: str, active: str | None) -> str:
-    """The advice: with an example of who acts when we can tell, else only the question."""
-    if active is None:
-        return f"»{words}« er passiv; skriv, hvem der gør det."
-    return f"»{words}« er passiv; skriv, hvem der gør det, fx »{active}«."
-
-
 @check("passive-voice")
 def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
     """s-passive ("udbetales", "Der sendes") and "blive" + participle ("blev bevilget").
@@ -265,52 +265,44 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
     only there the active sentence is a drop-in replacement; elsewhere the sentence needs
     rewriting around who acts, which the message says."""
     skip_between = set(options.get("between", ()))
-    blive: int | None = None
-    for block, doc in _main_blocks(analysis):
-        if blive is None:
-            blive = doc.vocab.strings["blive"]  # the lemma's hash: no string per token below
+    for block, toks in _main_blocks(analysis):
+        lowers, lemmas, idx = toks.lower, toks.lemma, toks.idx
         taken_until = -1
-        for token in doc:
-            if token.i <= taken_until:
+        for i, word in enumerate(lowers):
+            if i <= taken_until:
                 continue
             # _s_passive_infinitive's first test, here: most tokens fail it, and a call per
             # token was a good part of this rule's time.
-            word = token.lower_
             infinitive = (
-                _s_passive_infinitive(token, options)
+                _s_passive_infinitive(toks, i, options)
                 if len(word) >= 4 and word[-1] == "s"
                 else None
             )
             if infinitive is not None:
-                start = token.idx
+                start = idx[i]
                 suggestion = None
                 # Who acts: the one named with "af"; the reader, when the sentence tells them
                 # what to do ("Spørgsmål kan rettes til undertegnede", "Afbud skal gives");
                 # else we, the authority.
-                agent = _agent(doc, token.i, options)
-                reader = _reader_acts(doc, token.i, infinitive, options)
+                agent = _agent(toks, i, options)
+                reader = _reader_acts(toks, i, infinitive, options)
                 active: str | None = f"vi {present(infinitive)}"
                 if agent is not None:
                     active = f"{agent} {present(infinitive)}"
-                elif _to_us(doc, token.i, options):
-                    active = f"du {doc[token.i - 1].lower_} {infinitive}"  # "du kan rette"
+                elif _to_us(toks, i, options):
+                    active = f"du {lowers[i - 1]} {infinitive}"  # "du kan rette"
                 elif reader is not None:
                     active = reader
-                elif _actor_unknown(doc, token.i, infinitive, options):
+                elif _actor_unknown(toks, i, infinitive, options):
                     active = None  # advice without an actor: we cannot tell who it is
-                previous = token.nbor(-1) if token.i > 0 else None
-                if (
-                    previous is not None
-                    and previous.lower_ in ("der", "det")
-                    and _clause_start(previous)
-                ):
-                    start = previous.idx
+                if i > 0 and lowers[i - 1] in ("der", "det") and _clause_start(toks, i - 1):
+                    start = idx[i - 1]
                     # A drop-in replacement only when we act: an agent or the reader must be
                     # moved into the sentence, which is a rewrite (advice in the message).
                     suggestion = active if active and active.startswith("vi ") else None
-                    if suggestion is not None and previous.text[:1].isupper():
+                    if suggestion is not None and toks.text[i - 1][:1].isupper():
                         suggestion = suggestion.capitalize()
-                end = token.idx + len(token.text)
+                end = toks.end(i)
                 yield Hit(
                     block.index,
                     start,
@@ -319,31 +311,31 @@ def passive_voice(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                     suggestion,
                 )
                 continue
-            if token.lemma != blive:
+            if lemmas[i] != "blive":
                 continue
-            for follower in doc[token.i + 1 : token.i + 4]:
-                if _participle(follower, options):
+            for follower in range(i + 1, min(i + 4, len(lowers))):
+                if _participle(toks, follower, options):
                     # "blive indkaldt" -> "vi indkalder", when the lemma table knows the verb
-                    verb = follower.lemma_
-                    agent = _agent(doc, follower.i, options)
+                    verb = lemmas[follower]
+                    agent = _agent(toks, follower, options)
                     who = agent or "vi"
-                    if token.lower_ in ("blev", "blevet"):
+                    if word in ("blev", "blevet"):
                         # "blev bevilget", "er blevet godkendt": done, so "vi har bevilget"
-                        active = f"{who} har {follower.lower_}"
+                        active = f"{who} har {lowers[follower]}"
                     else:
                         active = f"{who} {present(verb)}" if verb.endswith("e") else f"{who} har …"
-                    if agent is None and _actor_unknown(doc, follower.i, verb, options):
+                    if agent is None and _actor_unknown(toks, follower, verb, options):
                         active = None  # "Det blev vedtaget" (a law): not we
                     yield Hit(
                         block.index,
-                        token.idx,
-                        follower.idx + len(follower.text),
-                        _passive_message(doc[token.i : follower.i + 1].text, active),
+                        idx[i],
+                        toks.end(follower),
+                        _passive_message(block.text[idx[i] : toks.end(follower)], active),
                         None,
                     )
-                    taken_until = follower.i
+                    taken_until = follower
                     break
-                if follower.lower_ not in skip_between:
+                if lowers[follower] not in skip_between:
                     break
 
 
@@ -387,32 +379,33 @@ def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
     known_nouns = options.get("nouns", {})
     verb_forms = options.get("verb-forms", {})
     suffixes = tuple(options.get("suffixes", ()))
-    for block, doc in _main_blocks(analysis):
-        for token in doc:
+    for block, toks in _main_blocks(analysis):
+        lowers, lemmas, texts = toks.lower, toks.lemma, toks.text
+        n = len(lowers)
+        for i, token_lemma in enumerate(lemmas):
             # the lemma table reads some forms of a light verb as another word ("gør" -> "gø")
-            light_lemma = verb_forms.get(token.lower_, token.lemma_)
+            light_lemma = verb_forms.get(lowers[i], token_lemma)
             if light_lemma not in light:
                 continue
             kept: list[str] = []
             meaningful_filler = False
-            for follower in doc[token.i + 1 : token.i + 5]:
-                noun = _lemma(follower.lower_)
-                if follower.is_alpha and (noun.endswith(suffixes) or noun in known_nouns):
+            for follower in range(i + 1, min(i + 5, n)):
+                noun = _lemma(lowers[follower])
+                if texts[follower].isalpha() and (noun.endswith(suffixes) or noun in known_nouns):
                     verb = _verb_for(noun, options, derive=light_lemma not in known_only)
                     if verb is None:
                         break
                     end_token = follower
-                    after = follower.nbor(1) if follower.i + 1 < len(doc) else None
-                    if after is not None and after.lower_ in drop_after:
-                        end_token = after
+                    if follower + 1 < n and lowers[follower + 1] in drop_after:
+                        end_token = follower + 1
                     form: str | None = verb  # the light verb's infinitive: the same form
-                    if token.lower_ != light_lemma:
+                    if lowers[i] != light_lemma:
                         # Present tense ("foretager") we can form; another form ("har truffet
                         # afgørelse", "foretog") would need one we cannot, so the verb is named
                         # as advice and nothing replaces the words.
-                        in_present = token.lower_.endswith("r") and " " not in verb
+                        in_present = lowers[i].endswith("r") and " " not in verb
                         form = present(verb) if in_present else None
-                    if end_token is not follower and end_token.lower_ in advice_after:
+                    if end_token != follower and lowers[end_token] in advice_after:
                         # "træffe afgørelse om ophør" -> "afgøre ophør" is not Danish: without
                         # its preposition the object needs a rewrite ("afgøre, om …"): advice.
                         form = None
@@ -423,23 +416,24 @@ def nominalization(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[H
                         or " eller " in verb
                     ):
                         form = None
-                    if form is not None and token.text[:1].isupper():
+                    if form is not None and texts[i][:1].isupper():
                         form = form[:1].upper() + form[1:]
                     advice = " ".join([form or verb, *kept])
+                    start, end = toks.idx[i], toks.end(end_token)
                     yield Hit(
                         block.index,
-                        token.idx,
-                        end_token.idx + len(end_token.text),
-                        f"»{doc[token.i : end_token.i + 1].text}« er navneordsstil; "
+                        start,
+                        end,
+                        f"»{block.text[start:end]}« er navneordsstil; "
                         f"brug udsagnsordet, fx »{advice}«.",
                         advice if form is not None else None,
                     )
                     break
-                if follower.lower_ in objects:
-                    kept.append(follower.text)
-                elif follower.lower_ not in fillers:
+                if lowers[follower] in objects:
+                    kept.append(texts[follower])
+                elif lowers[follower] not in fillers:
                     break
-                elif follower.lower_ in advice_fillers:
+                elif lowers[follower] in advice_fillers:
                     meaningful_filler = True
 
 
@@ -467,9 +461,7 @@ def long_sentence(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
     from lettercheck.language.lix import count_words
 
     limit = int(options.get("max-words", 25))
-    for position, (block, doc) in enumerate(
-        zip(analysis.document.blocks, analysis.docs, strict=True)
-    ):
+    for position, block in enumerate(analysis.document.blocks):
         if block.kind not in PLAIN_TEXT_KINDS or not block.text.strip():
             continue  # the blocks of _main_blocks, with their position for sentence_bounds
         spans = [(p.start, p.end) for p in block.placeholders]
@@ -488,11 +480,11 @@ def long_sentence(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
             count = count_words(text, local)
             if count <= limit:
                 continue
-            sent = doc[first:last]
-            words = [t for t in sent if not t.is_punct and not t.is_space]
+            toks = analysis.tokens(position)
+            words = [k for k in range(first, last) if not _punct_or_space(toks.text[k])]
             if not words:
                 continue
-            start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+            start, end = toks.idx[words[0]], toks.end(words[-1])
             yield Hit(
                 block.index,
                 start,
@@ -500,6 +492,12 @@ def long_sentence(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hi
                 f"Sætningen har {count} ord; skriv højst {limit} ord i en sætning. Del den op.",
                 None,
             )
+
+
+def _punct_or_space(text: str) -> bool:
+    """spaCy's ``is_punct or is_space`` for a token's text (spacy.lang.lex_attrs: every
+    character of Unicode category P*; ``str.isspace``)."""
+    return text.isspace() or all(unicodedata.category(ch).startswith("P") for ch in text)
 
 
 def _official_term(word: str, terms: tuple[str, ...]) -> bool:
@@ -514,7 +512,9 @@ def long_word(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
     limit = int(options.get("max-letters", 20))
     law_words = set(options.get("law-words", ()))
     official = tuple(options.get("official-terms", ()))
-    for block, doc in _main_blocks(analysis):
+    for position, block in enumerate(analysis.document.blocks):
+        if block.kind not in PLAIN_TEXT_KINDS or not block.text.strip():
+            continue  # the blocks of _main_blocks, with their position for the Doc
         if max(map(len, block.text.split()), default=0) <= limit:
             # A token never spans white space, and a white-space token has no letters, so no
             # token of this block is long: skip making them.
@@ -522,20 +522,23 @@ def long_word(analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Hit]:
         skip = [(p.start, p.end) for p in block.placeholders] + [
             (k.start, k.end) for k in block.links
         ]
-        for token in doc:
-            text = token.text
-            if len(text) <= limit or token.like_url or token.like_email:
+        toks = analysis.tokens(position)
+        for i, text in enumerate(toks.text):
+            if len(text) <= limit:
+                continue
+            token = analysis.docs[position][i]  # a long token (a few per letter): its lexeme
+            if token.like_url or token.like_email:
                 continue
             if any(ch.isdigit() or ch in "@/._\\:«»" for ch in text):
                 continue
-            start = token.idx
+            start = toks.idx[i]
             if any(s < start + len(text) and start < e for s, e in skip):
                 continue
-            if text[:1].isupper() and not _sentence_start(token):
+            if text[:1].isupper() and not _sentence_start(toks, i):
                 continue  # a name ("Sygedagpengeafdelingen"): the writer cannot shorten it
-            if _official_term(token.lower_, official):
+            if _official_term(toks.lower[i], official):
                 continue
-            before = {t.lower_ for t in doc[max(0, token.i - 5) : token.i]}
+            before = set(toks.lower[max(0, i - 5) : i])
             if before & law_words:
                 continue  # part of a law's title ("lov om en aktiv beskæftigelsesindsats")
             longest = max(

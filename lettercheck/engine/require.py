@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lettercheck.engine.ruleset import Needed, Requirement
+from lettercheck.language.literals import could_match
+from lettercheck.language.literals import search as quick_search
 from lettercheck.model.document import Block, BlockKind, Document, LetterPart
 
 #: About how many characters a line of a letter holds (A4, 11 pt, normal margins): "the first
@@ -150,10 +152,15 @@ def _normal(name: str) -> str:
     return re.sub(r"[^a-zæøå]", "", name.lower())
 
 
-def _present(needed: Needed, place: list[tuple[Block, str]], ignore: Sequence[re.Pattern[str]]):
-    for block, text in place:
-        searched = _blank(text, ignore) if ignore else text
-        if any(regex.search(searched) for regex in needed.patterns):
+def _present(needed: Needed, place: _Place) -> bool:
+    """Does one of ``needed``'s patterns match a block of the place, or a field's name?"""
+    # Only the patterns whose literals stand somewhere in the place can match in one of its
+    # blocks (a literal of a block's text is in the joined text too); most letters have none.
+    patterns = [r for r in needed.patterns if could_match(r, place.folded_all)]
+    for (block, _text), searched, folded in zip(
+        place.blocks, place.searched, place.folded, strict=True
+    ):
+        if patterns and any(quick_search(r, searched, folded) for r in patterns):
             return True
         if needed.fields and any(
             word in _normal(name) for name in _field_names(block) for word in needed.fields
@@ -162,21 +169,43 @@ def _present(needed: Needed, place: list[tuple[Block, str]], ignore: Sequence[re
     return False
 
 
+class _Place:
+    """The blocks (and texts) where a requirement looks, with the texts searched (``ignore``'s
+    words blanked out), once per requirement instead of once per thing needed and block."""
+
+    __slots__ = ("blocks", "folded", "folded_all", "searched")
+
+    def __init__(self, blocks: list[tuple[Block, str]], ignore: Sequence[re.Pattern[str]]):
+        self.blocks = blocks
+        self.searched = [_blank(text, ignore) if ignore else text for _b, text in blocks]
+        self.folded = [text.casefold() for text in self.searched]
+        self.folded_all = "\n".join(self.folded)
+
+
 def evaluate(document: Document, requirement: Requirement) -> Outcome:
-    """Does the requirement apply to this letter, and what is missing?"""
+    """Does the requirement apply to this letter, and what is missing?
+
+    Every pattern is first ruled out by the literals it needs (``literals.search``), on the
+    case-folded text: the same outcome as ``regex.search`` alone, without trying most patterns
+    at every position of the letter."""
     whole = "\n".join(b.text for b in letter_blocks(document))
-    if requirement.when and not any(r.search(whole) for r in requirement.when):
+    folded = whole.casefold()
+
+    def found(patterns: Sequence[re.Pattern[str]]) -> bool:
+        return any(quick_search(r, whole, folded) for r in patterns)
+
+    if requirement.when and not found(requirement.when):
         return Outcome(applies=False)
-    if requirement.unless and any(r.search(whole) for r in requirement.unless):
+    if requirement.unless and found(requirement.unless):
         return Outcome(applies=False)
-    place = _place(document, requirement)
+    place = _Place(_place(document, requirement), requirement.ignore)
     missing = []
     for needed in requirement.needed:
-        if needed.when and not any(r.search(whole) for r in needed.when):
+        if needed.when and not found(needed.when):
             continue
-        if needed.unless and any(r.search(whole) for r in needed.unless):
+        if needed.unless and found(needed.unless):
             continue
-        if not _present(needed, place, requirement.ignore):
+        if not _present(needed, place):
             missing.append(needed.name)
     return Outcome(applies=True, missing=tuple(missing))
 

@@ -1001,6 +1001,9 @@ def _validate_token_pattern(filename: str, node: Any, pattern: Any) -> None:
         raise RuleError(
             f"{_where(filename, node)}: et token-mønster skal være en liste af mappings"
         )
+    from lettercheck.language.danish import import_spacy
+
+    import_spacy()  # spaCy without its command line, if this is its first import
     from spacy.schemas import validate_token_pattern
 
     errors = validate_token_pattern(pattern)

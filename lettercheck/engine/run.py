@@ -26,6 +26,7 @@ from lettercheck.engine.ruleset import (
     Rule,
     load_rules,
 )
+from lettercheck.language.literals import could_match
 from lettercheck.model.document import Block, Document
 from lettercheck.model.findings import Finding, LetterType
 
@@ -198,19 +199,25 @@ def _data_hits(
             spans: list[tuple[int, int, int]] = []
             for matcher in (compiled.lemma_matcher, compiled.lower_matcher):
                 spans.extend(matcher(doc))
-            _phrase_hits(rule_hits, block, doc, compiled, active, spans)
+            if spans:
+                _phrase_hits(rule_hits, block, doc, compiled, active, spans)
         if use_patterns:
             for match_id, first, last in compiled.token_matcher(doc):
                 rule, item = compiled.pattern_of[match_id]
                 if rule.name in active and rule.scope.covers(block):
                     start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
                     _add_item_hit(rule_hits, taken, rule, item, block, start, end)
+        folded = block.text.casefold() if regex_rules else ""
         for rule, any_item in regex_rules:
             if not rule.scope.covers(block):
                 continue
-            if any_item is not None and any_item.search(block.text) is None:
+            if any_item is not None and (
+                not could_match(any_item, folded) or any_item.search(block.text) is None
+            ):
                 continue  # none of the rule's patterns occurs in this block
             for item in rule.items:
+                if not could_match(item.pattern, folded):
+                    continue  # a literal the pattern needs is not in the block (literals.py)
                 for match in item.pattern.finditer(block.text):
                     if match.end() > match.start():
                         _add_item_hit(

@@ -33,10 +33,12 @@ import re
 import struct
 import sys
 import tempfile
+import types
 from array import array
 from collections.abc import Iterable
+from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import spacy
@@ -578,8 +580,22 @@ def segment(doc: Doc) -> Doc:
     return doc
 
 
+#: A Doc's tokens as plain lists: texts, lower cases, lemmas and character offsets.
+TokenLists = tuple[list[str], list[str], list[str], list[int]]
+#: What ``process`` keeps of a Doc for its ``TokenLists``: token texts, trailing-space flags
+#: and (ORTH, SPACY, LOWER) rows, the arrays it reads anyway (``token_lists`` makes the rest).
+RawTokens = tuple[list[str], list[int], list[list[int]]]
+
+#: lower-case form's hash -> (that form, its lemma): the strings ``process`` hands on for the
+#: token lists, looked up once per distinct word instead of once per token.
+_FORMS: dict[int, tuple[str, str]] = {}
+
+
 def process(
-    nlp: spacy.Language, texts: Iterable[str], starts: list[list[int]] | None = None
+    nlp: spacy.Language,
+    texts: Iterable[str],
+    starts: list[list[int]] | None = None,
+    tokens: list[RawTokens] | None = None,
 ) -> list[Doc]:
     """``list(nlp.pipe(texts))`` for the pipeline of ``get_nlp()``, in one pass per text.
 
@@ -587,7 +603,11 @@ def process(
     ``is_sent_start`` is True, in order. LIX and the sentence rules read them from there
     instead of from each Doc again (``Doc.to_array`` costs microseconds per call, which for a
     letter of a few dozen short blocks is more than the reading itself). Only this one-pass
-    path fills it: for any other pipeline ``starts`` is left as it was.
+    path fills it: for any other pipeline ``starts`` is left as it was. ``tokens``, likewise,
+    gets each Doc's ``RawTokens``, the arrays this pass has in hand anyway, from which
+    ``token_lists`` gives what ``token.text``, ``lower_``, ``lemma_`` and ``idx`` give, only for
+    the blocks a rule asks about, so the rules never make a ``Token`` object or read the Doc
+    again (``analysis.Tokens``).
 
     The same Docs (tokens, sentence starts, lemmas) as running the two components one after
     the other, but each Doc is read with one ``Doc.to_array`` and written with one
@@ -627,18 +647,42 @@ def process(
                 append(found)
             values[0] = 1
             doc_starts: list[int] = []
+            words = [strings[orth] for orth, _space, _lower in rows]
+            spaces = [space for _orth, space, _lower in rows]
             if n > 1:
-                words = [strings[orth] for orth, _space, _lower in rows]
-                doc_starts = _starts_of(words, [space for _orth, space, _lower in rows])
+                doc_starts = _starts_of(words, spaces)
                 for k in doc_starts:
                     values[2 * k] = 1
+            if tokens is not None:
+                tokens.append((words, spaces, rows))
             doc.from_array(attrs_out, numpy.array(values, dtype=numpy.uint64).reshape(n, 2))
             if starts is not None:
                 starts.append(doc_starts)
-        elif starts is not None:
-            starts.append([])
+        else:
+            if starts is not None:
+                starts.append([])
+            if tokens is not None:
+                tokens.append(([], [], []))
         docs.append(doc)
     return docs
+
+
+def token_lists(raw: RawTokens, strings: spacy.strings.StringStore) -> TokenLists:
+    """A Doc's ``TokenLists`` from what ``process`` kept of it (``RawTokens``)."""
+    words, spaces, rows = raw
+    forms = [_FORMS.get(row[2]) or _forms(strings, row[2]) for row in rows]
+    lengths = [len(word) + space for word, space in zip(words, spaces, strict=True)]
+    offsets = list(accumulate(lengths, initial=0))
+    offsets.pop()
+    return words, [f[0] for f in forms], [f[1] for f in forms], offsets
+
+
+def _forms(strings: spacy.strings.StringStore, key: int) -> tuple[str, str]:
+    lower = strings[key]
+    forms = (lower, lemma(lower))
+    if len(_FORMS) < 500_000:
+        _FORMS[key] = forms
+    return forms
 
 
 class _SpacyBits:
@@ -708,6 +752,73 @@ def set_lemmas(doc: Doc) -> Doc:
     return doc
 
 
+# --------------------------------------------------------------------------------------------
+# spaCy without its command line
+# --------------------------------------------------------------------------------------------
+
+_CLI, _CLI_INFO = "spacy.cli", "spacy.cli.info"
+
+
+class _LazyModule(types.ModuleType):
+    """Stands in for spaCy's command-line package until something asks it for a name; then the
+    real package is imported and answers."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(_real_cli(self.__name__), name)
+
+
+def _real_cli(name: str) -> Any:
+    for stub in (_CLI_INFO, _CLI):
+        if isinstance(sys.modules.get(stub), _LazyModule):
+            del sys.modules[stub]
+    module = importlib.import_module(name)
+    spacy_module = sys.modules.get("spacy")
+    if spacy_module is not None:
+        spacy_module.cli = sys.modules[_CLI]  # type: ignore[attr-defined]
+    return module
+
+
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    return _real_cli(_CLI_INFO).info(*args, **kwargs)
+
+
+def skip_spacy_cli() -> None:
+    """Let ``import spacy`` skip spaCy's command line (typer, weasel, requests, httpx).
+
+    spacy/__init__.py imports ``spacy.cli.info`` only to offer ``spacy.info()``, and that pulls
+    in the whole ``spacy`` command line: about 0.2 s of every lettercheck start, which never
+    runs a spaCy command. Before spaCy is first imported, ``spacy.cli`` and ``spacy.cli.info``
+    are stand-ins that import the real modules the moment anything asks them for a name
+    (``spacy.info()``, ``spacy.cli.download``), so nothing spaCy offers is lost. Does nothing
+    once spaCy is imported."""
+    if "spacy" in sys.modules or _CLI in sys.modules:
+        return
+    spec = importlib.util.find_spec("spacy")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        return
+    cli = _LazyModule(_CLI)
+    cli.__path__ = [os.path.join(location, "cli") for location in spec.submodule_search_locations]
+    info = _LazyModule(_CLI_INFO)
+    info.info = _spacy_info  # type: ignore[attr-defined]
+    cli.info = info  # type: ignore[attr-defined]
+    sys.modules[_CLI] = cli
+    sys.modules[_CLI_INFO] = info
+
+
+def import_spacy() -> Any:
+    """``import spacy`` without its command line (see ``skip_spacy_cli``); ``spacy.cli`` is then
+    the stand-in, which imports the real package when asked for anything."""
+    skip_spacy_cli()
+    import spacy
+
+    cli = sys.modules.get(_CLI)
+    if cli is not None:
+        spacy.__dict__.setdefault("cli", cli)
+    return spacy
+
+
 _NLP: spacy.Language | None = None
 SENTENCES_PIPE = "lettercheck_sentences"
 LEMMAS_PIPE = "lettercheck_lemmas"
@@ -726,7 +837,7 @@ def get_nlp() -> spacy.Language:
     """The process-wide Danish pipeline: blank "da" tokenizer, sentence segmenter, lemmas."""
     global _NLP
     if _NLP is None:
-        import spacy
+        spacy = import_spacy()
 
         _register()
         nlp = spacy.blank("da")

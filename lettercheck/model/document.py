@@ -150,6 +150,11 @@ class Document:
     format: str  # "docx", "dotx", "docm", "dotm", "txt", "md"
     blocks: list[Block] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    #: The reader's parse of the main story (``word.ooxml.ParsedPart``: its bytes, lxml tree
+    #: and run map), for the annotator to reuse instead of opening and parsing the package
+    #: again; taken (set to None) by the first annotated copy, which changes the tree. Never
+    #: pickled (a worker's result carries no tree).
+    parsed: object | None = field(default=None, repr=False, compare=False)
     _numbers: list[int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def paragraph_number(self, index: int) -> int:

@@ -1,8 +1,10 @@
 """The thin layer that knows WordprocessingML: namespaces, qualified names, safe parsing, run text.
 
-Reader and annotator must agree exactly on what text a run shows, because the reader's run map
-(``model.RunSegment``) is applied by the annotator to a fresh parse of the same bytes. So the
-rendering of one ``w:r`` lives here, once: :func:`run_text` (built from :func:`child_text`).
+Reader and annotator must agree exactly on what text a run shows and how runs are numbered,
+because the reader's run map (``model.RunSegment``) is applied by the annotator to the same
+story. So these live here, once: :func:`run_text` (built from :func:`child_text`) renders one
+``w:r``, :class:`RunMap` numbers a story's runs, :func:`field_marks` and :func:`fields_balanced`
+walk complex fields, and :func:`control_properties` reads a content control's properties.
 """
 
 from __future__ import annotations
@@ -40,7 +42,12 @@ __all__ = [
     "W_T",
     "W_TBL",
     "W_TXBX",
+    "ParsedPart",
+    "RunMap",
     "child_text",
+    "control_properties",
+    "field_marks",
+    "fields_balanced",
     "parse_xml",
     "qn",
     "run_text",
@@ -242,3 +249,108 @@ def run_text(run: etree._Element) -> str:
 
 #: The children of a w:r besides w:t that show text (see ``child_text``).
 TEXT_TAGS = frozenset({_TAB, _PTAB, _BR, _CR, _NBH, _SYM})
+
+
+class RunMap:
+    """How a story's runs are numbered, the contract between reader and annotator: run ``i`` is
+    the ``i``-th ``w:r`` of the story's part in document order (``root.iter(w:r)``), and
+    ``RunSegment.run`` holds such a number. The reader builds one per story it reads, and the
+    annotator uses the main story's own (``Document.parsed``) or builds one the same way over
+    the same bytes, so both always count alike."""
+
+    __slots__ = ("_index", "root", "runs")
+
+    def __init__(self, root: etree._Element) -> None:
+        self.root = root
+        self.runs: list[etree._Element] = list(root.iter(W_R))
+        self._index: dict[etree._Element, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.runs)
+
+    def index(self, run: etree._Element) -> int:
+        """The number of ``run``; -1 for an element that is not a run of this story."""
+        if self._index is None:
+            self._index = {r: i for i, r in enumerate(self.runs)}
+        return self._index.get(run, -1)
+
+
+def field_marks(run: etree._Element) -> list[tuple[str, etree._Element]]:
+    """The complex-field marks of one ``w:r``, in order: ``("begin" | "separate" | "end",
+    w:fldChar)`` and ``("instr", w:instrText)`` (a field's code, in pieces)."""
+    out = []
+    for child in run:
+        tag = child.tag
+        if tag == W_FLDCHAR:
+            out.append((child.get(W_FLDCHARTYPE) or "", child))
+        elif tag == W_INSTRTEXT:
+            out.append(("instr", child))
+    return out
+
+
+def fields_balanced(root: etree._Element) -> bool:
+    """Whether every complex field of a story has a begin and a matching end, in order.
+
+    A stray ``begin`` would put the rest of the story into "field code" and hide it; for such a
+    (damaged) story, field characters are ignored and all text except w:instrText is shown."""
+    depth = 0
+    for el in root.iter(W_FLDCHAR):
+        kind = el.get(W_FLDCHARTYPE)
+        if kind == "begin":
+            depth += 1
+        elif kind == "end":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+_SDTPR, _ALIAS, _TAG, _VAL, _TEXT = (
+    qn("w:sdtPr"),
+    qn("w:alias"),
+    qn("w:tag"),
+    qn("w:val"),
+    qn("w:text"),
+)
+
+
+def control_properties(sdt: etree._Element) -> tuple[str | None, str | None, bool]:
+    """A content control's (``w:sdt``) alias and tag (``w:val`` of ``w:alias``, ``w:tag``), and
+    whether it is a plain-text control (``w:text`` in its ``w:sdtPr``)."""
+    properties = next((c for c in sdt if c.tag == _SDTPR), None)
+    if properties is None:
+        return None, None, False
+    alias = tag = None
+    plain = False
+    for child in properties:
+        if child.tag == _ALIAS and alias is None:
+            alias = child
+        elif child.tag == _TAG and tag is None:
+            tag = child
+        elif child.tag == _TEXT:
+            plain = True
+    return (
+        alias.get(_VAL) if alias is not None else None,
+        tag.get(_VAL) if tag is not None else None,
+        plain,
+    )
+
+
+def _nothing() -> None:
+    return None
+
+
+class ParsedPart:
+    """A story part as the reader parsed it: its name, bytes and run map (with the tree). The
+    reader hands the main story's to the annotator on ``Document.parsed``; it pickles as None,
+    since a tree belongs to the process that parsed it."""
+
+    __slots__ = ("data", "name", "run_map")
+
+    def __init__(self, name: str, data: bytes, run_map: RunMap) -> None:
+        self.name = name
+        self.data = data
+        self.run_map = run_map
+
+    def __reduce__(self) -> tuple:
+        return (_nothing, ())

@@ -79,7 +79,12 @@ from lettercheck.word.ooxml import (
     W_T,
     W_TBL,
     W_TXBX,
+    ParsedPart,
+    RunMap,
     child_text,
+    control_properties,
+    fields_balanced,
+    parse_xml,
     qn,
     run_text,
 )
@@ -108,7 +113,6 @@ W_PSTYLE, W_RSTYLE = qn("w:pStyle"), qn("w:rStyle")
 W_NUMPR, W_ILVL, W_NUMID, W_OUTLINE = qn("w:numPr"), qn("w:ilvl"), qn("w:numId"), qn("w:outlineLvl")
 W_B, W_VANISH = qn("w:b"), qn("w:vanish")
 W_TR, W_TC = qn("w:tr"), qn("w:tc")
-W_SDTPR, W_ALIAS, W_TAG = qn("w:sdtPr"), qn("w:alias"), qn("w:tag")
 W_HYPERLINK, W_INSTR = qn("w:hyperlink"), qn("w:instr")
 W_SMARTTAG, W_CUSTOMXML, W_DIR, W_BDO = (
     qn("w:smartTag"),
@@ -443,15 +447,8 @@ class _Ctx:
 
 
 def _sdt_props(sdt: etree._Element) -> tuple[str | None, str | None]:
-    pr = _child(sdt, W_SDTPR)
-    if pr is None:
-        return None, None
-    alias = _child(pr, W_ALIAS)
-    tag = _child(pr, W_TAG)
-    return (
-        alias.get(W_VAL) if alias is not None else None,
-        tag.get(W_VAL) if tag is not None else None,
-    )
+    alias, tag, _plain = control_properties(sdt)
+    return alias, tag
 
 
 def _first_choice(alt: etree._Element) -> etree._Element | None:
@@ -481,23 +478,6 @@ def _find_textboxes(el: etree._Element, out: list[etree._Element]) -> None:
             _find_textboxes(child, out)
 
 
-def _fields_balanced(root: etree._Element) -> bool:
-    """Whether every complex field of a story has a begin and a matching end, in order.
-
-    A stray ``begin`` would put the rest of the story into "field code" and hide it; for such a
-    (damaged) story, field characters are ignored and all text except w:instrText is shown."""
-    depth = 0
-    for el in root.iter(W_FLDCHAR):
-        kind = el.get(W_FLDCHARTYPE)
-        if kind == "begin":
-            depth += 1
-        elif kind == "end":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
-
-
 # -- the Word reader -----------------------------------------------------------------------------
 class _WordReader:
     def __init__(self, pkg: Package) -> None:
@@ -518,7 +498,8 @@ class _WordReader:
     def read(self) -> tuple[list[Block], list[Comment]]:
         pkg = self.pkg
         main = pkg.main_document
-        root = pkg.read_xml(main)
+        data = pkg.read(main)
+        root = parse_xml(data, main)
         if isinstance(root.tag, str) and root.tag.startswith("{" + _STRICT_PREFIX):
             raise LetterError(
                 "Filen er gemt i formatet Strict Open XML, som ikke kan læses. Åbn den i Word, "
@@ -528,6 +509,8 @@ class _WordReader:
         for part in headers:
             self._story(part, pkg.read_xml(part), BlockKind.HEADER)
         self._story(main, root, None)
+        #: what the annotator reuses (see ``Document.parsed``)
+        self.parsed = ParsedPart(main, data, self.run_map)
         for part in footers:
             self._story(part, pkg.read_xml(part), BlockKind.FOOTER)
         return self.blocks, self._comments(main)
@@ -559,12 +542,12 @@ class _WordReader:
 
     def _story(self, part: str, root: etree._Element, kind: BlockKind | None) -> None:
         self.part = part
-        self.run_index = {r: i for i, r in enumerate(root.iter(W_R))}
+        self.run_map = RunMap(root)
         self.par_index = {p: i for i, p in enumerate(root.iter(W_P))}
         self.root = root
         self.tbl_index: dict[etree._Element, int] | None = None  # built at the first table
         self.paragraph_total += len(self.par_index)
-        if self.paragraph_total > MAX_PARAGRAPHS or len(self.run_index) > MAX_RUNS:
+        if self.paragraph_total > MAX_PARAGRAPHS or len(self.run_map) > MAX_RUNS:
             raise LetterError(
                 "Filen er for lang til at være et brev (over 50.000 afsnit eller 500.000 "
                 "tekststykker). Kontrollér, at det er den rigtige fil."
@@ -576,7 +559,7 @@ class _WordReader:
         }
         self.fields: list[_Field] = []
         self.code_depth = 0
-        self.fields_balanced = _fields_balanced(root)
+        self.fields_balanced = fields_balanced(root)
         container = _child(root, W_BODY) if kind is None else root
         if container is None:
             return
@@ -736,7 +719,7 @@ class _WordReader:
                 self._anchor(child, 1, (para, para.length))
 
     def _run(self, r: etree._Element, para: _Para) -> None:
-        index = self.run_index.get(r, -1)
+        index = self.run_map.index(r)
         bold = self.par_style.bold
         hidden = self.par_style.vanish
         offset = 0
@@ -963,4 +946,10 @@ def read_document(path: str | Path) -> Document:
     with open_package(path) as pkg:
         reader = _WordReader(pkg)
         blocks, comments = reader.read()
-        return Document(path=path, format=pkg.format, blocks=blocks, comments=comments)
+        return Document(
+            path=path,
+            format=pkg.format,
+            blocks=blocks,
+            comments=comments,
+            parsed=getattr(reader, "parsed", None),
+        )

@@ -1102,3 +1102,27 @@ def test_a_comment_on_a_deletion_reaches_the_next_word(tmp_path: Path) -> None:
     # the last run the comment covers is live text, not the deleted " hermed"
     assert before_end[-1].find(qn("w:t")) is not None
     assert "brevet" in before_end[-1].find(qn("w:t")).text
+
+
+def test_the_copy_reuses_the_readers_parse_and_a_second_copy_parses_again(tmp_path: Path) -> None:
+    """annotate_file takes the main story the reader parsed (Document.parsed: bytes, tree and
+    run map) instead of parsing the package again; it changes that tree, so it takes it once,
+    and a second copy from the same Document parses the bytes again, with the same result."""
+    import pickle
+
+    from lettercheck.word.ooxml import ParsedPart, RunMap
+
+    sample = SAMPLES[0]
+    source = tmp_path / sample.name
+    sample.build(source)
+    document = read_document(source)
+    assert isinstance(document.parsed, ParsedPart)
+    assert len(document.parsed.run_map) == len(RunMap(parse_xml(document.parsed.data, "x")))
+    assert pickle.loads(pickle.dumps(document)).parsed is None  # a tree never leaves its process
+    findings = findings_for(document, sample)
+    first, second = tmp_path / "a" / sample.name, tmp_path / "b" / sample.name
+    annotate_file(source, first, document, findings, READABILITY, date=DATE)
+    assert document.parsed is None
+    annotate_file(source, second, document, findings, READABILITY, date=DATE)
+    with zipfile.ZipFile(first) as a, zipfile.ZipFile(second) as b:
+        assert [a.read(n) for n in a.namelist()] == [b.read(n) for n in b.namelist()]

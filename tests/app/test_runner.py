@@ -126,3 +126,18 @@ def test_a_result_that_cannot_come_back_is_that_letters_error() -> None:
         runner.run(_paths(6), 2, _unpicklable, on_error=lambda p, m: "error", initializer=None)
     )
     assert out == [("error" if i == 2 else f"ok:{i}") for i in range(6)]
+
+
+def test_jobs_choose_themselves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --jobs: one process for a few letters, one worker per free CPU for many, and one
+    process on a machine whose CPUs other work already keeps busy."""
+    monkeypatch.setattr(runner, "default_jobs", lambda: 4)
+    monkeypatch.setattr(runner.os, "getloadavg", lambda: (0.3, 0.0, 0.0))
+    assert runner.auto_jobs(1) == 1
+    assert runner.auto_jobs(runner.LETTERS_PER_WORKER - 1) == 1
+    assert runner.auto_jobs(2 * runner.LETTERS_PER_WORKER) == 2
+    assert runner.auto_jobs(10_000) == 4
+    monkeypatch.setattr(runner.os, "getloadavg", lambda: (2.7, 0.0, 0.0))
+    assert runner.auto_jobs(10_000) == 2
+    monkeypatch.setattr(runner.os, "getloadavg", lambda: (6.0, 0.0, 0.0))
+    assert runner.auto_jobs(10_000) == 1
