@@ -204,6 +204,33 @@ def main() -> None:
     """
 
 
+_TIMEOUT_HELP = "Sekunder ét brev højst må tage; derefter er det brevets fejl.  [standard: 60]"
+
+
+def _run_options(command):  # type: ignore[no-untyped-def]
+    """The options ``check`` and ``audit`` share for how the run goes: a letter's time limit,
+    links in folders and the progress bar."""
+    for option in reversed(
+        (
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=1),
+                default=None,
+                metavar="SEK",
+                help=_TIMEOUT_HELP,
+            ),
+            click.option("--follow-symlinks", is_flag=True, help="Følg symbolske links i mapper."),
+            click.option(
+                "--progress/--no-progress",
+                default=None,
+                help="Statuslinje.  [standard: i en terminal]",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @main.command("check")
 # readable=False: a file that cannot be read gets the pipeline's Danish line, and the others are
 # still checked (click would stop the whole run with an English error).
@@ -264,17 +291,7 @@ def main() -> None:
     metavar="FIL",
     help="Gem dagens fund som baseline i FIL (kode 0; 2 hvis en fil ikke kunne læses).",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=None,
-    metavar="SEK",
-    help="Sekunder ét brev højst må tage; derefter er det brevets fejl.  [standard: 60]",
-)
-@click.option("--follow-symlinks", is_flag=True, help="Følg symbolske links i mapper.")
-@click.option(
-    "--progress/--no-progress", default=None, help="Statuslinje.  [standard: i en terminal]"
-)
+@_run_options
 # -- issue 13: options users bring from ruff, Vale and proselint --------------------------------
 @click.option(
     "--annotate-level",
@@ -686,17 +703,7 @@ def show_command(letter: Path) -> None:
     metavar="N",
     help="Breve, der gennemgås samtidig.  [standard: efter antal breve og ledige CPU'er]",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=None,
-    metavar="SEK",
-    help="Sekunder ét brev højst må tage; derefter er det brevets fejl.  [standard: 60]",
-)
-@click.option("--follow-symlinks", is_flag=True, help="Følg symbolske links i mapper.")
-@click.option(
-    "--progress/--no-progress", default=None, help="Statuslinje.  [standard: i en terminal]"
-)
+@_run_options
 @click.option(
     "--history",
     is_flag=True,
