@@ -756,3 +756,19 @@ def relationships_out_of_the_package(path: Path, secret_file: Path) -> Path:
     parts["word/_rels/document.xml.rels"] = rels.replace("</Relationships>", extra).encode()
     path.write_bytes(zip_parts(parts))
     return path
+
+
+def invoke_cli(*args):  # type: ignore[no-untyped-def]
+    """The CLI in-process (click's CliRunner): the same code path as ``python -m lettercheck``
+    without a new interpreter and spaCy load per run, for cases that cannot hang and need no
+    process-level control (signals, limits, environment use ``run_cli``). A raised exception
+    fails the test; ``returncode`` is set as on a CompletedProcess."""
+    from click.testing import CliRunner
+
+    from lettercheck.app.cli import main
+
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"the CLI raised {result.exception!r}") from result.exception
+    result.returncode = result.exit_code
+    return result

@@ -789,21 +789,10 @@ def audit_command(
                         timeout=timeout,
                     )
             except OSError as error:  # writing a report: read-only folder, full disk
-                target = next(
-                    (
-                        p
-                        for p in (html_path, csv_path)
-                        if p and error.filename and p.name in error.filename
-                    ),
-                    html_path or csv_path,
-                )
-                click.echo(f"{target}: kunne ikke skrives ({_write_advice(error)}", err=True)
-                sys.exit(2)
+                _report_not_written(error, html_path, csv_path)
         except KeyboardInterrupt:
             # Both reports are written to temporary files and renamed only when complete.
-            how = "stoppet" if ctrl_c.terminated else "Ctrl-C"
-            click.echo(f"Afbrudt ({how}). Rapporterne er ikke skrevet.", err=True)
-            sys.exit(143 if ctrl_c.terminated else 130)
+            _reports_interrupted(ctrl_c)
         written = " og ".join(str(p) for p in (html_path, csv_path) if p is not None)
         # Worded as the text report's summary: the letters checked, and unreadable files apart.
         unreadable = f", {outcome.unreadable} kunne ikke læses" if outcome.unreadable else ""
@@ -875,20 +864,9 @@ def _audit_history(
             click.echo(f"lettercheck: {error}", err=True)
             sys.exit(2)
         except OSError as error:  # writing a report: read-only folder, full disk
-            target = next(
-                (
-                    p
-                    for p in (html_path, csv_path)
-                    if p and error.filename and p.name in error.filename
-                ),
-                html_path or csv_path,
-            )
-            click.echo(f"{target}: kunne ikke skrives ({_write_advice(error)}", err=True)
-            sys.exit(2)
+            _report_not_written(error, html_path, csv_path)
         except KeyboardInterrupt:
-            how = "stoppet" if ctrl_c.terminated else "Ctrl-C"
-            click.echo(f"Afbrudt ({how}). Rapporterne er ikke skrevet.", err=True)
-            sys.exit(143 if ctrl_c.terminated else 130)
+            _reports_interrupted(ctrl_c)
         from lettercheck.reporters.history import units
 
         written = " og ".join(str(p) for p in (html_path, csv_path) if p is not None)
@@ -1256,6 +1234,24 @@ def _mark_annotation_folder(folder: Path) -> None:
             marker.write_text(ANNOTATED_MARKER_TEXT, encoding="utf-8")
     except OSError:
         pass  # an unwritable folder is reported per letter when its copy cannot be written
+
+
+def _report_not_written(error: OSError, html_path: Path | None, csv_path: Path | None) -> None:
+    """One line naming the audit report that could not be written, and exit 2."""
+    target = next(
+        (p for p in (html_path, csv_path) if p and error.filename and p.name in error.filename),
+        html_path or csv_path,
+    )
+    click.echo(f"{target}: kunne ikke skrives ({_write_advice(error)}", err=True)
+    sys.exit(2)
+
+
+def _reports_interrupted(ctrl_c: StopSignals) -> None:
+    """Ctrl-C or SIGTERM during an audit: one line, no report (they are renamed into place only
+    when complete), and the signal's exit code."""
+    how = "stoppet" if ctrl_c.terminated else "Ctrl-C"
+    click.echo(f"Afbrudt ({how}). Rapporterne er ikke skrevet.", err=True)
+    sys.exit(143 if ctrl_c.terminated else 130)
 
 
 def _write_advice(error: OSError) -> str:

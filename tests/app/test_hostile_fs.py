@@ -21,28 +21,7 @@ from pathlib import Path
 import hostile as h
 import pytest
 
-
-class _Ran:
-    """What a CliRunner run looks like to these tests (same fields as a CompletedProcess)."""
-
-    def __init__(self, result) -> None:
-        self.returncode = result.exit_code
-        self.stdout = result.stdout
-        self.stderr = result.stderr
-
-
-def invoke(*args: str | Path) -> _Ran:
-    """The CLI in-process (click's CliRunner): the same code path as ``python -m lettercheck``
-    without a new interpreter and spaCy load per run. Only for cases that cannot hang or need
-    process-level control (signals, limits, capabilities, environment), which use ``h.run_cli``."""
-    from click.testing import CliRunner
-
-    from lettercheck.app.cli import main
-
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"the CLI raised {result.exception!r}") from result.exception
-    return _Ran(result)
+invoke = h.invoke_cli
 
 
 def report(result) -> dict:

@@ -10,18 +10,7 @@ from pathlib import Path
 import hostile as h
 import pytest
 
-
-def invoke(*args):
-    """The CLI in-process (a raised exception fails the test)."""
-    from click.testing import CliRunner
-
-    from lettercheck.app.cli import main
-
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"the CLI raised {result.exception!r}") from result.exception
-    result.returncode = result.exit_code
-    return result
+invoke = h.invoke_cli
 
 
 @pytest.fixture
